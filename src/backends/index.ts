@@ -1,0 +1,3 @@
+export { initBackend, isBackendName, hostIdentity } from './init.js';
+export { BACKEND_NAMES } from './types.js';
+export type { ActiveBackend, BackendDriver, BackendName, DeviceIdentity, GpuIdentity } from './types.js';

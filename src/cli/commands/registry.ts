@@ -1,0 +1,7 @@
+/** The table of `morphlat` commands, in the order `--help` lists them. */
+import type { CommandSpec } from '../command.js';
+import { costCommand } from './cost.js';
+import { demoCommand } from './demo.js';
+import { modelsCommand } from './models.js';
+
+export const COMMANDS: readonly CommandSpec[] = [demoCommand, modelsCommand, costCommand];
