@@ -86,3 +86,38 @@ export async function measureEndToEnd(model: tfl.LayersModel, options: EndToEndO
     tf.dispose(inputs);
   }
 }
+
+/**
+ * Measures several models in one interleaved run: each is warmed up, then every round times each
+ * model in turn, so drift of the machine hits all alike. Results in the order given.
+ */
+export async function measureEndToEndMany(models: readonly tfl.LayersModel[], options: EndToEndOptions = {}): Promise<EndToEndLatency[]> {
+  const o = { ...END_TO_END_DEFAULTS, ...options };
+  const inputs = models.map((m) => modelInputs(m, o.batch));
+  try {
+    for (const [i, m] of models.entries()) await warmUp(m, inputs[i]!, o.warmupMs, o.warmupRuns, o.signal);
+    const medians = models.map((): number[] => []);
+    for (let r = 0; r < o.rounds; r++) {
+      for (const [i, m] of models.entries()) {
+        const times: number[] = [];
+        for (let k = 0; k < o.runsPerRound; k++) {
+          if (o.signal?.aborted) throw new CancelledError();
+          times.push(await timeOneRun(m, inputs[i]!));
+        }
+        medians[i]!.push(median(times));
+      }
+    }
+    return medians.map((roundMediansMs) => {
+      const medianMs = median(roundMediansMs);
+      return {
+        medianMs,
+        roundMediansMs,
+        spread: (Math.max(...roundMediansMs) - Math.min(...roundMediansMs)) / medianMs,
+        batch: o.batch,
+        runs: o.rounds * o.runsPerRound,
+      };
+    });
+  } finally {
+    for (const x of inputs) tf.dispose(x);
+  }
+}

@@ -19,7 +19,10 @@ export interface LayerCost {
 export interface CostReport {
   readonly target: string;
   readonly unit: CostUnit;
+  /** Sum of the layers' costs plus the target's fixed cost. */
   readonly total: number;
+  /** The part of the total that belongs to no layer (0 for MorphNet's analytic targets). */
+  readonly fixed: number;
   readonly layers: readonly LayerCost[];
 }
 
@@ -36,5 +39,6 @@ export function networkCost(graph: OpGraph, target: CostTarget, structure?: Stru
     const a = alive.get(op.name) ?? { in: [], out: op.outChannels };
     return { name: op.name, op: op.className, aliveIn: shownAliveIn(op.kind, a), aliveOut: a.out, cost: target.forOp(op).value(a) };
   });
-  return { target: target.name, unit: target.unit, total: layers.reduce((s, l) => s + l.cost, 0), layers };
+  const fixed = target.fixedCost ?? 0;
+  return { target: target.name, unit: target.unit, total: fixed + layers.reduce((s, l) => s + l.cost, 0), fixed, layers };
 }

@@ -25,6 +25,8 @@ export interface CostTarget {
   /** As the user spells it: `flops`, `roofline:V100`, `latency`. */
   readonly name: string;
   readonly unit: CostUnit;
+  /** A constant added once to a network's total (a latency calibration's fixed part); 0 when absent. */
+  readonly fixedCost?: number;
   forOp(op: OpNode): OpCostFunction;
 }
 

@@ -5,3 +5,6 @@ export { fileModelReader, fileModelWriter, loadModelFile, saveModelFiles } from 
 export { readStructureFile, writeStructureFile } from './structure-file.js';
 export { supportedLayerClasses } from './layers/registry.js';
 export type { LayerReader, LayerView, OpGraph, OpKind, OpNode, Padding, Shape } from './types.js';
+export { channelSource, tieGroups } from './ties.js';
+export type { TieGroup } from './ties.js';
+export { rebuildWithStructure, topologyWithStructure } from './rebuild.js';

@@ -1,5 +1,7 @@
 /** `morphlat cost`: prices a model per layer under a MorphNet target (or a device profile's latency). */
-import { analyticTargetNamed, networkCost } from '../../costs/index.js';
+import { analyticTargetNamed, latencyTarget, networkCost } from '../../costs/index.js';
+import { UsageError } from '../../errors.js';
+import { readProfile } from '../../profile/io.js';
 import type { CostReport } from '../../costs/index.js';
 import { buildGraph, readStructureFile } from '../../graph/index.js';
 import { formatNumber, renderTable } from '../../report/table.js';
@@ -22,7 +24,8 @@ export const costCommand: CommandSpec = {
   describe: 'price a model per layer: FLOPs, size, memory, roofline latency',
   options: {
     model: { type: 'string', describe: 'zoo model name or model.json path', demandOption: true },
-    target: { type: 'string', describe: 'flops | size | memory | roofline:<K80|P4|T4|P100|V100|TPUv2>', default: 'flops' },
+    target: { type: 'string', describe: 'flops | size | memory | roofline:<K80|P4|T4|P100|V100|TPUv2> | latency', default: 'flops' },
+    profile: { type: 'string', describe: 'device profile, for --target latency' },
     structure: { type: 'string', describe: 'alive-count structure file ({ "<layer>": count })' },
     batch: { type: 'number', describe: 'batch size', default: 1 },
     json: { type: 'boolean', describe: 'print JSON', default: false },
@@ -30,10 +33,16 @@ export const costCommand: CommandSpec = {
   examples: [
     ['$0 cost --model resnet-mini --target roofline:V100', 'roofline latency of resnet-mini on a V100'],
     ['$0 cost --model model.json --structure alive.json --json', 'FLOPs of a shrunk structure as JSON'],
+    ['$0 cost --model resnet-mini --target latency --profile wasm.json', 'latency on a profiled device, in ms'],
   ],
   async run(args, io) {
     await useQuietBackend();
-    const target = analyticTargetNamed(stringArg(args, 'target') ?? 'flops', numberArg(args, 'batch') ?? 1);
+    const targetName = stringArg(args, 'target') ?? 'flops';
+    const batch = numberArg(args, 'batch') ?? 1;
+    const profileFile = stringArg(args, 'profile');
+    if (targetName === 'latency' && profileFile === undefined) throw new UsageError('`--target latency` needs `--profile <device profile>`');
+    const target =
+      targetName === 'latency' ? latencyTarget(await readProfile(profileFile ?? ''), { batch }) : analyticTargetNamed(targetName, batch);
     const { model } = await resolveModel(stringArg(args, 'model') ?? '');
     const structureFile = stringArg(args, 'structure');
     const structure = structureFile === undefined ? undefined : await readStructureFile(structureFile);

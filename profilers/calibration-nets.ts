@@ -1,0 +1,65 @@
+/**
+ * Calibration networks for generic profiles: small nets of the common op kinds, unlike any zoo model,
+ * whose end-to-end latency maps summed per-op predictions onto whole networks.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+
+type Tensor = tfl.SymbolicTensor;
+
+function convBnRelu(x: Tensor, filters: number, kernel: number, strides: number): Tensor {
+  const y = tfl.layers.conv2d({ filters, kernelSize: kernel, strides, padding: 'same', useBias: false }).apply(x) as Tensor;
+  return tfl.layers.reLU({}).apply(tfl.layers.batchNormalization({}).apply(y)) as Tensor;
+}
+
+/** A named builder of one calibration net at a width multiplier. */
+export interface CalibrationNet {
+  readonly name: string;
+  build(width: number): tfl.LayersModel;
+}
+
+const w = (base: number, m: number): number => Math.max(2, Math.round(base * m));
+
+/** The calibration nets. */
+export const CALIBRATION_NETS: readonly CalibrationNet[] = [
+  {
+    name: 'conv-chain',
+    build(m) {
+      const input = tfl.input({ shape: [28, 28, 1] });
+      let x = convBnRelu(input, w(24, m), 3, 1);
+      x = convBnRelu(x, w(48, m), 3, 2);
+      x = convBnRelu(x, w(96, m), 3, 2);
+      x = tfl.layers.globalAveragePooling2d({}).apply(x) as Tensor;
+      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as Tensor });
+    },
+  },
+  {
+    name: 'separable-chain',
+    build(m) {
+      const input = tfl.input({ shape: [28, 28, 1] });
+      let x = convBnRelu(input, w(16, m), 3, 2);
+      for (const [c, s] of [[w(32, m), 1], [w(64, m), 2], [w(64, m), 1]] as const) {
+        x = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: s, padding: 'same', useBias: false }).apply(x) as Tensor;
+        x = tfl.layers.reLU({ maxValue: 6 }).apply(tfl.layers.batchNormalization({}).apply(x)) as Tensor;
+        x = convBnRelu(x, c, 1, 1);
+      }
+      x = tfl.layers.globalAveragePooling2d({}).apply(x) as Tensor;
+      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as Tensor });
+    },
+  },
+  {
+    name: 'branchy',
+    build(m) {
+      const input = tfl.input({ shape: [28, 28, 1] });
+      let x = convBnRelu(input, w(32, m), 3, 2);
+      const a = convBnRelu(x, w(32, m), 3, 1);
+      const b = tfl.layers.add({}).apply([x, tfl.layers.batchNormalization({}).apply(
+        tfl.layers.conv2d({ filters: w(32, m), kernelSize: 3, padding: 'same', useBias: false }).apply(a)) as Tensor]) as Tensor;
+      const c = convBnRelu(b, w(16, m), 1, 1);
+      const d = convBnRelu(b, w(24, m), 5, 1);
+      x = tfl.layers.concatenate({}).apply([c, d]) as Tensor;
+      x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x) as Tensor;
+      x = tfl.layers.flatten({}).apply(x) as Tensor;
+      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as Tensor });
+    },
+  },
+];

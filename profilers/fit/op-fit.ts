@@ -1,0 +1,87 @@
+/**
+ * Fitting an op's latency function: for each candidate channel staircase, non-negative least squares
+ * on relative error over the family's features; the staircase with the lowest cross-validated error
+ * wins. Measured residual ratios are kept so the function passes through what was measured.
+ */
+import { fittedLatency } from '../../src/costs/latency/fitted.js';
+import { latencyFamilyFor } from '../../src/costs/latency/registry.js';
+import { isUnaligned } from '../../src/costs/latency/types.js';
+import type { Fit, Geometry, Sample } from '../../src/profile/schema.js';
+import { errorSummary } from './errors.js';
+import { nnls } from './nnls.js';
+
+const STEP_CANDIDATES = [1, 2, 4, 8, 16];
+
+/** Samples of one geometry (a signature), for pooled fits. */
+export interface GeometrySamples {
+  readonly geometry: Geometry;
+  readonly samples: readonly Sample[];
+}
+
+function design(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number): { A: number[][]; b: number[] } {
+  const A: number[][] = [];
+  const b: number[] = [];
+  for (const { geometry, samples } of groups) {
+    const family = latencyFamilyFor(geometry.kind);
+    for (const [aIn, aOut, ms] of samples) {
+      const f = family.features(geometry, aIn, aOut, batch, { qIn, qOut }, isUnaligned(aIn, aOut));
+      A.push(f.map((x) => x / ms));
+      b.push(1);
+    }
+  }
+  return { A, b };
+}
+
+function relativeErrors(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number, coef: readonly number[]): number[] {
+  const { A } = design(groups, batch, qIn, qOut);
+  return A.map((row) => Math.abs(row.reduce((s, x, j) => s + x * (coef[j] ?? 0), 0) - 1));
+}
+
+function crossValidated(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number): number {
+  const flat = groups.flatMap((g) => g.samples.map((s) => ({ geometry: g.geometry, sample: s })));
+  const folds = Math.min(5, flat.length);
+  if (folds < 3) return 0;
+  let total = 0;
+  for (let k = 0; k < folds; k++) {
+    const train = flat.filter((_, i) => i % folds !== k).map((e) => ({ geometry: e.geometry, samples: [e.sample] }));
+    const test = flat.filter((_, i) => i % folds === k).map((e) => ({ geometry: e.geometry, samples: [e.sample] }));
+    const { A, b } = design(train, batch, qIn, qOut);
+    const coef = nnls(A, b);
+    total += relativeErrors(test, batch, qIn, qOut, coef).reduce((s, e) => s + e * e, 0);
+  }
+  return total / flat.length;
+}
+
+/**
+ * Fits one latency function over samples of one or several geometries of the same family. With
+ * `residuals`, the fit keeps the measured ratios so it reproduces its own points.
+ */
+export function fitLatency(groups: readonly GeometrySamples[], batch: number, residuals: boolean): Fit {
+  const first = groups[0]?.geometry;
+  if (first === undefined) throw new Error('fitLatency needs samples');
+  const family = latencyFamilyFor(first.kind);
+  let best = { qIn: 1, qOut: 1, error: Number.POSITIVE_INFINITY };
+  for (const qIn of family.stepsIn ? STEP_CANDIDATES : [1]) {
+    for (const qOut of family.stepsOut ? STEP_CANDIDATES : [1]) {
+      const error = crossValidated(groups, batch, qIn, qOut);
+      if (error < best.error * 0.97 - 1e-6) best = { qIn, qOut, error };
+    }
+  }
+  const { A, b } = design(groups, batch, best.qIn, best.qOut);
+  const coef = nnls(A, b);
+  const base: Fit = { family: family.name, qIn: best.qIn, qOut: best.qOut, coef, residuals: [], trainError: { median: 0, within10: 0 } };
+  const pairs: [number, number][] = [];
+  const ratios: [number, number, number][] = [];
+  for (const { geometry, samples } of groups) {
+    const maxIn = Math.max(...samples.map((s) => s[0]));
+    const maxOut = Math.max(...samples.map((s) => s[1]));
+    const fn = fittedLatency(base, geometry, batch, maxIn, maxOut);
+    for (const [aIn, aOut, ms] of samples) {
+      const predicted = fn.value(aIn, aOut);
+      pairs.push([predicted, ms]);
+      if (residuals && predicted > 0) ratios.push([aIn, aOut, ms / predicted]);
+    }
+  }
+  const summary = errorSummary(pairs);
+  return { ...base, residuals: ratios, trainError: { median: summary.medianAbsError, within10: summary.within10 } };
+}

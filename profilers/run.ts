@@ -1,0 +1,339 @@
+/**
+ * One profiling run: the device's roofline, per-op latency sweeps (of a model's layers, or of common
+ * configurations), fitted cost functions, end-to-end calibration and validation, all within a time
+ * budget. The profile is checkpointed after every piece of work, so an interrupted run resumes where
+ * it stopped and nothing measured is lost.
+ */
+import { createHash } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { median } from 'simple-statistics';
+import type { ActiveBackend } from '../src/backends/types.js';
+import { latencyTarget } from '../src/costs/latency/target.js';
+import { familyKeyOf } from '../src/costs/latency/registry.js';
+import { fittedLatency } from '../src/costs/latency/fitted.js';
+import { networkCost } from '../src/costs/network.js';
+import { CancelledError, ProfileError } from '../src/errors.js';
+import { buildGraph } from '../src/graph/build.js';
+import { rebuildWithStructure } from '../src/graph/rebuild.js';
+import type { Structure } from '../src/graph/alive.js';
+import { PROFILE_SCHEMA } from '../src/profile/schema.js';
+import type { DeviceProfile, EndToEndPoint, OpProfile, Sample } from '../src/profile/schema.js';
+import { profilerFor } from './backends/registry.js';
+import type { BackendProfiler } from './backends/types.js';
+import { CALIBRATION_NETS } from './calibration-nets.js';
+import { measureEndToEndMany, modelInputs, timeOneRun } from './end-to-end.js';
+import { calibrate } from './fit/calibrate.js';
+import { errorSummary } from './fit/errors.js';
+import { fitLatency } from './fit/op-fit.js';
+import { timeProbes } from './harness/bench.js';
+import { Budget } from './harness/budget.js';
+import { buildProbe } from './probe.js';
+import { measureRoofline } from './roofline.js';
+import { channelPoints, genericSweepItems, isTwoAxis, modelSweepItems } from './sweep.js';
+import type { SweepItem } from './sweep.js';
+import { randomStructure } from './variants.js';
+
+/** Where a profiling run stands, for progress bars. */
+export interface ProfileProgress {
+  readonly phase: 'roofline' | 'sweep' | 'end-to-end' | 'fit' | 'done';
+  readonly detail: string;
+  readonly spentMs: number;
+  readonly budgetMs: number;
+}
+
+/** What to profile and how. */
+export interface ProfileRequest {
+  readonly backend: ActiveBackend;
+  /** Profile this model's layers; without it, a generic sweep over common configurations. */
+  readonly model?: { readonly model: tfl.LayersModel; readonly name: string };
+  readonly budgetSeconds?: number;
+  readonly batch?: number;
+  readonly seed?: number;
+  /** A partial profile from an interrupted run of the same request, to continue. */
+  readonly resume?: DeviceProfile;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ProfileProgress) => void;
+  /** Called with the profile after every piece of work (write it to disk here). */
+  readonly onCheckpoint?: (p: DeviceProfile) => Promise<void>;
+}
+
+/** Shares of the budget by which each phase should be done. */
+const SWEEP_END = 0.62;
+const ROOFLINE_ITEM = 'roofline';
+const END_TO_END_ITEM = 'end-to-end';
+
+/** A fingerprint of a model's topology (its widths and wiring, not its weights). */
+export function modelFingerprint(model: tfl.LayersModel): string {
+  return createHash('sha256').update(JSON.stringify(model.toJSON(undefined, false))).digest('hex').slice(0, 16);
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, ' ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** The name of a profile: device, backend and (for model-specific profiles) model. */
+export function profileName(backend: ActiveBackend, modelName?: string): string {
+  const device = backend.identity.gpu?.description || backend.identity.gpu?.device || backend.identity.cpuModel;
+  return [slug(device) || 'device', `${backend.identity.cpuCores}c`, backend.name, modelName].filter(Boolean).join('-');
+}
+
+function emptyProfile(request: ProfileRequest, budgetSeconds: number): DeviceProfile {
+  const now = new Date().toISOString();
+  return {
+    schema: PROFILE_SCHEMA,
+    name: profileName(request.backend, request.model?.name),
+    status: 'partial',
+    createdAt: now,
+    updatedAt: now,
+    device: request.backend.identity,
+    batch: request.batch ?? 1,
+    budgetSeconds,
+    profilingSeconds: 0,
+    model: request.model === undefined ? null : { name: request.model.name, fingerprint: modelFingerprint(request.model.model) },
+    roofline: null,
+    ops: [],
+    families: [],
+    calibration: null,
+    calibrationPoints: [],
+    validation: { heldOutPoints: null, endToEnd: null, endToEndPoints: [] },
+    done: [],
+  };
+}
+
+function checkResumable(resume: DeviceProfile, fresh: DeviceProfile): void {
+  if (resume.device.backend !== fresh.device.backend) {
+    throw new ProfileError(`cannot resume: the profile is for backend \`${resume.device.backend}\`, not \`${fresh.device.backend}\``);
+  }
+  if ((resume.model?.fingerprint ?? null) !== (fresh.model?.fingerprint ?? null) || resume.batch !== fresh.batch) {
+    throw new ProfileError('cannot resume: the profile was started for another model or batch size');
+  }
+}
+
+/** Splits a point list into fitting samples and held-out samples (every fifth point but the first). */
+function holdOut<T>(points: readonly T[]): { fit: T[]; held: T[] } {
+  if (points.length < 8) return { fit: [...points], held: [] };
+  return { fit: points.filter((_, i) => i === 0 || i % 5 !== 0), held: points.filter((_, i) => i !== 0 && i % 5 === 0) };
+}
+
+async function pilotMs(item: SweepItem, profiler: BackendProfiler, batch: number): Promise<number> {
+  const probe = buildProbe(item.geometry, item.maxIn, item.maxOut, batch);
+  try {
+    const task = profiler.timer.task(probe.run);
+    await task();
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      await task();
+      times.push(performance.now() - start);
+    }
+    return median(times);
+  } finally {
+    probe.dispose();
+  }
+}
+
+function pointCost(ms: number, profiler: BackendProfiler): number {
+  const plan = profiler.plan;
+  const device = profiler.timer.deviceMs === undefined ? 0 : plan.rounds * ms;
+  return plan.rounds * Math.max(plan.iterations * ms, plan.roundMs) + plan.warmupRuns * ms + device + 2;
+}
+
+async function sweepItem(item: SweepItem, count: number, seed: number, profiler: BackendProfiler, batch: number, signal?: AbortSignal): Promise<OpProfile> {
+  const points = channelPoints(item, count, seed);
+  const built = points.map(([aIn, aOut]) => ({ id: `${aIn},${aOut}`, aIn, aOut, probe: buildProbe(item.geometry, aIn, aOut, batch) }));
+  try {
+    const timings = await timeProbes(built.map((b) => ({ id: b.id, run: b.probe.run })), profiler.timer, profiler.plan, signal);
+    const samples: Sample[] = built.map((b, i) => [b.aIn, b.aOut, Math.max(timings[i]!.wallMs, 1e-6), timings[i]!.deviceMs]);
+    const { fit, held } = holdOut(samples);
+    return { signature: item.signature, geometry: item.geometry, maxIn: item.maxIn, maxOut: item.maxOut, layers: [...item.layers], samples: fit, heldOut: held, fit: null };
+  } finally {
+    for (const b of built) b.probe.dispose();
+  }
+}
+
+/** Fits every swept op and the pooled family fits. */
+export function fitProfile(profile: DeviceProfile): DeviceProfile {
+  const ops = profile.ops.map((op) => (op.samples.length === 0 ? op : { ...op, fit: fitLatency([{ geometry: op.geometry, samples: op.samples }], profile.batch, true) }));
+  const byFamily = new Map<string, OpProfile[]>();
+  for (const op of ops) {
+    if (op.samples.length === 0) continue;
+    const key = familyKeyOf(op.geometry);
+    byFamily.set(key, [...(byFamily.get(key) ?? []), op]);
+  }
+  const families = [...byFamily].map(([key, members]) => ({
+    key,
+    fit: fitLatency(members.map((m) => ({ geometry: m.geometry, samples: m.samples })), profile.batch, false),
+  }));
+  const held: [number, number][] = [];
+  for (const op of ops) {
+    if (op.fit === null) continue;
+    const fn = fittedLatency(op.fit, op.geometry, profile.batch, op.maxIn, op.maxOut);
+    for (const [aIn, aOut, ms] of op.heldOut) held.push([fn.value(aIn, aOut), ms]);
+  }
+  return { ...profile, ops, families, validation: { ...profile.validation, heldOutPoints: held.length > 0 ? errorSummary(held) : null } };
+}
+
+interface NetworkCase {
+  readonly label: string;
+  readonly model: string;
+  readonly structure: Structure;
+  readonly build: () => Promise<tfl.LayersModel>;
+  readonly role: 'calibration' | 'validation';
+}
+
+function networkCases(request: ProfileRequest, calibrationCount: number, validationCount: number, seed: number): NetworkCase[] {
+  const cases: NetworkCase[] = [];
+  const m = request.model;
+  if (m !== undefined) {
+    const graph = buildGraph(m.model);
+    cases.push({ label: 'seed', model: m.name, structure: {}, build: async () => m.model, role: 'calibration' });
+    for (let i = 0; i < calibrationCount - 1 + validationCount; i++) {
+      const structure = randomStructure(graph, seed * 1000 + i);
+      cases.push({
+        label: `variant-${i}`,
+        model: m.name,
+        structure,
+        build: () => rebuildWithStructure(m.model, structure),
+        role: i < calibrationCount - 1 ? 'calibration' : 'validation',
+      });
+    }
+    return cases;
+  }
+  const calibrationWidths = [1, 0.5];
+  const validationWidths = [0.75, 0.35];
+  for (const net of CALIBRATION_NETS) {
+    for (const w of calibrationWidths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role: 'calibration' });
+    for (const w of validationWidths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role: 'validation' });
+  }
+  return cases;
+}
+
+async function measureNetworks(cases: readonly NetworkCase[], profiler: BackendProfiler, batch: number, signal?: AbortSignal): Promise<{ c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[]> {
+  const models = await Promise.all(cases.map((c) => c.build()));
+  try {
+    const results = await measureEndToEndMany(models, { ...profiler.endToEnd, batch, ...(signal === undefined ? {} : { signal }) });
+    return cases.map((c, i) => ({ c, ms: results[i]!.medianMs, graph: buildGraph(models[i]!) }));
+  } finally {
+    models.forEach((model, i) => {
+      if (cases[i]?.label !== 'seed') model.dispose();
+    });
+  }
+}
+
+async function seedLatencyMs(request: ProfileRequest, batch: number): Promise<number> {
+  const model = request.model?.model ?? CALIBRATION_NETS[0]!.build(1);
+  const inputs = modelInputs(model, batch);
+  try {
+    for (let i = 0; i < 3; i++) await timeOneRun(model, inputs);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await timeOneRun(model, inputs));
+    return median(times);
+  } finally {
+    tf.dispose(inputs);
+    if (request.model === undefined) model.dispose();
+  }
+}
+
+function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[]): DeviceProfile {
+  const raw = latencyTarget({ ...profile, calibration: null });
+  const calibrationInputs = measured
+    .filter((x) => x.c.role === 'calibration')
+    .map((x) => ({ sumMs: networkCost(x.graph, raw).total, ops: x.graph.ops.length, measuredMs: x.ms }));
+  const calibration = calibrate(calibrationInputs);
+  const calibrated = latencyTarget({ ...profile, calibration });
+  const point = (x: { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }): EndToEndPoint => ({
+    label: x.c.label,
+    model: x.c.model,
+    structure: { ...x.c.structure },
+    predictedMs: Math.max(1e-6, networkCost(x.graph, calibrated).total),
+    measuredMs: x.ms,
+  });
+  const calibrationPoints = measured.filter((x) => x.c.role === 'calibration').map(point);
+  const endToEndPoints = measured.filter((x) => x.c.role === 'validation').map(point);
+  return {
+    ...profile,
+    calibration,
+    calibrationPoints,
+    validation: {
+      ...profile.validation,
+      endToEndPoints,
+      endToEnd: endToEndPoints.length > 0 ? errorSummary(endToEndPoints.map((p) => [p.predictedMs, p.measuredMs])) : null,
+    },
+  };
+}
+
+/** Profiles the active backend's device. Throws CancelledError (after a checkpoint) when aborted. */
+export async function runProfile(request: ProfileRequest): Promise<DeviceProfile> {
+  const budgetSeconds = request.budgetSeconds ?? 120;
+  const batch = request.batch ?? 1;
+  const seed = request.seed ?? 1;
+  const profiler = profilerFor(request.backend.name);
+  const fresh = emptyProfile(request, budgetSeconds);
+  if (request.resume !== undefined) checkResumable(request.resume, fresh);
+  let profile: DeviceProfile = request.resume === undefined ? fresh : { ...request.resume, status: 'partial', budgetSeconds };
+  const budget = new Budget(budgetSeconds, profile.profilingSeconds * 1000);
+  const progress = (phase: ProfileProgress['phase'], detail: string): void =>
+    request.onProgress?.({ phase, detail, spentMs: budget.spentMs(), budgetMs: budget.totalMs });
+  const checkpoint = async (): Promise<void> => {
+    profile = { ...profile, updatedAt: new Date().toISOString(), profilingSeconds: budget.spentMs() / 1000 };
+    await request.onCheckpoint?.(profile);
+  };
+  const done = (item: string): boolean => profile.done.includes(item);
+  const signal = request.signal;
+
+  try {
+    if (!done(ROOFLINE_ITEM)) {
+      progress('roofline', 'compute rate, bandwidth, overhead');
+      const roofline = await measureRoofline(profiler.timer, { ...profiler.plan, rounds: 3 }, signal);
+      profile = { ...profile, roofline, done: [...profile.done, ROOFLINE_ITEM] };
+      await checkpoint();
+    }
+
+    const items = request.model === undefined ? genericSweepItems() : modelSweepItems(request.model.model);
+    const pending = items.filter((item) => !done(`sweep:${item.signature}`));
+    const costs = new Map<string, number>();
+    for (const item of pending) {
+      if (signal?.aborted) throw new CancelledError();
+      progress('sweep', `pilot ${item.geometry.className}`);
+      costs.set(item.signature, pointCost(await pilotMs(item, profiler, batch), profiler));
+    }
+    for (const [index, item] of pending.entries()) {
+      if (signal?.aborted) throw new CancelledError();
+      const rest = pending.slice(index);
+      const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
+      const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
+      const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
+      const [lo, hi] = isTwoAxis(item.geometry) ? [10, 90] : [5, 40];
+      const count = Math.round(Math.min(hi, Math.max(lo, perWeight * weight(item))));
+      progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points)`);
+      const op = await sweepItem(item, count, seed + items.indexOf(item), profiler, batch, signal);
+      profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };
+      await checkpoint();
+    }
+
+    progress('fit', 'fitting cost functions');
+    profile = fitProfile(profile);
+
+    if (!done(END_TO_END_ITEM)) {
+      const seedMs = await seedLatencyMs(request, batch);
+      const e2e = profiler.endToEnd;
+      const perNetworkMs = (e2e.warmupMs ?? 1000) + ((e2e.rounds ?? 5) * (e2e.runsPerRound ?? 15) + (e2e.warmupRuns ?? 10)) * seedMs * 0.8;
+      const affordable = Math.floor(budget.leftMs() / perNetworkMs);
+      const calibrationCount = request.model === undefined ? 2 : Math.max(3, Math.min(6, Math.floor(affordable / 2)));
+      const validationCount = request.model === undefined ? 2 : Math.max(3, Math.min(8, affordable - calibrationCount));
+      const cases = networkCases(request, calibrationCount, validationCount, seed);
+      progress('end-to-end', `${cases.length} networks end to end`);
+      const measured = await measureNetworks(cases, profiler, batch, signal);
+      profile = withEndToEnd(profile, measured);
+      profile = { ...profile, done: [...profile.done, END_TO_END_ITEM] };
+    }
+    profile = { ...profile, status: 'complete' };
+    await checkpoint();
+    progress('done', profile.name);
+    return profile;
+  } catch (e) {
+    if (e instanceof CancelledError) await checkpoint();
+    throw e;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * What to sweep: the distinct op signatures of a model (or a generic set of common configurations),
+ * each with a channel range, and the channel points to time in that range: dense along one axis for
+ * ops with tied channels, a seeded design mixing aligned and unaligned counts for two-axis ops.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { buildGraph } from '../src/graph/build.js';
+import type { OpGraph, OpNode } from '../src/graph/types.js';
+import { latencyFamilyFor } from '../src/costs/latency/registry.js';
+import type { Geometry } from '../src/profile/schema.js';
+import { geometryOf, signatureOf } from '../src/profile/signature.js';
+import { derivedOut } from './probe.js';
+import { randomInt, seededRandom } from './random.js';
+
+/** One signature to sweep. */
+export interface SweepItem {
+  readonly signature: string;
+  readonly geometry: Geometry;
+  readonly maxIn: number;
+  readonly maxOut: number;
+  readonly layers: readonly string[];
+}
+
+/** A channel point: alive input and output channels. */
+export type ChannelPoint = readonly [number, number];
+
+/** True when the op's time depends on both channel axes independently. */
+export function isTwoAxis(g: Geometry): boolean {
+  return g.kind === 'conv2d' || g.kind === 'separable' || g.kind === 'dense';
+}
+
+function layerConfig(model: tfl.LayersModel, op: OpNode): Record<string, unknown> {
+  return model.getLayer(op.name).getConfig() as Record<string, unknown>;
+}
+
+/** The distinct signatures of a model's ops (inputs excluded), with the widest channel range of each. */
+export function modelSweepItems(model: tfl.LayersModel, graph: OpGraph = buildGraph(model)): SweepItem[] {
+  const items = new Map<string, { geometry: Geometry; maxIn: number; maxOut: number; layers: string[] }>();
+  for (const op of graph.ops) {
+    if (op.kind === 'input') continue;
+    const geometry = geometryOf(op, layerConfig(model, op));
+    const signature = signatureOf(geometry);
+    const item = items.get(signature);
+    if (item === undefined) items.set(signature, { geometry, maxIn: op.inChannels, maxOut: op.outChannels, layers: [op.name] });
+    else {
+      item.maxIn = Math.max(item.maxIn, op.inChannels);
+      item.maxOut = Math.max(item.maxOut, op.outChannels);
+      item.layers.push(op.name);
+    }
+  }
+  return [...items].map(([signature, i]) => ({ signature, ...i }));
+}
+
+/** Channel points for an item: `count` points from a few channels up to its widths, seeded. */
+export function channelPoints(item: SweepItem, count: number, seed: number): ChannelPoint[] {
+  const g = item.geometry;
+  const rand = seededRandom(seed);
+  const loIn = Math.max(1, Math.ceil(item.maxIn / 8));
+  const loOut = Math.max(1, Math.ceil(item.maxOut / 8));
+  const points = new Map<string, ChannelPoint>();
+  const add = (aIn: number, aOut: number): void => {
+    points.set(`${aIn},${aOut}`, [aIn, aOut]);
+  };
+  if (g.kind === 'reshape') {
+    add(item.maxIn, item.maxOut);
+    return [...points.values()];
+  }
+  if (!isTwoAxis(g)) {
+    const span = item.maxIn - loIn + 1;
+    const stride = Math.max(1, span / Math.max(1, count - 1));
+    for (let x = item.maxIn; x >= loIn; x -= stride) {
+      const aIn = Math.round(x);
+      add(aIn, derivedOut(g, aIn, aIn));
+    }
+    add(loIn, derivedOut(g, loIn, loIn));
+    return [...points.values()];
+  }
+  const pick = (lo: number, hi: number): number => {
+    const v = randomInt(rand, lo, hi);
+    return rand() < 0.5 ? Math.min(hi, Math.max(lo, Math.round(v / 4) * 4 || 4)) : v;
+  };
+  const inFixed = g.kind === 'dense' && item.maxIn > 4 * item.maxOut;
+  add(item.maxIn, item.maxOut);
+  if (!inFixed) add(loIn, loOut);
+  for (let tries = 0; points.size < count && tries < count * 20; tries++) {
+    add(inFixed ? pick(loIn, item.maxIn) : pick(loIn, item.maxIn), pick(loOut, item.maxOut));
+  }
+  return [...points.values()];
+}
+
+function singleLayerItem(layer: tfl.layers.Layer, inputShape: number[], inputs = 1): SweepItem {
+  const ins = Array.from({ length: inputs }, () => tfl.input({ shape: inputShape }));
+  const out = layer.apply(ins.length === 1 ? ins[0]! : ins) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: ins, outputs: out });
+  const op = buildGraph(model).ops.find((o) => o.name === layer.name);
+  if (op === undefined) throw new Error(`probe layer ${layer.name} missing`);
+  const geometry = geometryOf(op, layer.getConfig() as Record<string, unknown>);
+  return { signature: signatureOf(geometry), geometry, maxIn: op.inChannels, maxOut: op.outChannels, layers: [] };
+}
+
+/**
+ * Common configurations for models not seen: each op kind over spatial sizes, kernels 1/3/5/7 and
+ * strides 1/2, at widths typical of small mobile models.
+ */
+export function genericSweepItems(): SweepItem[] {
+  const items: SweepItem[] = [];
+  const sizes = [28, 14, 7];
+  for (const size of sizes) {
+    const width = size === 28 ? 32 : size === 14 ? 64 : 128;
+    for (const k of [1, 3, 5, 7]) {
+      for (const s of k === 1 ? [1] : [1, 2]) {
+        items.push(singleLayerItem(tfl.layers.conv2d({ filters: width, kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, width]));
+      }
+    }
+    for (const k of [3, 5]) {
+      for (const s of [1, 2]) {
+        items.push(singleLayerItem(tfl.layers.depthwiseConv2d({ kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, 2 * width]));
+      }
+    }
+    items.push(singleLayerItem(tfl.layers.batchNormalization({}), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.reLU({}), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.reLU({ maxValue: 6 }), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.add({}), [size, size, width], 2));
+    items.push(singleLayerItem(tfl.layers.concatenate({}), [size, size, width / 2], 2));
+    items.push(singleLayerItem(tfl.layers.maxPooling2d({ poolSize: 2 }), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.globalAveragePooling2d({}), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.flatten({}), [size, size, width]));
+  }
+  items.push(singleLayerItem(tfl.layers.separableConv2d({ filters: 64, kernelSize: 3, padding: 'same' }), [14, 14, 64]));
+  items.push(singleLayerItem(tfl.layers.dense({ units: 128 }), [256]));
+  items.push(singleLayerItem(tfl.layers.dense({ units: 10 }), [128]));
+  items.push(singleLayerItem(tfl.layers.dropout({ rate: 0.5 }), [7, 7, 128]));
+  items.push(singleLayerItem(tfl.layers.zeroPadding2d({ padding: 1 }), [14, 14, 64]));
+  return items;
+}
+
+/** The family name of an item's op, for planning. */
+export function familyOf(item: SweepItem): string {
+  return latencyFamilyFor(item.geometry.kind).name;
+}

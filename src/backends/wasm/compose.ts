@@ -1,0 +1,125 @@
+/**
+ * Kernels composed from ops. A wasm gradient kernel here is a short sequence of tfjs ops (Conv2D,
+ * DepthwiseConv2dNative, BatchMatMul, Transpose, Pad, Slice, ...), each dispatched to wasm's own
+ * XNNPACK-backed kernel. The engine stops recording gradients while any kernel runs, so these inner
+ * ops are computed and never taped.
+ *
+ * Ownership: the engine hands a kernel TensorInfos it does not own, and adopts whatever the kernel
+ * returns as its output. `runComposite` wraps the inputs as tensors without taking their data, runs
+ * the computation in a tidy scope so every intermediate is freed, and returns the one result tensor.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelError } from '../../errors.js';
+
+/** A 4-D shape, as tfjs' convolution helpers take it. */
+export type Shape4D = [number, number, number, number];
+
+/** `shape` as a 4-D tuple; throws KernelError naming `what` when it has another rank. */
+export function shape4D(kernelName: string, what: string, shape: readonly number[]): Shape4D {
+  const [a, b, c, d] = shape;
+  if (shape.length !== 4 || a === undefined || b === undefined || c === undefined || d === undefined) {
+    throw new KernelError(`${kernelName}: ${what} must be rank 4, got shape [${shape.join(', ')}]`);
+  }
+  return [a, b, c, d];
+}
+
+/** Throws KernelError unless `actual` equals `expected`. */
+export function expectShape(kernelName: string, what: string, actual: readonly number[], expected: readonly number[]): void {
+  if (actual.length !== expected.length || actual.some((n, i) => n !== expected[i])) {
+    throw new KernelError(
+      `${kernelName}: ${what} has shape [${actual.join(', ')}], but the convolution implies [${expected.join(', ')}]`,
+    );
+  }
+}
+
+/** One input of a kernel call, which must be present. */
+export function requireInput(kernelName: string, inputs: Readonly<Record<string, TensorInfo | undefined>>, name: string): TensorInfo {
+  const info = inputs[name];
+  if (info === undefined) {
+    throw new KernelError(`${kernelName}: missing input \`${name}\``);
+  }
+  return info;
+}
+
+function adopt(info: TensorInfo, backend: KernelBackend): tf.Tensor {
+  if (info instanceof tf.Tensor) {
+    return info;
+  }
+  backend.incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info, backend);
+}
+
+/**
+ * Runs `compute` on `inputs` (as float32 tensors) with wasm's own kernels and returns its result as
+ * the kernel's output. Intermediates are disposed; the inputs keep their data.
+ */
+export function runComposite(
+  kernelName: string,
+  backend: {},
+  inputs: readonly TensorInfo[],
+  compute: (...tensors: tf.Tensor[]) => tf.Tensor,
+): TensorInfo {
+  const engine = tf.engine();
+  if (engine.backendName !== 'wasm' || engine.backend !== backend) {
+    throw new KernelError(`${kernelName}: this kernel is composed from wasm kernels and runs only while wasm is the active backend`);
+  }
+  const kernelBackend = backend as KernelBackend;
+  return tf.tidy(() => {
+    const tensors = inputs.map((info) => {
+      const t = adopt(info, kernelBackend);
+      return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+    });
+    return compute(...tensors);
+  });
+}
+
+/**
+ * The window of rows [-top, height - top) and columns [-left, width - left) of an NHWC tensor:
+ * positive offsets add rows or columns of `padValue` before it, negative ones drop them, and the far
+ * side is padded with `padValue` or cropped to the requested size.
+ */
+export function window2D(
+  x: tf.Tensor4D,
+  top: number,
+  height: number,
+  left: number,
+  width: number,
+  padValue = 0,
+): tf.Tensor4D {
+  const [, inHeight, inWidth] = x.shape;
+  const padTop = Math.max(0, top);
+  const padLeft = Math.max(0, left);
+  const padBottom = Math.max(0, height - top - inHeight);
+  const padRight = Math.max(0, width - left - inWidth);
+  let y = x;
+  if (padTop > 0 || padBottom > 0 || padLeft > 0 || padRight > 0) {
+    y = tf.pad(y, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]], padValue);
+  }
+  const cropTop = Math.max(0, -top);
+  const cropLeft = Math.max(0, -left);
+  if (cropTop > 0 || cropLeft > 0 || y.shape[1] !== height || y.shape[2] !== width) {
+    y = tf.slice(y, [0, cropTop, cropLeft, 0], [-1, height, width, -1]);
+  }
+  return y;
+}
+
+/**
+ * Spreads an NHWC tensor's rows `strideHeight` apart and columns `strideWidth` apart, zeros in
+ * between (and after the last ones): [N, H, W, C] becomes [N, H·sh, W·sw, C].
+ */
+export function spreadZeros(x: tf.Tensor4D, strideHeight: number, strideWidth: number): tf.Tensor4D {
+  if (strideHeight === 1 && strideWidth === 1) {
+    return x;
+  }
+  const [n, h, w, c] = x.shape;
+  const spaced = tf.pad(tf.reshape(x, [n, h, 1, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, strideHeight - 1],
+    [0, 0],
+    [0, strideWidth - 1],
+    [0, 0],
+  ]);
+  return tf.reshape(spaced, [n, h * strideHeight, w * strideWidth, c]);
+}

@@ -1,0 +1,49 @@
+/**
+ * Registers the gradient kernels that tfjs-backend-wasm 4.22 lacks or gets wrong, built from its own
+ * fast kernels.
+ *
+ * Training the conv nets morphlat handles (conv/BN/ReLU/ReLU6/pooling/dense, residual adds,
+ * depthwise and separable convolutions, concatenation, zero padding, dropout; Adam or momentum SGD;
+ * softmax cross-entropy) dispatches three kernels wasm does not have, and one (MaxPoolGrad) that it
+ * computes wrongly; every other gradient is composed from forward kernels or has a correct wasm
+ * kernel (AvgPoolGrad, Conv2DBackpropInput, ...).
+ */
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+import { maxPoolGradConfig } from './MaxPoolGrad.js';
+
+/** Kernels wasm lacks: registered unless some kernel of that name is already there. */
+export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+];
+
+/** Kernels wasm has but computes wrongly: they replace wasm's own. */
+export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+
+function registered(config: KernelConfig): KernelConfig | undefined {
+  return getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
+}
+
+/** Registers every missing or replaced wasm gradient kernel; calling it again changes nothing. */
+export function registerWasmGradientKernels(): void {
+  for (const config of WASM_MISSING_KERNELS) {
+    if (registered(config) === undefined) {
+      registerKernel(config);
+    }
+  }
+  for (const config of WASM_REPLACED_KERNELS) {
+    const current = registered(config);
+    if (current?.kernelFunc === config.kernelFunc) {
+      continue;
+    }
+    if (current !== undefined) {
+      unregisterKernel(config.kernelName, config.backendName);
+    }
+    registerKernel(config);
+  }
+}

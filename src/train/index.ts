@@ -1,0 +1,10 @@
+export * from './data/index.js';
+export { checkDataFitsModel } from './fits.js';
+export { evaluate } from './evaluate.js';
+export type { EvaluateOptions, Evaluation } from './evaluate.js';
+export { categoricalCrossEntropy, classificationLossFor, endsInSoftmax, softmaxCrossEntropy } from './loss.js';
+export type { LossFn } from './loss.js';
+export { trainingProgressBar } from './progress.js';
+export type { TrainingProgress, TrainingProgressOptions } from './progress.js';
+export { makeOptimizer, train } from './train.js';
+export type { EpochInfo, OptimizerName, StepInfo, TrainOptions, TrainResult } from './train.js';

@@ -1,0 +1,419 @@
+/**
+ * The gradient kernels morphlat adds to (or replaces in) the wasm backend: Conv2DBackpropFilter,
+ * DepthwiseConv2dNativeBackpropInput/Filter and MaxPoolGrad. Each table row computes gradients on
+ * wasm and compares them with the cpu backend (the numerical reference), data copied between the two
+ * as plain arrays. Then: no tensor or buffer leaks, clear errors, idempotent registration, whole-model
+ * gradients equal to cpu's, and a conv+depthwise model whose loss falls when trained on wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import {
+  registerWasmGradientKernels,
+  WASM_MISSING_KERNELS,
+  WASM_REPLACED_KERNELS,
+} from '../src/backends/wasm/register.js';
+import { KernelError } from '../src/errors.js';
+
+type Shape4 = [number, number, number, number];
+type Pair = [number, number];
+type Pad = 'valid' | 'same' | number | [[0, 0], Pair, Pair, [0, 0]];
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+type Backend = 'cpu' | 'wasm';
+
+const RTOL = 1e-3;
+const ATOL = 1e-4;
+
+/** Deterministic values in [-1, 1). */
+function seeded(count: number, seed: number): number[] {
+  let state = seed >>> 0;
+  return Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Runs `compute` on `backend` and returns its outputs as plain arrays; nothing stays allocated. */
+async function on(backend: Backend, compute: () => tf.Tensor[]): Promise<number[][]> {
+  await initBackend(backend);
+  const outputs = tf.tidy(compute);
+  const values = await Promise.all(outputs.map(async (t) => Array.from(await t.data())));
+  tf.dispose(outputs);
+  return values;
+}
+
+function expectClose(actual: readonly number[], expected: readonly number[], label: string): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  const bad = expected.findIndex((e, i) => !(Math.abs((actual[i] ?? Number.NaN) - e) <= ATOL + RTOL * Math.abs(e)));
+  expect(bad, bad < 0 ? label : `${label}: element ${bad} is ${actual[bad]}, cpu says ${expected[bad]}`).toBe(-1);
+}
+
+/** A filter with `dilation − 1` zeros between its taps: a dilated convolution as an undilated one. */
+function dilateFilter(w: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
+  if (dh === 1 && dw === 1) return w;
+  const [fh, fw, c, m] = w.shape;
+  const spaced = tf.pad(tf.reshape(w, [fh, 1, fw, 1, c, m]), [
+    [0, 0],
+    [0, dh - 1],
+    [0, 0],
+    [0, dw - 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  return tf.slice(tf.reshape(spaced, [fh * dh, fw * dw, c, m]), [0, 0, 0, 0], [(fh - 1) * dh + 1, (fw - 1) * dw + 1, c, m]);
+}
+
+function pair(v: number | Pair): Pair {
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  await initBackend('wasm');
+});
+
+interface ConvCase {
+  readonly name: string;
+  readonly x: Shape4;
+  readonly filter: Shape4;
+  readonly strides: number | Pair;
+  readonly pad: Pad;
+  readonly rounding?: Rounding;
+}
+
+const CONV_CASES: readonly ConvCase[] = [
+  { name: 'one channel, valid', x: [1, 5, 5, 1], filter: [3, 3, 1, 1], strides: 1, pad: 'valid' },
+  { name: 'same, odd sizes, batch 2', x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: 'unequal strides, same', x: [3, 9, 8, 2], filter: [3, 2, 2, 5], strides: [2, 3], pad: 'same' },
+  { name: 'unequal strides, valid, unused last rows', x: [2, 8, 9, 3], filter: [4, 3, 3, 2], strides: [3, 2], pad: 'valid' },
+  { name: '1x1 pointwise', x: [2, 7, 7, 4], filter: [1, 1, 4, 6], strides: 1, pad: 'valid' },
+  { name: '1x1 with fewer outputs than inputs', x: [2, 5, 5, 6], filter: [1, 1, 6, 2], strides: 1, pad: 'same' },
+  { name: '1x1 stride-2 projection, same', x: [2, 9, 7, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'same' },
+  { name: '1x1, explicit padding, stride 2', x: [1, 6, 5, 2], filter: [1, 1, 2, 2], strides: 2, pad: [[0, 0], [1, 1], [2, 0], [0, 0]] },
+  { name: 'explicit padding', x: [2, 6, 7, 3], filter: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 3], [0, 0]] },
+  { name: 'explicit padding wider than the filter', x: [1, 5, 4, 2], filter: [2, 2, 2, 3], strides: 2, pad: [[0, 0], [3, 0], [0, 4], [0, 0]] },
+  { name: 'numeric pad, ceil rounding', x: [2, 8, 7, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, rounding: 'ceil' },
+  { name: 'numeric pad, floor rounding', x: [2, 8, 7, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, rounding: 'floor' },
+  { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 2], strides: 1, pad: 'same' },
+  { name: 'stride larger than the filter', x: [1, 9, 9, 2], filter: [2, 2, 2, 3], strides: 3, pad: 'valid' },
+];
+
+describe('Conv2D gradients (Conv2DBackpropFilter) match cpu', () => {
+  test.each(CONV_CASES)('$name: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
+    const xs = seeded(size(c.x), 1);
+    const ws = seeded(size(c.filter), 2);
+    const gs = seeded(size(info.outShape), 3);
+    const grads = (): tf.Tensor[] => {
+      const g = tf.tensor(gs, info.outShape);
+      const loss = (x: tf.Tensor, w: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.rounding), g));
+      return tf.grads(loss)([tf.tensor(xs, c.x), tf.tensor(ws, c.filter)]);
+    };
+    const [cpuDx = [], cpuDw = []] = await on('cpu', grads);
+    const [wasmDx = [], wasmDw = []] = await on('wasm', grads);
+    expectClose(wasmDw, cpuDw, 'dW');
+    expectClose(wasmDx, cpuDx, 'dx');
+  });
+});
+
+interface DepthwiseCase {
+  readonly name: string;
+  readonly x: Shape4;
+  readonly filter: Shape4;
+  readonly strides: number | Pair;
+  readonly dilations: number | Pair;
+  readonly pad: Pad;
+  readonly rounding?: Rounding;
+}
+
+const DEPTHWISE_CASES: readonly DepthwiseCase[] = [
+  { name: 'one channel, valid', x: [1, 5, 5, 1], filter: [3, 3, 1, 1], strides: 1, dilations: 1, pad: 'valid' },
+  { name: 'same, odd sizes, batch 2', x: [2, 7, 6, 3], filter: [3, 3, 3, 1], strides: 1, dilations: 1, pad: 'same' },
+  { name: 'multiplier 2, stride 2, same', x: [2, 9, 8, 2], filter: [3, 3, 2, 2], strides: 2, dilations: 1, pad: 'same' },
+  { name: 'multiplier 3, unequal strides, valid', x: [3, 8, 9, 3], filter: [3, 2, 3, 3], strides: [2, 3], dilations: 1, pad: 'valid' },
+  { name: 'dilation 2, same', x: [2, 9, 9, 2], filter: [3, 3, 2, 1], strides: 1, dilations: 2, pad: 'same' },
+  { name: 'unequal dilations, multiplier 2, valid', x: [1, 11, 10, 2], filter: [3, 2, 2, 2], strides: 1, dilations: [2, 3], pad: 'valid' },
+  { name: 'dilation 3, explicit padding', x: [1, 9, 8, 3], filter: [3, 3, 3, 1], strides: 1, dilations: 3, pad: [[0, 0], [2, 4], [3, 1], [0, 0]] },
+  { name: 'explicit padding, multiplier 2', x: [2, 7, 6, 2], filter: [3, 3, 2, 2], strides: 1, dilations: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { name: 'explicit padding wider than the filter', x: [1, 5, 6, 1], filter: [2, 3, 1, 4], strides: [2, 1], dilations: 1, pad: [[0, 0], [4, 1], [0, 3], [0, 0]] },
+  { name: 'numeric pad, ceil rounding', x: [2, 8, 7, 3], filter: [3, 3, 3, 1], strides: 2, dilations: 1, pad: 1, rounding: 'ceil' },
+  { name: 'numeric pad, round rounding, multiplier 2', x: [1, 8, 7, 2], filter: [2, 3, 2, 2], strides: 3, dilations: 1, pad: 1, rounding: 'round' },
+  { name: 'stride larger than the filter', x: [1, 6, 6, 2], filter: [2, 2, 2, 1], strides: 3, dilations: 1, pad: 'same' },
+  { name: 'filter as large as the input', x: [2, 6, 7, 2], filter: [5, 5, 2, 1], strides: 1, dilations: 1, pad: 'same' },
+  { name: '1x1, multiplier 2', x: [2, 7, 7, 4], filter: [1, 1, 4, 2], strides: 1, dilations: 1, pad: 'valid' },
+  { name: 'stride 2 and dilation 2 together (kernel level)', x: [1, 10, 9, 2], filter: [3, 3, 2, 2], strides: 2, dilations: 2, pad: 'same' },
+];
+
+describe('depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter) match cpu', () => {
+  test.each(DEPTHWISE_CASES)('$name: x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', async (c) => {
+    const dilations = pair(c.dilations);
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, dilations, c.pad, c.rounding, true);
+    const xs = seeded(size(c.x), 4);
+    const ws = seeded(size(c.filter), 5);
+    const gs = seeded(size(info.outShape), 6);
+
+    // cpu's backprop kernels ignore dilations (tfjs-core's gradient requires 1), so the reference
+    // convolves with the explicitly dilated filter instead.
+    const [cpuDx = [], cpuDw = []] = await on('cpu', () => {
+      const g = tf.tensor(gs, info.outShape);
+      const loss = (x: tf.Tensor, w: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(tf.depthwiseConv2d(x as tf.Tensor4D, dilateFilter(w as tf.Tensor4D, dilations), c.strides, c.pad, 'NHWC', 1, c.rounding), g));
+      return tf.grads(loss)([tf.tensor(xs, c.x), tf.tensor(ws, c.filter)]);
+    });
+    const tfjsGradient = dilations[0] === 1 && dilations[1] === 1;
+    const [wasmDx = [], wasmDw = []] = await on('wasm', () => {
+      const x = tf.tensor4d(xs, c.x);
+      const w = tf.tensor4d(ws, c.filter);
+      const g = tf.tensor4d(gs, info.outShape as Shape4);
+      if (tfjsGradient) {
+        const loss = (xv: tf.Tensor, wv: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(tf.depthwiseConv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.rounding), g));
+        return tf.grads(loss)([x, w]);
+      }
+      const common = { strides: c.strides, dilations: c.dilations, pad: c.pad, dimRoundingMode: c.rounding };
+      return [
+        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: g, filter: w }, { ...common, inputShape: c.x }) as tf.Tensor,
+        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy: g }, { ...common, filterShape: c.filter }) as tf.Tensor,
+      ];
+    });
+    expectClose(wasmDw, cpuDw, 'dW');
+    expectClose(wasmDx, cpuDx, 'dx');
+  });
+});
+
+interface PoolCase {
+  readonly name: string;
+  readonly x: Shape4;
+  readonly filter: number | Pair;
+  readonly strides: number | Pair;
+  readonly pad: Pad;
+  readonly rounding?: Rounding;
+  /** 'negative': every window's maximum is negative; 'ties': small integers, so maxima repeat. */
+  readonly values: 'mixed' | 'negative' | 'ties';
+}
+
+const POOL_CASES: readonly PoolCase[] = [
+  { name: '2x2 stride 2, all negative', x: [1, 4, 4, 1], filter: 2, strides: 2, pad: 'valid', values: 'negative' },
+  { name: '3x3 stride 2, same', x: [2, 7, 6, 3], filter: 3, strides: 2, pad: 'same', values: 'mixed' },
+  { name: '3x3 stride 1, same, all negative', x: [2, 7, 6, 3], filter: 3, strides: 1, pad: 'same', values: 'negative' },
+  { name: 'unequal filter and strides, valid', x: [1, 9, 8, 2], filter: [3, 2], strides: [2, 3], pad: 'valid', values: 'mixed' },
+  { name: 'numeric pad, ceil rounding, all negative', x: [2, 8, 7, 3], filter: 3, strides: 2, pad: 1, rounding: 'ceil', values: 'negative' },
+  { name: 'ties go to the first maximum', x: [2, 6, 6, 2], filter: 3, strides: 2, pad: 'same', values: 'ties' },
+  { name: 'ties, unequal strides, same', x: [2, 9, 9, 3], filter: 3, strides: [1, 2], pad: 'same', values: 'ties' },
+  { name: 'explicit padding, all negative', x: [1, 6, 6, 2], filter: 3, strides: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]], values: 'negative' },
+  { name: 'stride larger than the window', x: [1, 6, 6, 1], filter: 2, strides: 3, pad: 'same', values: 'mixed' },
+  { name: 'window as large as the input', x: [2, 4, 4, 3], filter: 4, strides: 1, pad: 'valid', values: 'mixed' },
+];
+
+describe('max pooling gradient (MaxPoolGrad, replacing wasm’s) matches cpu', () => {
+  test.each(POOL_CASES)('$name: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
+    const info = tf.backend_util.computePool2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
+    const raw = seeded(size(c.x), 7);
+    const xs = c.values === 'ties' ? raw.map((v) => Math.round(2 * v)) : c.values === 'negative' ? raw.map((v) => v - 3) : raw;
+    const gs = seeded(size(info.outShape), 8);
+    const grad = (): tf.Tensor[] => {
+      const g = tf.tensor(gs, info.outShape);
+      const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad, c.rounding), g));
+      return [tf.grad(loss)(tf.tensor(xs, c.x))];
+    };
+    const [cpuDx = []] = await on('cpu', grad);
+    const [wasmDx = []] = await on('wasm', grad);
+    expectClose(wasmDx, cpuDx, 'dx');
+  });
+});
+
+/** Each added kernel on small inputs, as [kernel name, inputs, attrs]. */
+function kernelCalls(): [string, Record<string, tf.Tensor>, Record<string, unknown>][] {
+  const x = tf.tensor4d(seeded(2 * 7 * 6 * 3, 9), [2, 7, 6, 3]);
+  const conv = tf.conv2d(x, tf.ones([3, 3, 3, 4]), 2, 'same');
+  const depthwise = tf.depthwiseConv2d(x, tf.ones([3, 3, 3, 2]), 1, 'same');
+  const pooled = tf.maxPool(x, 3, 2, 'same');
+  return [
+    [tf.Conv2DBackpropFilter, { x, dy: conv }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }],
+    [tf.DepthwiseConv2dNativeBackpropInput, { dy: depthwise, filter: tf.ones([3, 3, 3, 2]) }, { strides: 1, dilations: 1, pad: 'same', inputShape: [2, 7, 6, 3] }],
+    [tf.DepthwiseConv2dNativeBackpropFilter, { x, dy: depthwise }, { strides: 1, dilations: 1, pad: 'same', filterShape: [3, 3, 3, 2] }],
+    [tf.MaxPoolGrad, { dy: pooled, input: x, output: pooled }, { filterSize: 3, strides: 2, pad: 'same' }],
+  ];
+}
+
+function wasmBuffers(): number {
+  return tf.engine().backend.numDataIds();
+}
+
+describe('memory', () => {
+  test('no kernel leaves a tensor or a wasm buffer behind', async () => {
+    await initBackend('wasm');
+    const calls = kernelCalls();
+    for (const [name, inputs, attrs] of calls) {
+      const tensors = tf.memory().numTensors;
+      const buffers = wasmBuffers();
+      for (let i = 0; i < 3; i++) {
+        const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+        expect(out.shape.length, name).toBe(4);
+        out.dispose();
+      }
+      expect(tf.memory().numTensors, `${name}: tensors`).toBe(tensors);
+      expect(wasmBuffers(), `${name}: wasm buffers`).toBe(buffers);
+    }
+    tf.dispose(calls.flatMap(([, inputs]) => Object.values(inputs)));
+  });
+
+  test('training steps leave no tensor behind', async () => {
+    await initBackend('wasm');
+    const model = convDepthwiseModel(11);
+    const optimizer = tf.train.momentum(0.05, 0.9);
+    const { x, y } = batch();
+    const step = (): void => {
+      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), false);
+    };
+    step();
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers();
+    step();
+    step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers()).toBe(buffers);
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  test('inputs given as bare TensorInfos keep their data', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor4d(seeded(1 * 5 * 5 * 2, 10), [1, 5, 5, 2]);
+    const dy = tf.tensor4d(seeded(1 * 3 * 3 * 3, 11), [1, 3, 3, 3]);
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] };
+    const viaEngine = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+    const expected = Array.from(await viaEngine.data());
+    viaEngine.dispose();
+    const buffers = wasmBuffers();
+    const kernel = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
+    const bare = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const out = kernel.kernelFunc({ inputs: { x: bare(x), dy: bare(dy) }, backend: tf.backend(), attrs }) as tf.TensorInfo;
+    const result = tf.engine().makeTensorFromTensorInfo(out);
+    expect(Array.from(await result.data())).toEqual(expected);
+    result.dispose();
+    expect(wasmBuffers()).toBe(buffers);
+    expect((await x.data()).length).toBe(50);
+    expect((await dy.data()).length).toBe(27);
+    tf.dispose([x, dy]);
+  });
+});
+
+describe('errors and registration', () => {
+  test('NCHW filter gradients are refused with a KernelError, as wasm’s Conv2D refuses NCHW', async () => {
+    await initBackend('wasm');
+    const x = tf.zeros([1, 2, 5, 5]);
+    const dy = tf.zeros([1, 3, 3, 3]);
+    const call = (): unknown =>
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] });
+    expect(call).toThrow(KernelError);
+    expect(call).toThrow(/NCHW/);
+    tf.dispose([x, dy]);
+  });
+
+  test('a dy whose shape the convolution does not produce is a KernelError', async () => {
+    await initBackend('wasm');
+    const x = tf.zeros([1, 5, 5, 2]);
+    const dy = tf.zeros([1, 4, 4, 3]);
+    expect(() =>
+      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { strides: 1, dilations: 1, pad: 'valid', filterShape: [3, 3, 2, 1] }),
+    ).toThrow(KernelError);
+    tf.dispose([x, dy]);
+  });
+
+  test('the kernels refuse to run while another backend is active', async () => {
+    await initBackend('cpu');
+    const x = tf.zeros([1, 5, 5, 2]);
+    const dy = tf.zeros([1, 3, 3, 3]);
+    const kernel = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
+    expect(() =>
+      kernel.kernelFunc({ inputs: { x, dy }, backend: tf.backend(), attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] } }),
+    ).toThrow(KernelError);
+    tf.dispose([x, dy]);
+  });
+
+  test('registering again changes nothing and warns about nothing', () => {
+    const warn = vi.spyOn(console, 'warn');
+    registerWasmGradientKernels();
+    registerWasmGradientKernels();
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    for (const config of [...WASM_MISSING_KERNELS, ...WASM_REPLACED_KERNELS]) {
+      expect(tf.getKernel(config.kernelName, 'wasm').kernelFunc, config.kernelName).toBe(config.kernelFunc);
+    }
+  });
+});
+
+/** conv → BN → ReLU6 → depthwise (stride 2, multiplier 2) → BN → ReLU → max pool → dense softmax. */
+function convDepthwiseModel(seed: number): tfl.LayersModel {
+  const init = (offset: number): tfl.initializers.Initializer => tfl.initializers.glorotUniform({ seed: seed + offset });
+  return tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(0) }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.reLU({ maxValue: 6 }),
+      tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same', depthwiseInitializer: init(1) }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.activation({ activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'same' }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: init(2) }),
+    ],
+  });
+}
+
+function batch(): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const x = tf.tensor4d(seeded(8 * 9 * 9 * 3, 12), [8, 9, 9, 3]);
+  const y = tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 3, 3, 2, 1, 0], 'int32'), 4), 'float32') as tf.Tensor2D;
+  return { x, y };
+}
+
+describe('training on wasm', () => {
+  test('whole-model gradients (conv, BN, ReLU6, depthwise, max pool, dense) equal cpu’s', async () => {
+    const gradients = async (backend: Backend): Promise<number[][]> => {
+      await initBackend(backend);
+      const model = convDepthwiseModel(21);
+      const { x, y } = batch();
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor));
+      const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
+      const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
+      tf.dispose([value, x, y, ...Object.values(grads)]);
+      model.dispose();
+      return values;
+    };
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(wasm.length).toBe(cpu.length);
+    cpu.forEach((expected, i) => {
+      expect(expected.length, `weight ${i}`).toBeGreaterThan(0);
+      expectClose(wasm[i] ?? [], expected, `weight ${i}`);
+    });
+  });
+
+  test('a conv + depthwise model’s loss falls under Adam', async () => {
+    await initBackend('wasm');
+    const model = convDepthwiseModel(31);
+    const optimizer = tf.train.adam(0.02);
+    const { x, y } = batch();
+    const losses: number[] = [];
+    for (let step = 0; step < 15; step++) {
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), true);
+      losses.push((await loss!.data())[0] ?? Number.NaN);
+      loss!.dispose();
+    }
+    const [first = Number.NaN] = losses;
+    const last = losses[losses.length - 1] ?? Number.NaN;
+    expect(Number.isFinite(last)).toBe(true);
+    expect(last).toBeLessThan(0.6 * first);
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { fitLatency } from '../profilers/fit/op-fit.js';
+import { nnls } from '../profilers/fit/nnls.js';
+import { latencyFamilyFor } from '../src/costs/latency/registry.js';
+import { isUnaligned } from '../src/costs/latency/types.js';
+import { fittedLatency } from '../src/costs/latency/fitted.js';
+import { buildGraph } from '../src/graph/index.js';
+import { geometryOf } from '../src/profile/signature.js';
+import type { Geometry, Sample } from '../src/profile/schema.js';
+import { initBackend } from '../src/backends/index.js';
+
+await initBackend('cpu');
+
+function convGeometry(size: number, kernel: number, stride: number): Geometry {
+  const input = tfl.input({ shape: [size, size, 8] });
+  const layer = tfl.layers.conv2d({ filters: 8, kernelSize: kernel, strides: stride, padding: 'same', useBias: false });
+  const model = tfl.model({ inputs: input, outputs: layer.apply(input) as tfl.SymbolicTensor });
+  const op = buildGraph(model).ops[1]!;
+  return geometryOf(op, layer.getConfig() as Record<string, unknown>);
+}
+
+/** Synthetic latency with known coefficients and staircases: what the fit must recover. */
+function synthetic(g: Geometry, coef: number[], qIn: number, qOut: number, points: [number, number][]): Sample[] {
+  const family = latencyFamilyFor(g.kind);
+  return points.map(([aIn, aOut]) => {
+    const f = family.features(g, aIn, aOut, 1, { qIn, qOut }, isUnaligned(aIn, aOut));
+    return [aIn, aOut, f.reduce((s, x, i) => s + x * (coef[i] ?? 0), 0), null];
+  });
+}
+
+function grid(maxIn: number, maxOut: number, n: number, seed: number): [number, number][] {
+  let s = seed;
+  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: n }, () => [1 + Math.floor(rand() * maxIn), 1 + Math.floor(rand() * maxOut)] as [number, number]);
+}
+
+describe('nnls', () => {
+  test('solves an exactly determined non-negative system', () => {
+    const x = nnls([[1, 0], [0, 2], [1, 1]], [3, 4, 5]);
+    expect(x[0]).toBeCloseTo(3, 6);
+    expect(x[1]).toBeCloseTo(2, 6);
+  });
+  test('clamps a coefficient that least squares would make negative', () => {
+    const x = nnls([[1, 1], [2, 1], [3, 1]], [3, 2, 1]);
+    expect(x.every((v) => v >= 0)).toBe(true);
+    expect(x[0]).toBe(0);
+    expect(x[1]).toBeCloseTo(2, 6);
+  });
+});
+
+describe('fitLatency recovers known latency functions', () => {
+  test.each([
+    { name: 'smooth, no staircase', size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0, 0.1, 0] },
+    { name: 'output staircase of 8', size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 8, coef: [0.01, 0.04, 0, 0.02, 0] },
+    { name: 'input staircase of 4, stride 2', size: 28, kernel: 3, stride: 2, qIn: 4, qOut: 1, coef: [0.03, 0.06, 0, 0, 0] },
+    { name: 'unaligned channels twice as slow', size: 7, kernel: 1, stride: 1, qIn: 1, qOut: 1, coef: [0.015, 0.03, 0.03, 0.05, 0] },
+  ])('$name', ({ size, kernel, stride, qIn, qOut, coef }) => {
+    const g = convGeometry(size, kernel, stride);
+    const samples = synthetic(g, coef, qIn, qOut, grid(64, 64, 70, size * 31 + kernel));
+    const fit = fitLatency([{ geometry: g, samples }], 1, false);
+    expect(fit.qIn).toBe(qIn);
+    expect(fit.qOut).toBe(qOut);
+    expect(fit.trainError.median).toBeLessThan(0.01);
+    const fn = fittedLatency(fit, g, 1, 64, 64);
+    for (const [aIn, aOut, ms] of synthetic(g, coef, qIn, qOut, grid(64, 64, 20, 999))) {
+      expect(Math.abs(fn.value(aIn, aOut) - ms) / ms).toBeLessThan(0.02);
+    }
+  });
+
+  test('residual corrections make the function pass through its own noisy points', () => {
+    const g = convGeometry(14, 3, 1);
+    const clean = synthetic(g, [0.02, 0.05, 0, 0.1, 0], 1, 1, grid(48, 48, 40, 5));
+    const noisy: Sample[] = clean.map(([a, b, ms], i) => [a, b, ms * (i % 2 === 0 ? 1.12 : 0.9), null]);
+    const fit = fitLatency([{ geometry: g, samples: noisy }], 1, true);
+    const fn = fittedLatency(fit, g, 1, 48, 48);
+    for (const [aIn, aOut, ms] of noisy) expect(Math.abs(fn.value(aIn, aOut) - ms) / ms).toBeLessThan(0.03);
+  });
+});
