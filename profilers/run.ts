@@ -23,6 +23,7 @@ import { profilerFor } from './backends/registry.js';
 import type { BackendProfiler } from './backends/types.js';
 import { CALIBRATION_NETS } from './calibration-nets.js';
 import { measureEndToEndMany, modelInputs, timeOneRun } from './end-to-end.js';
+import type { EndToEndOptions } from './end-to-end.js';
 import { calibrate } from './fit/calibrate.js';
 import { errorSummary } from './fit/errors.js';
 import { fitLatency } from './fit/op-fit.js';
@@ -59,7 +60,7 @@ export interface ProfileRequest {
 }
 
 /** Shares of the budget by which each phase should be done. */
-const SWEEP_END = 0.62;
+const SWEEP_END = 0.5;
 const ROOFLINE_ITEM = 'roofline';
 const END_TO_END_ITEM = 'end-to-end';
 
@@ -263,6 +264,19 @@ function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCas
   };
 }
 
+/**
+ * End-to-end timing that fits the budget left: the backend's warm-up and rounds when they fit, else a
+ * shorter warm-up and fewer runs per round (never under 3), for `networks` networks of about `seedMs`.
+ */
+export function endToEndTiming(base: EndToEndOptions, leftMs: number, networks: number, seedMs: number): EndToEndOptions {
+  const rounds = base.rounds ?? 5;
+  const warmupRuns = base.warmupRuns ?? 10;
+  const perNetwork = Math.max(0, leftMs * 0.9) / networks;
+  const warmupMs = Math.min(base.warmupMs ?? 1000, perNetwork * 0.3);
+  const runsPerRound = Math.max(3, Math.min(40, Math.floor((perNetwork - warmupMs - warmupRuns * seedMs) / (rounds * seedMs))));
+  return { ...base, warmupMs, runsPerRound };
+}
+
 /** Profiles the active backend's device. Throws CancelledError (after a checkpoint) when aborted. */
 export async function runProfile(request: ProfileRequest): Promise<DeviceProfile> {
   const budgetSeconds = request.budgetSeconds ?? 120;
@@ -304,10 +318,12 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
       const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
       const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
-      const [lo, hi] = isTwoAxis(item.geometry) ? [10, 90] : [5, 40];
-      const count = Math.round(Math.min(hi, Math.max(lo, perWeight * weight(item))));
-      progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points)`);
-      const op = await sweepItem(item, count, seed + items.indexOf(item), profiler, batch, signal);
+      const [lo, hi] = isTwoAxis(item.geometry) ? [8, 120] : [4, 48];
+      const affordable = perWeight * weight(item);
+      const count = Math.round(Math.min(hi, Math.max(lo, affordable)));
+      const rounds = Math.max(profiler.plan.rounds, Math.min(9, Math.floor((profiler.plan.rounds * affordable) / count)));
+      progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points × ${rounds} rounds)`);
+      const op = await sweepItem(item, count, seed + items.indexOf(item), { ...profiler, plan: { ...profiler.plan, rounds } }, batch, signal);
       profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };
       await checkpoint();
     }
@@ -317,14 +333,12 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
 
     if (!done(END_TO_END_ITEM)) {
       const seedMs = await seedLatencyMs(request, batch);
-      const e2e = profiler.endToEnd;
-      const perNetworkMs = (e2e.warmupMs ?? 1000) + ((e2e.rounds ?? 5) * (e2e.runsPerRound ?? 15) + (e2e.warmupRuns ?? 10)) * seedMs * 0.8;
-      const affordable = Math.floor(budget.leftMs() / perNetworkMs);
-      const calibrationCount = request.model === undefined ? 2 : Math.max(3, Math.min(6, Math.floor(affordable / 2)));
-      const validationCount = request.model === undefined ? 2 : Math.max(3, Math.min(8, affordable - calibrationCount));
+      const calibrationCount = request.model === undefined ? 2 : 10;
+      const validationCount = request.model === undefined ? 2 : 6;
       const cases = networkCases(request, calibrationCount, validationCount, seed);
+      const timing = endToEndTiming(profiler.endToEnd, budget.leftMs(), cases.length, seedMs);
       progress('end-to-end', `${cases.length} networks end to end`);
-      const measured = await measureNetworks(cases, profiler, batch, signal);
+      const measured = await measureNetworks(cases, { ...profiler, endToEnd: timing }, batch, signal);
       profile = withEndToEnd(profile, measured);
       profile = { ...profile, done: [...profile.done, END_TO_END_ITEM] };
     }

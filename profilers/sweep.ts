@@ -4,7 +4,7 @@
  * ops with tied channels, a seeded design mixing aligned and unaligned counts for two-axis ops.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildGraph } from '../src/graph/build.js';
+import { buildGraph, configOf } from '../src/graph/build.js';
 import type { OpGraph, OpNode } from '../src/graph/types.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
 import type { Geometry } from '../src/profile/schema.js';
@@ -30,7 +30,7 @@ export function isTwoAxis(g: Geometry): boolean {
 }
 
 function layerConfig(model: tfl.LayersModel, op: OpNode): Record<string, unknown> {
-  return model.getLayer(op.name).getConfig() as Record<string, unknown>;
+  return configOf(model.getLayer(op.name));
 }
 
 /** The distinct signatures of a model's ops (inputs excluded), with the widest channel range of each. */
@@ -94,7 +94,7 @@ function singleLayerItem(layer: tfl.layers.Layer, inputShape: number[], inputs =
   const model = tfl.model({ inputs: ins, outputs: out });
   const op = buildGraph(model).ops.find((o) => o.name === layer.name);
   if (op === undefined) throw new Error(`probe layer ${layer.name} missing`);
-  const geometry = geometryOf(op, layer.getConfig() as Record<string, unknown>);
+  const geometry = geometryOf(op, configOf(layer));
   return { signature: signatureOf(geometry), geometry, maxIn: op.inChannels, maxOut: op.outChannels, layers: [] };
 }
 

@@ -65,7 +65,7 @@ function dilateFilter(w: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
     [0, 0],
     [0, 0],
   ]);
-  return tf.slice(tf.reshape(spaced, [fh * dh, fw * dw, c, m]), [0, 0, 0, 0], [(fh - 1) * dh + 1, (fw - 1) * dw + 1, c, m]);
+  return tf.slice(tf.reshape(spaced, [fh * dh, fw * dw, c, m]), [0, 0, 0, 0], [(fh - 1) * dh + 1, (fw - 1) * dw + 1, c, m]) as tf.Tensor4D;
 }
 
 function pair(v: number | Pair): Pair {
@@ -176,7 +176,8 @@ describe('depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter) match 
           tf.sum(tf.mul(tf.depthwiseConv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, c.strides, c.pad, 'NHWC', 1, c.rounding), g));
         return tf.grads(loss)([x, w]);
       }
-      const common = { strides: c.strides, dilations: c.dilations, pad: c.pad, dimRoundingMode: c.rounding };
+      const common: tf.NamedAttrMap = { strides: c.strides, dilations: c.dilations, pad: c.pad };
+      if (c.rounding !== undefined) common['dimRoundingMode'] = c.rounding;
       return [
         tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: g, filter: w }, { ...common, inputShape: c.x }) as tf.Tensor,
         tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy: g }, { ...common, filterShape: c.filter }) as tf.Tensor,
@@ -292,13 +293,15 @@ describe('memory', () => {
     const viaEngine = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
     const expected = Array.from(await viaEngine.data());
     viaEngine.dispose();
+    const tensors = tf.memory().numTensors;
     const buffers = wasmBuffers();
     const kernel = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm');
     const bare = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
     const out = kernel.kernelFunc({ inputs: { x: bare(x), dy: bare(dy) }, backend: tf.backend(), attrs }) as tf.TensorInfo;
-    const result = tf.engine().makeTensorFromTensorInfo(out);
+    const result = out instanceof tf.Tensor ? out : tf.engine().makeTensorFromTensorInfo(out);
     expect(Array.from(await result.data())).toEqual(expected);
     result.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers()).toBe(buffers);
     expect((await x.data()).length).toBe(50);
     expect((await dy.data()).length).toBe(27);
@@ -353,7 +356,7 @@ describe('errors and registration', () => {
 
 /** conv → BN → ReLU6 → depthwise (stride 2, multiplier 2) → BN → ReLU → max pool → dense softmax. */
 function convDepthwiseModel(seed: number): tfl.LayersModel {
-  const init = (offset: number): tfl.initializers.Initializer => tfl.initializers.glorotUniform({ seed: seed + offset });
+  const init = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
   return tfl.sequential({
     layers: [
       tfl.layers.conv2d({ inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(0) }),

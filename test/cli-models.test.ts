@@ -2,10 +2,11 @@
  * `morphlat models` lists the zoo; `morphlat models export NAME --out DIR` writes model.json +
  * weights.bin that `cost --model DIR/model.json` and loadModelFile read back.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { flopsTarget, networkCost } from '../src/costs/index.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { costJson, ensureBuilt, linesOf, runCli } from './helpers/cli.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
     runCli(['models', 'export', 'resnet-mini', '--out', exportDir()]),
   ]);
   const runs = await Promise.all([
-    ...NAMES.map(async (n) => ['zoo', n, await costJson(['--model', n])] as const),
+    costJson(['--model', 'resnet-mini']).then((r) => ['zoo', 'resnet-mini', r] as const),
     costJson(['--model', 'resnet-mini', '--target', 'memory']).then((r) => ['zoo', 'resnet-mini:memory', r] as const),
   ]);
   for (const [, k, r] of runs) zooCosts[k] = r;
@@ -66,9 +67,10 @@ describe('morphlat models', () => {
     expect(rows.map((r) => r.name)).toEqual(NAMES);
     for (const r of rows) {
       expect(r.parameters, r.name).toBe(zooEntry(r.name).build().countParams());
-      expect(r.flops, r.name).toBe(zooCosts[r.name]?.total);
+      expect(r.flops, r.name).toBe(networkCost(buildGraph(zooEntry(r.name).build()), flopsTarget(1)).total);
       expect(r.description.length).toBeGreaterThan(0);
     }
+    expect(rows.find((r) => r.name === 'resnet-mini')?.flops).toBe(zooCosts['resnet-mini']?.total);
     // plain-cnn by hand: convs 2·28·28·9·(1·32 + 32·32) + 2·14·14·9·(32·64 + 64·64), logits 2·3136·10
     const plain = rows.find((r) => r.name === 'plain-cnn');
     expect(plain?.flops).toBe(2 * 784 * 9 * (32 + 32 * 32) + 2 * 196 * 9 * (32 * 64 + 64 * 64) + 2 * 3136 * 10);
@@ -78,7 +80,7 @@ describe('morphlat models', () => {
 });
 
 describe('morphlat models export resnet-mini --out DIR', () => {
-  test('writes model.json and weights.bin', async () => {
+  test('writes model.json and weights.bin, and nothing else', async () => {
     expect(exported.code, exported.stderr).toBe(0);
     expect((await fs.readdir(exportDir())).sort()).toEqual(['model.json', 'weights.bin']);
     const weights = await fs.stat(path.join(exportDir(), 'weights.bin'));
@@ -102,11 +104,5 @@ describe('morphlat models export resnet-mini --out DIR', () => {
     expect(file?.total).toBe(zoo?.total);
     expect(file?.layers).toEqual(zoo?.layers);
     expect(fileCosts['memory']?.total).toBe(zooCosts['resnet-mini:memory']?.total);
-  });
-
-  test('leaves no temporary files behind', async () => {
-    const entries = await fs.readdir(exportDir());
-    expect(entries.filter((e) => e.startsWith('.'))).toEqual([]);
-    expect(existsSync(path.join(exportDir(), 'model.json'))).toBe(true);
   });
 });

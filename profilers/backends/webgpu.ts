@@ -9,5 +9,5 @@ export const webgpuProfiler: BackendProfiler = {
   backends: ['webgpu'],
   timer: deviceTimestampTimer,
   plan: { warmupMs: 200, warmupRuns: 3, rounds: 3, iterations: 5, roundMs: 0 },
-  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 5, runsPerRound: 15 },
+  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 7, runsPerRound: 11 },
 };

@@ -54,7 +54,7 @@ export async function timeProbes(probes: readonly Probe[], timer: ProbeTimer, pl
       if (result.state !== 'completed') throw new Error(`timing of ${task.name} ended ${result.state}`);
       rounds.get(task.name)?.push(result.latency.p50);
     }
-    if (timer.deviceMs !== undefined) {
+    if (timer.deviceMs !== undefined && r === 0) {
       for (const t of tasks) device.get(t.probe.id)?.push(await timer.deviceMs(t.probe.run));
     }
   }

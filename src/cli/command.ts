@@ -3,6 +3,8 @@
  * aliases), separate from the parser, and the function that runs it.
  */
 
+import { UsageError } from '../errors.js';
+
 /** One option or positional of a command. */
 export interface OptionSpec {
   readonly type: 'string' | 'number' | 'boolean' | 'array';
@@ -44,10 +46,12 @@ export function stringArg(args: CliArgs, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Reads a number option. */
+/** Reads a number option; a value that is not a number is a UsageError naming the option. */
 export function numberArg(args: CliArgs, name: string): number | undefined {
   const v = args[name];
-  return typeof v === 'number' && !Number.isNaN(v) ? v : undefined;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new UsageError(`\`--${name}\` must be a number, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** Reads a boolean option. */

@@ -51,6 +51,7 @@ export async function main(argv: readonly string[], output?: CliOutput): Promise
     .usage('$0 <command> [options]\n\nMorphNet-style shrinking for the measured latency of a real device.')
     .option('verbose', { type: 'boolean', describe: 'print full stack traces on errors', default: false })
     .strict()
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .demandCommand(1, 'name a command')
     .recommendCommands()
     .exitProcess(false)

@@ -10,7 +10,10 @@ export const ANALYTIC_TARGETS = ['flops', 'size', 'memory', ...Object.keys(HARDW
 /** The analytic target `spec` at batch `batch`. Latency targets need a device profile: see `latencyTarget`. */
 export function analyticTargetNamed(spec: string, batch = 1): CostTarget {
   if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`\`--batch\` must be an integer ≥ 1, got ${batch}`);
-  const [kind, arg] = spec.split(':', 2);
+  const [kind, arg, ...rest] = spec.split(':');
+  if (rest.length > 0 || (arg !== undefined && kind !== 'roofline')) {
+    throw new UsageError(`unknown target \`${spec}\`; choose flops, size, memory, roofline:<HW> or latency`);
+  }
   switch (kind) {
     case 'flops':
       return flopsTarget(batch);

@@ -38,6 +38,16 @@ function nodeOf(layer: Layer, index: number): InboundNode {
 }
 
 /**
+ * A layer's config, completed with what tfjs-layers leaves out of it (SeparableConv2D's depth
+ * multiplier is not in its config in 4.22).
+ */
+export function configOf(layer: Layer): Record<string, unknown> {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const multiplier = (layer as unknown as { depthMultiplier?: unknown }).depthMultiplier;
+  return typeof multiplier === 'number' ? { ...config, depthMultiplier: multiplier } : config;
+}
+
+/**
  * Reads a LayersModel into ops in topological order. A layer of a class morphlat does not know, or a
  * layer applied more than once, raises UnsupportedLayerError naming it.
  */
@@ -70,7 +80,7 @@ export function buildGraph(model: tfl.LayersModel): OpGraph {
       reader.read({
         name: layer.name,
         className,
-        config: layer.getConfig() as Record<string, unknown>,
+        config: configOf(layer),
         inputs: node.inboundLayers.map((l) => l.name),
         inputShapes: node.inboundLayers.length === 0 ? [] : shapeList(node.inputShapes).map((s) => withoutBatch(s, layer)),
         outputShape: withoutBatch(outputShape, layer),

@@ -137,5 +137,12 @@ export function fileModelWriter(dir: string): tf.io.IOHandler {
 
 /** Saves a model as `dir/model.json` + `dir/weights.bin` in the standard layers-model format. */
 export async function saveModelFiles(model: tfl.LayersModel, dir: string): Promise<void> {
-  await model.save(fileModelWriter(dir));
+  try {
+    await model.save(fileModelWriter(dir));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    const problem = code === 'EEXIST' || code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot write (${describe(e)})`;
+    throw new ModelFileError(dir, problem, { cause: e });
+  }
 }

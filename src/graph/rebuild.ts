@@ -5,6 +5,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { StructureError } from '../errors.js';
 import type { Structure } from './alive.js';
+import { configOf } from './build.js';
 
 interface LayerJson {
   class_name: string;
@@ -21,6 +22,7 @@ export function topologyWithStructure(model: tfl.LayersModel, structure: Structu
   const seen = new Set<string>();
   for (const layer of copy.config.layers) {
     const name = (layer.config['name'] as string | undefined) ?? layer.name ?? '';
+    if (layer.class_name === 'SeparableConv2D') layer.config['depthMultiplier'] = configOf(model.getLayer(name))['depthMultiplier'];
     const count = structure[name];
     if (count === undefined) continue;
     const field = WIDTH_FIELDS[layer.class_name];

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs-core';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { expectShape, requireInput, runComposite, shape4D, window2D } from './compose.js';
+import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, window2D } from './compose.js';
 
 const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
   const name = DepthwiseConv2dNativeBackpropFilter;
@@ -27,8 +27,8 @@ const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attr
   const xShape = shape4D(name, 'x', x.shape);
   const wShape = shape4D(name, 'filterShape', filterShape);
   const info = backend_util.computeConv2DInfo(xShape, wShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
-  expectShape(name, 'filterShape[2] (input channels)', [wShape[2]], [info.inChannels]);
-  expectShape(name, 'dy', dy.shape, info.outShape);
+  expectChannels(name, 'filterShape[2]', wShape[2], info.inChannels);
+  expectLeading(name, 'dy', dy.shape, info.outShape);
 
   const { batchSize, inChannels, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const multiplier = wShape[3];
@@ -36,7 +36,8 @@ const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attr
   const usedWidth = (outWidth - 1) * strideWidth + info.effectiveFilterWidth;
   const lanes = batchSize * inChannels;
 
-  return runComposite(name, backend, [x, dy], (xT, dyT) => {
+  return runComposite(name, backend, [x, dy], (xT, dyFull) => {
+    const dyT = leading(dyFull, info.outShape);
     const xUsed = window2D(xT as tf.Tensor4D, info.padInfo.top, usedHeight, info.padInfo.left, usedWidth);
     const image = batchSize === 1 ? xUsed : tf.reshape(tf.transpose(xUsed, [1, 2, 0, 3]), [1, usedHeight, usedWidth, lanes]);
     const dyLanes = batchSize === 1 ? dyT : tf.transpose(dyT, [1, 2, 0, 3]);

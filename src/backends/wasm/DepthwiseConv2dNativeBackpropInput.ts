@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs-core';
 import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { expectShape, requireInput, runComposite, shape4D, spreadZeros, window2D } from './compose.js';
+import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, spreadZeros, window2D } from './compose.js';
 
 /**
  * The transposed depthwise convolution of `dy` by `filter` ([filterHeight, filterWidth, channels, m])
@@ -49,10 +49,10 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
   const xShape = shape4D(name, 'inputShape', inputShape);
   const wShape = shape4D(name, 'filter', filter.shape);
   const info = backend_util.computeConv2DInfo(xShape, wShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
-  expectShape(name, 'filter.shape[2] (input channels)', [wShape[2]], [info.inChannels]);
-  expectShape(name, 'dy', dy.shape, info.outShape);
-  return runComposite(name, backend, [dy, filter], (dyT, filterT) =>
-    transposedDepthwise(dyT as tf.Tensor4D, filterT as tf.Tensor4D, info),
+  expectChannels(name, 'filter.shape[2]', wShape[2], info.inChannels);
+  expectLeading(name, 'dy', dy.shape, info.outShape);
+  return runComposite(name, backend, [dy, filter], (dyFull, filterT) =>
+    transposedDepthwise(leading(dyFull, info.outShape), filterT as tf.Tensor4D, info),
   );
 };
 

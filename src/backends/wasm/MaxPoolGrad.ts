@@ -23,7 +23,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { expectShape, requireInput, runComposite, shape4D, window2D } from './compose.js';
+import { expectLeading, leading, requireInput, runComposite, shape4D, window2D } from './compose.js';
 import { transposedDepthwise } from './DepthwiseConv2dNativeBackpropInput.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -42,8 +42,8 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
   const output = requireInput(MaxPoolGrad, inputs, 'output');
   const xShape = shape4D(MaxPoolGrad, 'input', input.shape);
   const pool = backend_util.computePool2DInfo(xShape, filterSize, strides, 1, pad, dimRoundingMode);
-  expectShape(MaxPoolGrad, 'dy', dy.shape, pool.outShape);
-  expectShape(MaxPoolGrad, 'output', output.shape, pool.outShape);
+  expectLeading(MaxPoolGrad, 'dy', dy.shape, pool.outShape);
+  expectLeading(MaxPoolGrad, 'output', output.shape, pool.outShape);
 
   const { batchSize, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = pool;
   const { filterHeight, filterWidth } = pool;
@@ -62,7 +62,9 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
   const usedWidth = (outWidth - 1) * strideWidth + filterWidth;
   const touchesPadding = top > 0 || left > 0 || usedHeight - top > inHeight || usedWidth - left > inWidth;
 
-  return runComposite(MaxPoolGrad, backend, [dy, input, output], (dyT, xT, yT) => {
+  return runComposite(MaxPoolGrad, backend, [dy, input, output], (dyFull, xT, yFull) => {
+    const dyT = leading(dyFull, pool.outShape);
+    const yT = leading(yFull, pool.outShape);
     const pickers = tapPickers(filterHeight, filterWidth, inChannels);
     const gather = (image: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D =>
       tf.depthwiseConv2d(window2D(image, top, usedHeight, left, usedWidth), filter, [strideHeight, strideWidth], 'valid');

@@ -1,8 +1,8 @@
 /**
  * Kernels composed from ops. A wasm gradient kernel here is a short sequence of tfjs ops (Conv2D,
- * DepthwiseConv2dNative, BatchMatMul, Transpose, Pad, Slice, ...), each dispatched to wasm's own
- * XNNPACK-backed kernel. The engine stops recording gradients while any kernel runs, so these inner
- * ops are computed and never taped.
+ * DepthwiseConv2dNative, BatchMatMul, Transpose, Pad, Slice, ArgMax, ...), each dispatched to wasm's
+ * own kernel, mostly XNNPACK. The engine stops recording gradients while any kernel runs, so these
+ * inner ops are computed and never taped.
  *
  * Ownership: the engine hands a kernel TensorInfos it does not own, and adopts whatever the kernel
  * returns as its output. `runComposite` wraps the inputs as tensors without taking their data, runs
@@ -24,13 +24,39 @@ export function shape4D(kernelName: string, what: string, shape: readonly number
   return [a, b, c, d];
 }
 
-/** Throws KernelError unless `actual` equals `expected`. */
-export function expectShape(kernelName: string, what: string, actual: readonly number[], expected: readonly number[]): void {
-  if (actual.length !== expected.length || actual.some((n, i) => n !== expected[i])) {
+/** Throws KernelError unless a filter's input-channel count (`what`) matches the input's. */
+export function expectChannels(kernelName: string, what: string, actual: number, inChannels: number): void {
+  if (actual !== inChannels) {
+    throw new KernelError(`${kernelName}: ${what} is ${actual}, but the input has ${inChannels} channels`);
+  }
+}
+
+/**
+ * Checks an NHWC gradient against the [batch, height, width, channels] its kernel's attributes imply,
+ * allowing extra rows and columns at the far end (which `leading` then drops).
+ *
+ * tfjs-core's Conv2D and MaxPool gradients drop `dimRoundingMode`, so with 'ceil' or 'round' the dy
+ * they pass can be a row or column larger than the truncated geometry their kernel computes; tfjs'
+ * cpu kernels then use only dy's leading rows and columns, and these kernels do the same.
+ */
+export function expectLeading(kernelName: string, what: string, actual: readonly number[], expected: Shape4D): void {
+  const fits =
+    actual.length === 4 &&
+    actual[0] === expected[0] &&
+    actual[3] === expected[3] &&
+    (actual[1] ?? 0) >= expected[1] &&
+    (actual[2] ?? 0) >= expected[2];
+  if (!fits) {
     throw new KernelError(
       `${kernelName}: ${what} has shape [${actual.join(', ')}], but the convolution implies [${expected.join(', ')}]`,
     );
   }
+}
+
+/** The leading `shape` block of an NHWC tensor that `expectLeading` accepted. */
+export function leading(t: tf.Tensor, shape: Shape4D): tf.Tensor4D {
+  const same = t.shape.every((n, i) => n === shape[i]);
+  return (same ? t : tf.slice(t, [0, 0, 0, 0], shape)) as tf.Tensor4D;
 }
 
 /** One input of a kernel call, which must be present. */
@@ -122,4 +148,23 @@ export function spreadZeros(x: tf.Tensor4D, strideHeight: number, strideWidth: n
     [0, 0],
   ]);
   return tf.reshape(spaced, [n, h * strideHeight, w * strideWidth, c]);
+}
+
+/**
+ * Every `strideHeight`-th row and `strideWidth`-th column of an NHWC tensor whose height and width are
+ * multiples of the strides, starting with the first: [N, Ho·sh, Wo·sw, C] becomes [N, Ho, Wo, C].
+ * A reshape and a slice of whole channel runs, several times faster on wasm than its StridedSlice.
+ */
+export function subsample(x: tf.Tensor4D, strideHeight: number, strideWidth: number): tf.Tensor4D {
+  if (strideHeight === 1 && strideWidth === 1) {
+    return x;
+  }
+  const [n, h, w, c] = x.shape;
+  const outHeight = h / strideHeight;
+  const outWidth = w / strideWidth;
+  if (!Number.isInteger(outHeight) || !Number.isInteger(outWidth)) {
+    throw new KernelError(`subsample: [${x.shape.join(', ')}] is not a multiple of strides [${strideHeight}, ${strideWidth}]`);
+  }
+  const blocks = tf.reshape(x, [n * outHeight, strideHeight, outWidth, strideWidth * c]);
+  return tf.reshape(tf.slice(blocks, [0, 0, 0, 0], [n * outHeight, 1, outWidth, c]), [n, outHeight, outWidth, c]);
 }

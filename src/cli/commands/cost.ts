@@ -3,7 +3,8 @@ import { analyticTargetNamed, latencyTarget, networkCost } from '../../costs/ind
 import { UsageError } from '../../errors.js';
 import { readProfile } from '../../profile/io.js';
 import type { CostReport } from '../../costs/index.js';
-import { buildGraph, readStructureFile } from '../../graph/index.js';
+import { buildGraph } from '../../graph/index.js';
+import { namingStructureFile, structureOption } from '../structure.js';
 import { formatNumber, renderTable } from '../../report/table.js';
 import { resolveModel } from '../../zoo/index.js';
 import { useQuietBackend } from '../backend.js';
@@ -45,8 +46,8 @@ export const costCommand: CommandSpec = {
       targetName === 'latency' ? latencyTarget(await readProfile(profileFile ?? ''), { batch }) : analyticTargetNamed(targetName, batch);
     const { model } = await resolveModel(stringArg(args, 'model') ?? '');
     const structureFile = stringArg(args, 'structure');
-    const structure = structureFile === undefined ? undefined : await readStructureFile(structureFile);
-    const report = networkCost(buildGraph(model), target, structure);
+    const structure = await structureOption(structureFile);
+    const report = namingStructureFile(structureFile, () => networkCost(buildGraph(model), target, structure));
     io.out(flagArg(args, 'json') ? JSON.stringify(report, null, 2) : renderCostReport(report));
   },
 };

@@ -5,12 +5,12 @@ import { formatNumber, renderTable } from '../../report/table.js';
 import { ZOO, zooEntry } from '../../zoo/index.js';
 import { useQuietBackend } from '../backend.js';
 import type { CommandSpec } from '../command.js';
-import { stringArg } from '../command.js';
+import { numberArg, stringArg } from '../command.js';
 
 const exportCommand: CommandSpec = {
   command: 'export <name>',
   describe: 'write a zoo model as model.json + weights.bin',
-  positionals: { name: { type: 'string', describe: 'zoo model name', choices: ZOO.map((m) => m.name) } },
+  positionals: { name: { type: 'string', describe: `zoo model name (${ZOO.map((m) => m.name).join(', ')})` } },
   options: {
     out: { type: 'string', describe: 'output folder', demandOption: true },
     seed: { type: 'number', describe: 'initializer seed', default: 1 },
@@ -19,7 +19,7 @@ const exportCommand: CommandSpec = {
     await useQuietBackend();
     const name = stringArg(args, 'name') ?? '';
     const out = stringArg(args, 'out') ?? '';
-    const model = zooEntry(name).build({ seed: Number(args['seed'] ?? 1) });
+    const model = zooEntry(name).build({ seed: numberArg(args, 'seed') ?? 1 });
     await saveModelFiles(model, out);
     io.out(`wrote ${out}/model.json and ${out}/weights.bin (${name}, ${formatNumber(model.countParams())} parameters)`);
   },

@@ -7,7 +7,8 @@ import { initBackend } from '../../backends/index.js';
 import type { ActiveBackend } from '../../backends/types.js';
 import { latencyTarget, networkCost } from '../../costs/index.js';
 import { UsageError } from '../../errors.js';
-import { buildGraph, readStructureFile, rebuildWithStructure } from '../../graph/index.js';
+import { buildGraph, rebuildWithStructure } from '../../graph/index.js';
+import { namingStructureFile, structureOption } from '../structure.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { readProfile } from '../../profile/io.js';
 import { renderTable } from '../../report/table.js';
@@ -51,9 +52,9 @@ export const predictCommand: CommandSpec = {
     if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`\`--batch\` must be an integer ≥ 1, got ${batch}`);
     const { model } = await resolveModel(stringArg(args, 'model') ?? '');
     const structureFile = stringArg(args, 'structure');
-    const structure = structureFile === undefined ? undefined : await readStructureFile(structureFile);
+    const structure = await structureOption(structureFile);
     const graph = buildGraph(model);
-    const report = networkCost(graph, latencyTarget(profile, { batch }), structure);
+    const report = namingStructureFile(structureFile, () => networkCost(graph, latencyTarget(profile, { batch }), structure));
     let measuredMs: number | undefined;
     if (measure) {
       const timed = structure === undefined ? model : await rebuildWithStructure(model, structure);

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:predict`: how well device profiles predict end-to-end latency. Per backend and zoo
+ * model: a model-specific profile, then random-width variants (each tie group 25-100% of the seed's)
+ * predicted and measured; a generic profile predicting the same variants; and two baselines on the
+ * same variants, FLOPs-proportional and MorphNet's V100 roofline, each calibrated by one best scale.
+ *
+ * Usage: node dist/benchmarks/predict.js [--backends wasm,cpu,webgpu] [--models a,b] [--variants 20]
+ *        [--budget-s 120] [--save-profiles]
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { median, sampleRankCorrelation } from 'simple-statistics';
+import yargs from 'yargs';
+import { initBackend } from '../src/backends/index.js';
+import { flopsTarget, latencyTarget, networkCost, rooflineTarget } from '../src/costs/index.js';
+import type { CostTarget } from '../src/costs/index.js';
+import { buildGraph, rebuildWithStructure } from '../src/graph/index.js';
+import type { Structure } from '../src/graph/index.js';
+import type { DeviceProfile } from '../src/profile/index.js';
+import { writeProfile } from '../src/profile/index.js';
+import { packageRoot } from '../src/train/data/package-root.js';
+import { ZOO, zooEntry } from '../src/zoo/index.js';
+import { measureEndToEndMany } from '../profilers/end-to-end.js';
+import { runProfile } from '../profilers/run.js';
+import { randomStructure } from '../profilers/variants.js';
+import { writeSection } from './markdown.js';
+
+interface Accuracy {
+  within10: number;
+  medianAbsError: number;
+  spearman: number;
+}
+
+function accuracy(predicted: readonly number[], measured: readonly number[]): Accuracy {
+  const errors = predicted.map((p, i) => Math.abs(p - measured[i]!) / measured[i]!);
+  return {
+    within10: errors.filter((e) => e <= 0.1).length / errors.length,
+    medianAbsError: median(errors),
+    spearman: sampleRankCorrelation([...predicted], [...measured]),
+  };
+}
+
+/** One scale factor minimizing the squared relative error of `scale · raw` against `measured`. */
+function bestScale(raw: readonly number[], measured: readonly number[]): number {
+  const r = raw.map((x, i) => x / measured[i]!);
+  return r.reduce((a, b) => a + b, 0) / r.reduce((a, b) => a + b * b, 0);
+}
+
+function totals(target: CostTarget, graph: ReturnType<typeof buildGraph>, structures: readonly Structure[]): number[] {
+  return structures.map((s) => networkCost(graph, target, s).total);
+}
+
+const args = await yargs(process.argv.slice(2))
+  .option('backends', { type: 'string', default: 'wasm,cpu,webgpu' })
+  .option('models', { type: 'string', default: ZOO.map((m) => m.name).join(',') })
+  .option('variants', { type: 'number', default: 20 })
+  .option('budget-s', { type: 'number', default: 120 })
+  .option('save-profiles', { type: 'boolean', default: false })
+  .strict()
+  .parseAsync();
+
+const rows: string[] = [];
+const started = new Date().toISOString().slice(0, 10);
+for (const backendName of args.backends.split(',')) {
+  const backend = await initBackend(backendName);
+  const log = (m: string): void => void process.stderr.write(`[${backendName}] ${m}\n`);
+  log('generic profile');
+  const generic: DeviceProfile = await runProfile({ backend, budgetSeconds: args['budget-s'] });
+  if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${generic.name}.json`), generic);
+  for (const modelName of args.models.split(',')) {
+    const seed = zooEntry(modelName).build();
+    const graph = buildGraph(seed);
+    log(`${modelName}: model-specific profile`);
+    const specific = await runProfile({ backend, model: { model: seed, name: modelName }, budgetSeconds: args['budget-s'] });
+    if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
+    const structures = Array.from({ length: args.variants }, (_, i) => randomStructure(graph, 777_000 + i));
+    const variants = await Promise.all(structures.map((s) => rebuildWithStructure(seed, s)));
+    log(`${modelName}: measuring ${variants.length} variants end to end`);
+    const measured = (await measureEndToEndMany(variants)).map((r) => r.medianMs);
+    variants.forEach((v) => v.dispose());
+    const flops = totals(flopsTarget(), graph, structures);
+    const roofline = totals(rooflineTarget('V100'), graph, structures);
+    const predictors: [string, number[], string][] = [
+      ['model-specific profile', totals(latencyTarget(specific), graph, structures), `${specific.profilingSeconds.toFixed(0)} s`],
+      ['generic profile', totals(latencyTarget(generic), graph, structures), `${generic.profilingSeconds.toFixed(0)} s`],
+      ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
+      ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
+    ];
+    for (const [name, predicted, time] of predictors) {
+      const a = accuracy(predicted, measured);
+      rows.push(
+        `| ${backendName} | ${modelName} | ${name} | ${(a.within10 * 100).toFixed(0)}% | ${(a.medianAbsError * 100).toFixed(1)}% | ${a.spearman.toFixed(3)} | ${time} |`,
+      );
+    }
+    log(`${modelName}: ${rows.slice(-4).join('\n')}`);
+    seed.dispose();
+  }
+}
+
+const cpus = os.cpus();
+const body = `## Latency prediction (\`npm run bench:predict\`)
+
+Command: \`npm run bench:predict -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), ${os.type()} ${os.release()}; date: ${started}.
+Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end
+(batch 1, predict + download, warm-up, median of 5 rounds of 15, all variants interleaved).
+
+| backend | model | predictor | within ±10% | median abs error | Spearman | profiling time |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+const file = await writeSection('bench:predict', body);
+process.stdout.write(`${body}\nwritten to ${file}\n`);
+process.exit(0);
