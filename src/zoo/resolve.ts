@@ -10,6 +10,14 @@ export interface ResolvedModel {
   readonly source: string;
 }
 
+/** A short name for a model spec: the zoo name, or the folder of a model.json (else the file's name). */
+export function modelName(spec: string): string {
+  const parts = spec.split(/[\\/]/).filter((p) => p !== '');
+  const file = parts[parts.length - 1] ?? spec;
+  if (file === 'model.json' && parts.length > 1) return parts[parts.length - 2] ?? 'model';
+  return file.replace(/\.json$/, '');
+}
+
 /** Builds a zoo model by name, or loads a model.json (a spec ending in .json or containing a path separator). */
 export async function resolveModel(spec: string | tfl.LayersModel, seed?: number): Promise<ResolvedModel> {
   if (typeof spec !== 'string') return { model: spec, source: `memory:${spec.name}` };

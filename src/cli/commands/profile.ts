@@ -10,7 +10,7 @@ import { CancelledError, UsageError } from '../../errors.js';
 import { readProfile, writeProfile } from '../../profile/io.js';
 import { profileProgressBar } from '../../report/profile-progress.js';
 import { formatNumber, renderTable } from '../../report/table.js';
-import { resolveModel } from '../../zoo/index.js';
+import { modelName, resolveModel } from '../../zoo/index.js';
 import type { CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
 import { abortOnInterrupt } from '../interrupt.js';
@@ -63,7 +63,7 @@ export const profileCommand: CommandSpec = {
     if (!(budgetSeconds >= 10)) throw new UsageError('`--budget-s` must be at least 10 seconds');
     const backend = await initBackend(stringArg(args, 'backend') ?? 'wasm');
     const modelSpec = stringArg(args, 'model');
-    const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelSpec.replace(/^.*\//, '').replace(/\.json$/, '') };
+    const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
     let out = stringArg(args, 'out');
     let resume: DeviceProfile | undefined;
     if (flagArg(args, 'resume')) {

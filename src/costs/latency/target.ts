@@ -6,7 +6,7 @@
 import type { OpAlive } from '../../graph/alive.js';
 import type { OpNode } from '../../graph/types.js';
 import { ProfileError } from '../../errors.js';
-import type { DeviceProfile, Geometry } from '../../profile/schema.js';
+import type { DeviceProfile, Geometry, OpProfile } from '../../profile/schema.js';
 import { geometryOf, signatureOf } from '../../profile/signature.js';
 import { measuresFor } from '../ops/registry.js';
 import type { CostTarget, OpCostFunction } from '../types.js';
@@ -15,7 +15,7 @@ import type { LatencyFunction } from './fitted.js';
 import { familyKeyOf } from './registry.js';
 
 /** Where an op's latency function came from. */
-export type LatencySource = 'signature' | 'family' | 'roofline';
+export type LatencySource = 'signature' | 'neighbours' | 'family' | 'roofline';
 
 /** A CostTarget in ms built from a device profile, telling where each op's function came from. */
 export interface LatencyTarget extends CostTarget {
@@ -40,6 +40,35 @@ function rooflineLatency(profile: DeviceProfile, op: OpNode, batch: number): Lat
   };
 }
 
+function spatialSize(g: Geometry): number {
+  return Math.max(1, g.outputShape.slice(0, -1).reduce((a, b) => a * b, 1));
+}
+
+/**
+ * The latency of an op whose signature was not swept, from the swept ops of its family key nearest to
+ * it in spatial size and width: each neighbour's fitted coefficients evaluated on this op's own
+ * geometry, blended by inverse distance in log space.
+ */
+function neighbourLatency(ops: readonly OpProfile[], op: OpNode, g: Geometry, batch: number): LatencyFunction | undefined {
+  const key = familyKeyOf(g);
+  const size = spatialSize(g);
+  const candidates = ops
+    .filter((o) => o.fit !== null && familyKeyOf(o.geometry) === key)
+    .map((o) => ({ o, d: Math.abs(Math.log(spatialSize(o.geometry) / size)) + 0.5 * Math.abs(Math.log(Math.max(1, o.maxOut) / Math.max(1, op.outChannels))) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 2);
+  if (candidates.length === 0) return undefined;
+  const parts = candidates.map(({ o, d }) => ({ fn: fittedLatency({ ...o.fit!, residuals: [] }, g, batch, op.inChannels, op.outChannels), w: 1 / (d + 0.05) }));
+  const total = parts.reduce((s, p) => s + p.w, 0);
+  return {
+    value: (aIn, aOut) => parts.reduce((s, p) => s + p.w * p.fn.value(aIn, aOut), 0) / total,
+    gradient: (aIn, aOut) => {
+      const gs = parts.map((p) => ({ g: p.fn.gradient(aIn, aOut), w: p.w }));
+      return { dIn: gs.reduce((s, p) => s + p.w * p.g.dIn, 0) / total, dOut: gs.reduce((s, p) => s + p.w * p.g.dOut, 0) / total };
+    },
+  };
+}
+
 function inputAlive(op: OpNode, alive: OpAlive): number {
   if (alive.in.length === 0) return alive.out;
   return op.kind === 'concat' ? alive.in.reduce((a, b) => a + b, 0) : Math.max(...alive.in);
@@ -57,6 +86,8 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
     const g: Geometry = geometryOf(op);
     const exact = bySignature.get(signatureOf(g));
     if (exact?.fit) return { fn: fittedLatency(exact.fit, g, batch, exact.maxIn, exact.maxOut), source: 'signature' };
+    const neighbours = neighbourLatency(profile.ops, op, g, batch);
+    if (neighbours !== undefined) return { fn: neighbours, source: 'neighbours' };
     const family = byFamily.get(familyKeyOf(g));
     if (family !== undefined) return { fn: fittedLatency({ ...family, residuals: [] }, g, batch, op.inChannels, op.outChannels), source: 'family' };
     const roofline = rooflineLatency(profile, op, batch);
