@@ -20,7 +20,7 @@ export function positionsOf(shape: readonly number[]): number {
   return shape.slice(0, -1).reduce((a, b) => a * b, 1);
 }
 
-function checkStructure(graph: OpGraph, structure: Structure): void {
+function checkStructure(graph: OpGraph, structure: Structure, allowWider: boolean): void {
   const byName = new Map(graph.ops.map((op) => [op.name, op]));
   for (const [name, count] of Object.entries(structure)) {
     const op = byName.get(name);
@@ -33,7 +33,7 @@ function checkStructure(graph: OpGraph, structure: Structure): void {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
       throw new StructureError(`structure: layer \`${name}\` has count ${JSON.stringify(count)}; counts are integers ≥ 0`);
     }
-    if (count > op.outChannels) {
+    if (!allowWider && count > op.outChannels) {
       throw new StructureError(`structure: layer \`${name}\` has count ${count}, above its width of ${op.outChannels}`);
     }
   }
@@ -75,8 +75,8 @@ function outAlive(op: OpNode, ins: readonly number[], structure: Structure): num
  * Alive counts for every op. Without a structure every channel is alive. A structure naming a layer
  * that is not in the model, that owns no channels, or with a count above its width raises StructureError.
  */
-export function propagateAlive(graph: OpGraph, structure: Structure = {}): ReadonlyMap<string, OpAlive> {
-  checkStructure(graph, structure);
+export function propagateAlive(graph: OpGraph, structure: Structure = {}, options: { allowWider?: boolean } = {}): ReadonlyMap<string, OpAlive> {
+  checkStructure(graph, structure, options.allowWider ?? false);
   const alive = new Map<string, OpAlive>();
   for (const op of graph.ops) {
     const ins = op.inputs.map((name) => alive.get(name)?.out ?? 0);
@@ -88,4 +88,20 @@ export function propagateAlive(graph: OpGraph, structure: Structure = {}): Reado
 /** The structure of a graph with every channel alive: each owning layer at its full width. */
 export function fullStructure(graph: OpGraph): Structure {
   return Object.fromEntries(graph.ops.filter((op) => op.ownsChannels).map((op) => [op.name, op.outChannels]));
+}
+
+/**
+ * The graph of the same model at the widths of `structure`, which may be wider than the model's own
+ * (for expansion): every shape keeps its spatial size and takes its channels from the alive counts.
+ */
+export function resizedGraph(graph: OpGraph, structure: Structure): OpGraph {
+  const alive = propagateAlive(graph, structure, { allowWider: true });
+  const withChannels = (shape: readonly number[], c: number): number[] => [...shape.slice(0, -1), c];
+  const ops = graph.ops.map((op): OpNode => {
+    const a = alive.get(op.name) ?? { in: [], out: op.outChannels };
+    const inputShapes = op.inputShapes.map((s, i) => withChannels(s, a.in[i] ?? 0));
+    const inChannels = op.kind === 'concat' ? a.in.reduce((x, y) => x + y, 0) : (a.in[0] ?? a.out);
+    return { ...op, inputShapes, outputShape: withChannels(op.outputShape, a.out), inChannels, outChannels: a.out };
+  });
+  return { ...graph, ops };
 }

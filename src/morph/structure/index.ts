@@ -1,0 +1,8 @@
+export { expandStructure, scaleStructure, structureCost } from './expand.js';
+export type { Expansion } from './expand.js';
+export { groupCounts, withGroupCount } from './groups.js';
+export { buildShrunkModel } from './rebuild.js';
+export { shrunkTopology } from './shrunk-topology.js';
+export type { PruneReport } from './shrunk-topology.js';
+export { snapStructure, snapWindow } from './snap.js';
+export type { Snap } from './snap.js';

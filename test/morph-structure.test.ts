@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, test } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import { flopsTarget, networkCost } from '../src/costs/index.js';
+import type { CostTarget } from '../src/costs/index.js';
+import { StructureError } from '../src/errors.js';
+import { buildGraph, loadModelFile, saveModelFiles } from '../src/graph/index.js';
+import { buildShrunkModel, expandStructure, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
+import { zooEntry } from '../src/zoo/index.js';
+
+await initBackend('cpu');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-structure-'));
+
+function predicts(model: import('@tensorflow/tfjs-layers').LayersModel): number[] {
+  const y = model.predict(tf.ones([1, 28, 28, 1])) as tf.Tensor;
+  const out = [...y.dataSync()];
+  y.dispose();
+  return out;
+}
+
+describe('the shrunk architecture', () => {
+  test('widths follow the structure, and the model round-trips through model.json', async () => {
+    const seed = zooEntry('resnet-mini').build();
+    const structure = { stem: 8, s1b1_conv2: 8, s1b1_conv1: 5, s2b1_conv1: 12 };
+    const { model, report } = await buildShrunkModel(seed, structure);
+    expect(report.removed).toEqual([]);
+    expect(model.getLayer('stem').getConfig()['filters']).toBe(8);
+    expect(model.getLayer('s1b1_conv1').getConfig()['filters']).toBe(5);
+    expect(model.getLayer('s2b1_conv1').getConfig()['filters']).toBe(12);
+    expect(model.getLayer('s2b1_conv2').getConfig()['filters']).toBe(32);
+    const graph = buildGraph(model);
+    expect(networkCost(graph, flopsTarget()).total).toBe(networkCost(buildGraph(seed), flopsTarget(), structure).total);
+    await saveModelFiles(model, path.join(dir, 'resnet'));
+    const reloaded = await loadModelFile(path.join(dir, 'resnet', 'model.json'));
+    expect(buildGraph(reloaded)).toEqual(graph);
+    const a = predicts(model);
+    const b = predicts(reloaded);
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+  });
+
+  test('a residual body with 0 channels becomes the identity', async () => {
+    const seed = zooEntry('resnet-mini').build();
+    const { model, report } = await buildShrunkModel(seed, { s1b1_conv1: 0, s2b2_conv1: 0 });
+    expect(report.removed).toEqual(expect.arrayContaining(['s1b1_conv1', 's1b1_conv1_bn', 's1b1_conv1_relu', 's1b1_conv2', 's1b1_conv2_bn', 's2b2_conv1', 's2b2_conv2']));
+    expect(report.bypassed).toEqual(['s1b1_add', 's2b2_add']);
+    const names = model.layers.map((l) => l.name);
+    expect(names).not.toContain('s1b1_add');
+    expect(names).toContain('s1b1_out');
+    const graph = buildGraph(model);
+    expect(graph.ops.find((o) => o.name === 's1b1_out')!.inputs).toEqual(['stem_relu']);
+    expect(graph.ops.find((o) => o.name === 's2b2_out')!.inputs).toEqual(['s2b1_out']);
+    expect(predicts(model)).toHaveLength(10);
+  });
+
+  test('a concat tower with 0 channels is removed from the concat', async () => {
+    const seed = zooEntry('inception-mini').build();
+    const { model, report } = await buildShrunkModel(seed, { inc1_5x5reduce: 0, inc2_poolproj: 0 });
+    expect(report.removed).toEqual(expect.arrayContaining(['inc1_5x5reduce', 'inc1_5x5', 'inc1_5x5_bn', 'inc2_poolproj', 'inc2_poolproj_relu']));
+    const graph = buildGraph(model);
+    const concat1 = graph.ops.find((o) => o.name === 'inc1_concat')!;
+    expect(concat1.inputs).toHaveLength(3);
+    expect(concat1.outChannels).toBe(16 + 24 + 8);
+    expect(graph.ops.find((o) => o.name === 'inc2_concat')!.outChannels).toBe(32 + 48 + 16);
+    expect(graph.ops.some((o) => o.name === 'inc2_pool')).toBe(false);
+    expect(predicts(model)).toHaveLength(10);
+  });
+
+  test('a layer with 0 channels that nothing bypasses is refused', async () => {
+    const seed = zooEntry('plain-cnn').build();
+    await expect(buildShrunkModel(seed, { conv2: 0 })).rejects.toThrow(StructureError);
+  });
+});
+
+describe('expansion by one width multiplier', () => {
+  test.each([0.5, 1, 1.8])('meets a FLOPs goal of %s× the learned structure\'s cost', (ratio) => {
+    const seed = zooEntry('mobilenet-mini').build();
+    const graph = buildGraph(seed);
+    const learned = { stem: 9, b1_expand: 20, b1_project: 13, b2_project: 13, b2_expand: 30, b3_expand: 41, b3_project: 22, b4_project: 22, b4_expand: 77, head: 90 };
+    const target = flopsTarget();
+    const goal = ratio * structureCost(graph, target, learned);
+    const { structure, multiplier, cost } = expandStructure(graph, learned, target, goal);
+    expect(cost).toBeLessThanOrEqual(goal);
+    expect(structureCost(graph, target, scaleStructure(graph, learned, multiplier * 1.02))).toBeGreaterThan(goal * 0.97);
+    expect(structure['b1_project']).toBe(structure['b2_project']);
+    expect(structure['b3_project']).toBe(structure['b4_project']);
+    if (ratio > 1) expect(structure['head']).toBeGreaterThan(90);
+  });
+});
+
+describe('device-aware snapping', () => {
+  /** A device whose convs run 2x slower on channel counts that are not multiples of 8. */
+  function alignedDevice(): CostTarget {
+    const flops = flopsTarget();
+    return {
+      name: 'aligned',
+      unit: 'ms',
+      forOp(op) {
+        const f = flops.forOp(op);
+        const penalty = (out: number): number => (op.ownsChannels && out % 8 !== 0 ? 2 : 1);
+        return { value: (a) => (f.value(a) * penalty(a.out)) / 1e6, gradient: (a) => ({ in: f.gradient(a).in.map((x) => x / 1e6), out: f.gradient(a).out / 1e6 }) };
+      },
+    };
+  }
+
+  test('moves counts up to a faster aligned width within the window', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
+    const device = alignedDevice();
+    const { structure, snaps } = snapStructure(graph, learned, device);
+    // conv1 stays: widening it to 16 would add 3 input channels to the 32-wide conv2 (2·784·9·3·32 FLOPs)
+    // for a saving of 2·784·9·10 on conv1 itself.
+    expect(structure).toEqual({ conv1: 13, conv2: 32, conv3: 40, conv4: 64 });
+    expect(snaps.map((s) => [s.from, s.to])).toEqual([[30, 32], [63, 64]]);
+    const cost = (s: Record<string, number>): number => networkCost(graph, device, s).total;
+    expect(cost(structure)).toBeLessThan(cost(learned));
+    for (const [name, count] of Object.entries(learned)) {
+      const width = name === 'conv1' || name === 'conv2' ? 32 : 64;
+      for (let c = count; c <= Math.min(count + 3, width); c++) expect(cost({ ...structure, [name]: c })).toBeGreaterThanOrEqual(cost(structure));
+    }
+  });
+
+  test('leaves FLOPs-priced structures alone', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
+    expect(snapStructure(graph, learned, flopsTarget()).structure).toEqual(learned);
+  });
+});
