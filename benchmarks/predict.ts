@@ -23,6 +23,7 @@ import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { measureEndToEndMany } from '../profilers/end-to-end.js';
 import { runProfile } from '../profilers/run.js';
 import { randomStructure } from '../profilers/variants.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
 import { writeSection } from './markdown.js';
 
 interface Accuracy {
@@ -60,6 +61,7 @@ const args = await yargs(process.argv.slice(2))
   .parseAsync();
 
 const rows: string[] = [];
+const raw: Record<string, unknown>[] = [];
 const started = new Date().toISOString().slice(0, 10);
 for (const backendName of args.backends.split(',')) {
   const backend = await initBackend(backendName);
@@ -86,6 +88,7 @@ for (const backendName of args.backends.split(',')) {
       ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
       ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
     ];
+    raw.push({ backend: backendName, model: modelName, structures, measured, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
     for (const [name, predicted, time] of predictors) {
       const a = accuracy(predicted, measured);
       rows.push(
@@ -109,5 +112,6 @@ Each model: ${args.variants} random-width variants (each tie group 25-100% of th
 ${rows.join('\n')}
 `;
 const file = await writeSection('bench:predict', body);
+await writeJsonAtomic(path.join(packageRoot(import.meta.url), 'benchmarks', 'results', `predict-${args.backends.replace(/,/g, '-')}.json`), raw);
 process.stdout.write(`${body}\nwritten to ${file}\n`);
 process.exit(0);

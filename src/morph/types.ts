@@ -99,3 +99,25 @@ export interface OpRegularizer {
   /** One value ≥ 0 per output channel of `layer`. */
   channelValues(layer: tfl.layers.Layer): tf.Tensor1D;
 }
+
+/** How the network regularizer decides alive channels and refreshes its derivatives. */
+export interface NetworkRegularizerOptions {
+  /** A channel is alive while its regularization value is above this (default 1e-2, morph-net's gamma threshold). */
+  readonly threshold?: number;
+  /**
+   * `term()` recomputes the alive counts and ∂cost/∂alive every this many calls, from one read of the
+   * regularization vector (default 1: every training step). Raise it where a read stalls the device.
+   */
+  readonly refreshEvery?: number;
+}
+
+/** One group as the regularizer sees it now, by position. */
+export interface GroupState {
+  readonly group: number;
+  /** The max over the group's source values; 0 for a fixed group. */
+  readonly regularization: readonly number[];
+  /** True above the threshold; always true for a fixed group. */
+  readonly alive: readonly boolean[];
+  /** ∂cost/∂alive of one channel at this position, at the current alive counts (what `term()` weighs it by). */
+  readonly marginalCost: readonly number[];
+}

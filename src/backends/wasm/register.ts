@@ -1,19 +1,23 @@
 /**
- * Registers the gradient kernels that tfjs-backend-wasm 4.22 lacks or gets wrong, built from its own
- * fast kernels.
+ * Registers the gradient kernels that tfjs-backend-wasm 4.22 lacks, gets wrong or runs too slowly to
+ * train on, built from its own fast kernels.
  *
  * Training the conv nets morphlat handles (conv/BN/ReLU/ReLU6/pooling/dense, residual adds,
  * depthwise and separable convolutions, concatenation, zero padding, dropout; Adam or momentum SGD;
  * softmax cross-entropy) dispatches three kernels wasm does not have, and one (MaxPoolGrad) that it
  * computes wrongly; every other gradient is composed from forward kernels or has a correct wasm
- * kernel (AvgPoolGrad, Conv2DBackpropInput, ...).
+ * kernel (AvgPoolGrad, ...). Two more are replaced for speed, measured on a resnet-mini training step:
+ * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D) and Tile (which
+ * the BatchNorm gradient calls; wasm's copies one element at a time).
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { tileConfig } from './Tile.js';
 
 /** Kernels wasm lacks: registered unless some kernel of that name is already there. */
 export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
@@ -22,8 +26,8 @@ export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
 ];
 
-/** Kernels wasm has but computes wrongly: they replace wasm's own. */
-export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+/** Kernels wasm has but computes wrongly (MaxPoolGrad) or slowly (the others): they replace wasm's own. */
+export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig, tileConfig];
 
 function registered(config: KernelConfig): KernelConfig | undefined {
   return getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;

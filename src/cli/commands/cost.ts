@@ -1,7 +1,6 @@
 /** `morphlat cost`: prices a model per layer under a MorphNet target (or a device profile's latency). */
-import { analyticTargetNamed, latencyTarget, networkCost } from '../../costs/index.js';
-import { UsageError } from '../../errors.js';
-import { readProfile } from '../../profile/io.js';
+import { networkCost } from '../../costs/index.js';
+import { costTargetOption } from '../targets.js';
 import type { CostReport } from '../../costs/index.js';
 import { buildGraph } from '../../graph/index.js';
 import { namingStructureFile, structureOption } from '../structure.js';
@@ -38,12 +37,7 @@ export const costCommand: CommandSpec = {
   ],
   async run(args, io) {
     await useQuietBackend();
-    const targetName = stringArg(args, 'target') ?? 'flops';
-    const batch = numberArg(args, 'batch') ?? 1;
-    const profileFile = stringArg(args, 'profile');
-    if (targetName === 'latency' && profileFile === undefined) throw new UsageError('`--target latency` needs `--profile <device profile>`');
-    const target =
-      targetName === 'latency' ? latencyTarget(await readProfile(profileFile ?? ''), { batch }) : analyticTargetNamed(targetName, batch);
+    const target = await costTargetOption(stringArg(args, 'target') ?? 'flops', stringArg(args, 'profile'), numberArg(args, 'batch') ?? 1);
     const { model } = await resolveModel(stringArg(args, 'model') ?? '');
     const structureFile = stringArg(args, 'structure');
     const structure = await structureOption(structureFile);

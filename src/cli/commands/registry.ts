@@ -2,8 +2,20 @@
 import type { CommandSpec } from '../command.js';
 import { costCommand } from './cost.js';
 import { demoCommand } from './demo.js';
+import { expandCommand } from './expand.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { profileCommand } from './profile.js';
+import { shrinkCommand } from './shrink.js';
+import { trainCommand } from './train.js';
 
-export const COMMANDS: readonly CommandSpec[] = [demoCommand, modelsCommand, costCommand, profileCommand, predictCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  demoCommand,
+  modelsCommand,
+  costCommand,
+  profileCommand,
+  predictCommand,
+  trainCommand,
+  shrinkCommand,
+  expandCommand,
+];

@@ -5,6 +5,7 @@
 import type { GroupingHandler } from '../types.js';
 import { tieChannelwise } from './pass-through.js';
 
+/** Passes channels through; its gammas (when it has them) are a source. */
 export const batchNormSourceHandler: GroupingHandler = {
   name: 'BatchNormSourceHandler',
   group(op, context) {

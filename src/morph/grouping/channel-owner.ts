@@ -5,6 +5,7 @@
  */
 import type { GroupingHandler } from '../types.js';
 
+/** No ties; the layer's kernel is a Group-Lasso source. */
 export const channelOwnerHandler: GroupingHandler = {
   name: 'ChannelOwnerHandler',
   group(_op, context) {

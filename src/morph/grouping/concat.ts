@@ -2,6 +2,7 @@
 import { channelsOf } from '../../graph/layers/common.js';
 import type { GroupingHandler } from '../types.js';
 
+/** Ties each input's channels to its slice of the output. */
 export const concatHandler: GroupingHandler = {
   name: 'ConcatHandler',
   group(op, context) {

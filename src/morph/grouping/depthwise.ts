@@ -4,6 +4,7 @@
  */
 import type { GroupingHandler } from '../types.js';
 
+/** Ties input channel i to outputs i·m … i·m+m−1. */
 export const depthwiseHandler: GroupingHandler = {
   name: 'DepthwiseHandler',
   group(op, context) {

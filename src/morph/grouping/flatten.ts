@@ -17,6 +17,7 @@ export function tieFlattened(op: OpNode, context: GroupingContext): void {
   }
 }
 
+/** Ties flattened feature p·C + c to channel c. */
 export const flattenHandler: GroupingHandler = {
   name: 'FlattenHandler',
   group: tieFlattened,

@@ -88,7 +88,10 @@ function runHandlers(graph: OpGraph, start: ReadonlyMap<string, number>, union: 
   return declarations;
 }
 
-/** Groups of channels: each class of tied channels, keyed by the ops it reaches, and its position there. */
+/**
+ * The group and position of every op's output channel. Tied channels are one class; classes that reach
+ * the same ops form a group, numbered by first appearance in graph order, positions in channel order.
+ */
 function channelRefs(graph: OpGraph, start: ReadonlyMap<string, number>, union: ChannelUnion): Map<string, ChannelRef[]> {
   const classOfRoot = new Map<number, number>();
   const opsOfClass: number[][] = [];

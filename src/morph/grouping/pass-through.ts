@@ -10,6 +10,7 @@ export function tieChannelwise(op: OpNode, context: GroupingContext): void {
   for (let c = 0; c < op.outChannels; c++) context.tie(c, 0, c);
 }
 
+/** Output channel c is input channel c. */
 export const passThroughHandler: GroupingHandler = {
   name: 'PassThroughHandler',
   group: tieChannelwise,

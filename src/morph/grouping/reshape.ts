@@ -8,6 +8,7 @@ import type { GroupingHandler } from '../types.js';
 import { tieFlattened } from './flatten.js';
 import { tieChannelwise } from './pass-through.js';
 
+/** Pass-through when the channel axis is kept, Flatten to a vector; UnsupportedLayerError otherwise. */
 export const reshapeHandler: GroupingHandler = {
   name: 'ReshapeHandler',
   group(op, context) {

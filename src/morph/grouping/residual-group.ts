@@ -4,6 +4,7 @@
  */
 import type { GroupingHandler } from '../types.js';
 
+/** Ties channel c of every input to output channel c. */
 export const residualGroupHandler: GroupingHandler = {
   name: 'ResidualGroupHandler',
   group(op, context) {

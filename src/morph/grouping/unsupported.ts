@@ -5,6 +5,7 @@
 import { UnsupportedLayerError } from '../../errors.js';
 import type { GroupingHandler } from '../types.js';
 
+/** Throws UnsupportedLayerError naming the op's layer and class. */
 export const unsupportedHandler: GroupingHandler = {
   name: 'UnsupportedHandler',
   group(op) {

@@ -1,0 +1,57 @@
+/**
+ * `morphlat expand`: MorphNet's expansion step: one width multiplier over a learned structure, found by
+ * bisection so the cost meets a target (a share of the seed's cost, a latency in ms, or the seed's own
+ * cost); writes the expanded structure and its model.
+ */
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { networkCost } from '../../costs/index.js';
+import { buildGraph, readStructureFile, saveModelFiles, writeStructureFile } from '../../graph/index.js';
+import { buildShrunkModel, expandStructure } from '../../morph/index.js';
+import { resolveModel } from '../../zoo/index.js';
+import { useQuietBackend } from '../backend.js';
+import type { CommandSpec } from '../command.js';
+import { numberArg, stringArg } from '../command.js';
+import { costTargetOption } from '../targets.js';
+
+/** The absolute cost goal of `--to`: `seed`, a ratio (`0.8`), or milliseconds (`2.5ms`). */
+export function expansionGoal(to: string, seedCost: number, unit: string): number {
+  if (to === 'seed') return seedCost;
+  const ms = /^(\d+(?:\.\d+)?)ms$/.exec(to);
+  if (ms !== null) {
+    if (unit !== 'ms') throw new UsageError(`\`--to ${to}\` is a latency, but the target is in ${unit}`);
+    return Number(ms[1]);
+  }
+  const ratio = Number(to);
+  if (!(ratio > 0)) throw new UsageError(`\`--to\` must be \`seed\`, a ratio such as 0.8, or a latency such as 2.5ms; got \`${to}\``);
+  return ratio * seedCost;
+}
+
+export const expandCommand: CommandSpec = {
+  command: 'expand',
+  describe: 'expand a learned structure by one width multiplier to meet a cost',
+  options: {
+    model: { type: 'string', describe: 'the seed: zoo model name or model.json path', demandOption: true },
+    structure: { type: 'string', describe: 'the learned structure (structure.json or alive_<step>.json)', demandOption: true },
+    target: { type: 'string', describe: 'flops | size | memory | roofline:<HW> | latency', default: 'flops' },
+    profile: { type: 'string', describe: 'device profile, for --target latency' },
+    to: { type: 'string', describe: '`seed` (the seed\'s cost), a ratio of it (0.8) or a latency (2.5ms)', default: 'seed' },
+    out: { type: 'string', describe: 'output folder', demandOption: true },
+  },
+  async run(args, io) {
+    await useQuietBackend();
+    const target = await costTargetOption(stringArg(args, 'target') ?? 'flops', stringArg(args, 'profile'));
+    const { model } = await resolveModel(stringArg(args, 'model') ?? '');
+    const structure = await readStructureFile(stringArg(args, 'structure') ?? '');
+    const graph = buildGraph(model);
+    const seedCost = networkCost(graph, target).total;
+    const goal = expansionGoal(stringArg(args, 'to') ?? 'seed', seedCost, target.unit);
+    const expansion = expandStructure(graph, structure, target, goal);
+    const out = stringArg(args, 'out') ?? '';
+    await writeStructureFile(path.join(out, 'structure.json'), expansion.structure);
+    const { model: expanded } = await buildShrunkModel(model, expansion.structure);
+    await saveModelFiles(expanded, out);
+    io.out(`multiplier ${expansion.multiplier.toFixed(4)}: ${target.name} ${expansion.cost.toPrecision(4)} ${target.unit} (goal ${goal.toPrecision(4)}, seed ${seedCost.toPrecision(4)})`);
+    io.out(`wrote ${path.join(out, 'structure.json')} and ${path.join(out, 'model.json')}`);
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * `morphlat shrink`: MorphNet for a cost target (FLOPs, size, roofline, or a device's measured latency)
+ * on Fashion-MNIST, with the strength driven to a target cost; writes the learned structure, the shrunk
+ * model and a report.
+ */
+import { initBackend } from '../../backends/index.js';
+import { UsageError } from '../../errors.js';
+import type { ShrinkGoal } from '../../shrink/index.js';
+import { shrink } from '../../shrink/index.js';
+import { shrinkProgressBar } from '../../report/shrink-progress.js';
+import { loadFashionMnist } from '../../train/index.js';
+import { resolveModel } from '../../zoo/index.js';
+import type { CliArgs, CommandSpec } from '../command.js';
+import { flagArg, numberArg, stringArg } from '../command.js';
+import { abortOnInterrupt } from '../interrupt.js';
+import { costTargetOption } from '../targets.js';
+
+function goalOf(args: CliArgs): ShrinkGoal {
+  const ratio = numberArg(args, 'target-ratio');
+  const ms = numberArg(args, 'target-ms');
+  const strength = numberArg(args, 'strength');
+  const given = [ratio, ms, strength].filter((x) => x !== undefined).length;
+  if (given > 1) throw new UsageError('give one of `--target-ratio`, `--target-ms` and `--strength`');
+  if (ms !== undefined) return { kind: 'cost', cost: ms };
+  if (strength !== undefined) return { kind: 'strength', strength };
+  return { kind: 'ratio', ratio: ratio ?? 0.5 };
+}
+
+export const shrinkCommand: CommandSpec = {
+  command: 'shrink',
+  describe: 'shrink a model with MorphNet for FLOPs, size, roofline or measured device latency',
+  options: {
+    model: { type: 'string', describe: 'zoo model name or model.json path', demandOption: true },
+    target: { type: 'string', describe: 'flops | size | memory | roofline:<HW> | latency', default: 'latency' },
+    profile: { type: 'string', describe: 'device profile, for --target latency' },
+    'target-ratio': { type: 'number', describe: 'shrink to this share of the seed\'s cost (default 0.5)' },
+    'target-ms': { type: 'number', describe: 'shrink to this latency in ms (latency target)' },
+    strength: { type: 'number', describe: 'a fixed regularizer strength per unit of the seed\'s cost, instead of a target' },
+    steps: { type: 'number', describe: 'training steps of the shrinking phase' },
+    epochs: { type: 'number', describe: 'training epochs of the shrinking phase (default 1)' },
+    threshold: { type: 'number', describe: 'alive threshold on |gamma| (default 0.01)' },
+    'retrain-epochs': { type: 'number', describe: 'train the shrunk model from scratch this long and report its accuracy', default: 0 },
+    backend: { type: 'string', describe: 'backend to train on', default: 'wasm' },
+    'batch-size': { type: 'number', describe: 'batch size', default: 32 },
+    optimizer: { type: 'string', describe: 'optimizer of the shrinking phase (SGD lets the strength set how fast channels die)', choices: ['sgd', 'adam'], default: 'sgd' },
+    'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
+    snap: { type: 'boolean', describe: 'snap widths to the cheapest on the device (--no-snap turns it off)', default: true },
+    'data-dir': { type: 'string', describe: 'folder with the Fashion-MNIST IDX files' },
+    'train-limit': { type: 'number', describe: 'use only this many training images' },
+    seed: { type: 'number', describe: 'seed', default: 1 },
+    out: { type: 'string', describe: 'output folder', demandOption: true },
+    resume: { type: 'boolean', describe: 'continue from the last exported step in --out', default: false },
+  },
+  examples: [
+    ['$0 shrink --model resnet-mini --target latency --profile wasm.json --target-ratio 0.5 --out out/r50', 'halve resnet-mini\'s latency on a profiled device'],
+    ['$0 shrink --model plain-cnn --target flops --strength 2 --steps 500 --out out/f', 'MorphNet with a fixed strength'],
+  ],
+  async run(args, io) {
+    const target = await costTargetOption(stringArg(args, 'target') ?? 'latency', stringArg(args, 'profile'));
+    const goal = goalOf(args);
+    if (goal.kind === 'cost' && target.unit !== 'ms') throw new UsageError('`--target-ms` needs a latency or roofline target');
+    await initBackend(stringArg(args, 'backend') ?? 'wasm');
+    const { model } = await resolveModel(stringArg(args, 'model') ?? '', numberArg(args, 'seed'));
+    const trainLimit = numberArg(args, 'train-limit');
+    const dataDir = stringArg(args, 'data-dir');
+    const data = await loadFashionMnist({ ...(dataDir === undefined ? {} : { dataDir }), ...(trainLimit === undefined ? {} : { trainLimit }) });
+    io.err(`data: ${data.source.description}`);
+    const bar = shrinkProgressBar({ interactive: io.interactive });
+    const interrupt = abortOnInterrupt();
+    const optional = (name: string, key: string): Record<string, number> => {
+      const v = numberArg(args, name);
+      return v === undefined ? {} : { [key]: v };
+    };
+    try {
+      const report = await shrink({
+        model,
+        target,
+        train: data.train,
+        test: data.test,
+        goal,
+        ...optional('steps', 'steps'),
+        ...optional('epochs', 'epochs'),
+        ...optional('threshold', 'threshold'),
+        ...optional('learning-rate', 'learningRate'),
+        optimizer: stringArg(args, 'optimizer') === 'adam' ? 'adam' : 'sgd',
+        retrainEpochs: numberArg(args, 'retrain-epochs') ?? 0,
+        batchSize: numberArg(args, 'batch-size') ?? 32,
+        snap: args['snap'] !== false,
+        seed: numberArg(args, 'seed') ?? 1,
+        outDir: stringArg(args, 'out') ?? '',
+        resume: flagArg(args, 'resume'),
+        signal: interrupt.signal,
+        onProgress: bar.onProgress,
+        onPhase: bar.onPhase,
+      });
+      bar.stop();
+      const pct = ((report.finalCost / report.initialCost) * 100).toFixed(1);
+      io.out(`${report.target}: ${report.initialCost.toPrecision(4)} → ${report.finalCost.toPrecision(4)} ${report.unit} (${pct}% of the seed) after ${report.steps} steps (${report.stoppedBecause})`);
+      if (report.accuracy !== undefined) io.out(`test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`);
+      io.out(`wrote ${stringArg(args, 'out')}/model.json, structure.json, report.json, report.md`);
+    } finally {
+      bar.stop();
+      interrupt.release();
+    }
+  },
+};

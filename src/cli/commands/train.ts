@@ -1,0 +1,274 @@
+/**
+ * `morphlat train`: trains a model (zoo name or model.json) on Fashion-MNIST on one tfjs backend, with
+ * a progress bar on stderr, then saves it as model.json + weights.bin (each written atomically) and
+ * prints its test accuracy. Ctrl-C stops between two steps; the model as trained so far is then saved
+ * (not evaluated) and the command exits 130. Nothing is ever left half-written: each file is replaced
+ * atomically, and a model is only saved between steps.
+ *
+ * Defaults (batch 64, Adam at 0.002 decayed to 0 along a cosine over the run, 3 epochs) were chosen by
+ * measuring resnet-mini on wasm: see BENCHMARKS.md.
+ */
+import { promises as fs } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
+import { CancelledError, ModelFileError, UsageError } from '../../errors.js';
+import { saveModelFiles } from '../../graph/index.js';
+import { formatNumber } from '../../report/table.js';
+import { deriveSeed, evaluate, loadFashionMnist, makeOptimizer, train, trainingProgressBar } from '../../train/index.js';
+import type { Batch, BatchOptions, BatchSource, OptimizerName, StepInfo } from '../../train/index.js';
+import { resolveModel } from '../../zoo/index.js';
+import type { CliArgs, CliOutput, CommandSpec } from '../command.js';
+import { numberArg, stringArg } from '../command.js';
+import { abortOnInterrupt } from '../interrupt.js';
+
+/** How the learning rate moves over the run. */
+export type Schedule = 'cosine' | 'constant';
+
+const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
+const SCHEDULES: readonly Schedule[] = ['cosine', 'constant'];
+
+/** The defaults, resolved in one place. */
+export const TRAIN_DEFAULTS = {
+  backend: 'wasm',
+  epochs: 3,
+  batchSize: 64,
+  optimizer: 'adam' as OptimizerName,
+  learningRate: { adam: 0.002, sgd: 0.05 } as Readonly<Record<OptimizerName, number>>,
+  schedule: 'cosine' as Schedule,
+  seed: 1,
+} as const;
+
+/** The learning rate for step `step` (from 0) of `total`: constant, or cosine-decayed from `peak` to 0. */
+export function scheduledRate(schedule: Schedule, peak: number, step: number, total: number): number {
+  if (schedule === 'constant' || total <= 1) return peak;
+  return 0.5 * peak * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
+}
+
+/**
+ * Sets an optimizer's learning rate between steps. tfjs' SGD and momentum optimizers have
+ * `setLearningRate`; Adam reads its `learningRate` field on every step but declares it protected.
+ * (`instanceof` cannot tell them apart: tfjs' Optimizer classes test instances by duck typing.)
+ */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const sgd = optimizer as Partial<Pick<tf.SGDOptimizer, 'setLearningRate'>>;
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(rate);
+  else (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}
+
+function positiveInteger(args: CliArgs, name: string): number | undefined {
+  const v = numberArg(args, name);
+  if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new UsageError(`\`--${name}\` must be a positive integer, got ${v}`);
+  return v;
+}
+
+function oneOf<T extends string>(args: CliArgs, name: string, allowed: readonly T[], fallback: T): T {
+  const v = stringArg(args, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`\`--${name}\` must be one of ${allowed.join(', ')}, got \`${v}\``);
+  return v as T;
+}
+
+/** Everything `train` was asked to do, checked before anything runs. */
+interface TrainPlan {
+  readonly model: string;
+  readonly out: string;
+  readonly backend: string;
+  readonly epochs: number | undefined;
+  readonly steps: number | undefined;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly schedule: Schedule;
+  readonly seed: number;
+  readonly dataDir: string | undefined;
+  readonly trainLimit: number | undefined;
+}
+
+function planFrom(args: CliArgs): TrainPlan {
+  const model = stringArg(args, 'model');
+  if (model === undefined || model === '') throw new UsageError('`--model` is required: a zoo model name or a model.json path');
+  const out = stringArg(args, 'out');
+  if (out === undefined || out === '') throw new UsageError('`--out` is required: the folder to save the trained model in');
+  const backend = oneOf(args, 'backend', BACKEND_NAMES, TRAIN_DEFAULTS.backend);
+  const epochs = positiveInteger(args, 'epochs');
+  const steps = positiveInteger(args, 'steps');
+  if (epochs !== undefined && steps !== undefined) throw new UsageError('give `--epochs` or `--steps`, not both');
+  const optimizer = oneOf(args, 'optimizer', OPTIMIZERS, TRAIN_DEFAULTS.optimizer);
+  const learningRate = numberArg(args, 'learning-rate') ?? TRAIN_DEFAULTS.learningRate[optimizer];
+  if (!(learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new UsageError(`\`--learning-rate\` must be a positive number, got ${learningRate}`);
+  }
+  const seed = numberArg(args, 'seed') ?? TRAIN_DEFAULTS.seed;
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`\`--seed\` must be a non-negative integer, got ${seed}`);
+  const trainLimit = positiveInteger(args, 'train-limit');
+  return {
+    model,
+    out,
+    backend,
+    epochs: steps === undefined ? (epochs ?? TRAIN_DEFAULTS.epochs) : undefined,
+    steps,
+    batchSize: positiveInteger(args, 'batch-size') ?? TRAIN_DEFAULTS.batchSize,
+    optimizer,
+    learningRate,
+    schedule: oneOf(args, 'schedule', SCHEDULES, TRAIN_DEFAULTS.schedule),
+    seed,
+    dataDir: stringArg(args, 'data-dir'),
+    trainLimit,
+  };
+}
+
+/** Refuses an --out that cannot become a folder, before any training time is spent. */
+async function checkOut(out: string): Promise<void> {
+  const stat = await fs.stat(out).catch(() => undefined);
+  if (stat !== undefined && !stat.isDirectory()) throw new ModelFileError(out, 'is a file, not a folder');
+}
+
+/**
+ * The training set handed to `train` one step at a time: each of its "epochs" is the next batch of the
+ * real epochs (each a seeded shuffle of all the images, as `train` itself would make), so that `train`
+ * awaits `onEpochEnd` after every step, where the command yields to the event loop. `train` never does
+ * that itself, and on cpu and wasm a tensor's data() resolves without one, so without this a Ctrl-C
+ * would not be seen until training ended. (With a yield in `train`'s loop this adapter can go.)
+ */
+class StepPerEpoch implements BatchSource {
+  readonly size: number;
+  readonly numClasses: number;
+  readonly imageShape: BatchSource['imageShape'];
+  private epoch = 0;
+  private current: Generator<Batch, void, undefined> | undefined;
+
+  constructor(
+    private readonly data: BatchSource,
+    private readonly batchSize: number,
+    private readonly seed: number,
+  ) {
+    this.size = Math.min(batchSize, data.size);
+    this.numClasses = data.numClasses;
+    this.imageShape = data.imageShape;
+  }
+
+  /** Yields the next batch of the real epochs (`train`'s own shuffle options are not used). */
+  *batches(_options: BatchOptions): Generator<Batch, void, undefined> {
+    for (;;) {
+      this.current ??= this.data.batches({ batchSize: this.batchSize, shuffle: true, seed: deriveSeed(this.seed, this.epoch) });
+      const next = this.current.next();
+      if (next.done !== true) {
+        yield next.value;
+        return;
+      }
+      this.current = undefined;
+      this.epoch++;
+    }
+  }
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Progress for a log (stderr that is not a terminal): one line every tenth of the run. */
+function logProgress(io: CliOutput): (info: StepInfo) => void {
+  const tenth = (step: number, total: number): number => Math.floor((step * 10) / total);
+  return (info) => {
+    if (info.step !== 1 && tenth(info.step, info.totalSteps) === tenth(info.step - 1, info.totalSteps)) return;
+    const eta = ((info.totalSteps - info.step) * info.elapsedSeconds) / info.step;
+    io.err(
+      `step ${info.step}/${info.totalSteps} (epoch ${info.epoch + 1}): loss ${info.loss.toFixed(4)}, ` +
+        `${info.imagesPerSecond.toFixed(1)} img/s, ETA ${duration(eta)}`,
+    );
+  };
+}
+
+export const trainCommand: CommandSpec = {
+  command: 'train',
+  describe: 'train a model on Fashion-MNIST on one backend, save it, print its test accuracy',
+  options: {
+    model: { type: 'string', describe: 'zoo model name or model.json path (required)' },
+    out: { type: 'string', describe: 'folder to save model.json + weights.bin in (required)' },
+    backend: { type: 'string', describe: `backend to train on: ${BACKEND_NAMES.join(' | ')}`, default: TRAIN_DEFAULTS.backend },
+    epochs: { type: 'number', describe: `epochs over the training images (default ${TRAIN_DEFAULTS.epochs}; or --steps)` },
+    steps: { type: 'number', describe: 'train this many steps instead of whole epochs' },
+    'batch-size': { type: 'number', describe: 'images per step', default: TRAIN_DEFAULTS.batchSize },
+    'learning-rate': {
+      type: 'number',
+      describe: `peak learning rate (default ${TRAIN_DEFAULTS.learningRate.adam} for adam, ${TRAIN_DEFAULTS.learningRate.sgd} for sgd)`,
+    },
+    optimizer: { type: 'string', describe: 'adam | sgd (with momentum 0.9)', default: TRAIN_DEFAULTS.optimizer },
+    schedule: { type: 'string', describe: 'learning rate over the run: cosine (decays to 0) | constant', default: TRAIN_DEFAULTS.schedule },
+    seed: { type: 'number', describe: 'seed of the zoo model\'s weights and of the shuffles', default: TRAIN_DEFAULTS.seed },
+    'data-dir': { type: 'string', describe: 'folder with the four Fashion-MNIST files (default: Debian\'s package, the cache, the bundled subset)' },
+    'train-limit': { type: 'number', describe: 'train on the first N training images only' },
+  },
+  examples: [
+    ['$0 train --model resnet-mini --backend wasm --out out/resnet-mini', '3 epochs of resnet-mini on wasm'],
+    ['$0 train --model out/shrunk/model.json --epochs 1 --out out/shrunk-trained', 'fine-tune a saved model'],
+  ],
+  async run(args, io) {
+    const plan = planFrom(args);
+    await checkOut(plan.out);
+    const backend = await initBackend(plan.backend);
+    const interrupt = abortOnInterrupt();
+    const bar = trainingProgressBar({ label: 'train' });
+    try {
+      const data = await loadFashionMnist({
+        ...(plan.dataDir === undefined ? {} : { dataDir: plan.dataDir }),
+        ...(plan.trainLimit === undefined ? {} : { trainLimit: plan.trainLimit }),
+        signal: interrupt.signal,
+      });
+      io.out(`data: ${data.source.description}: ${formatNumber(data.train.size)} training and ${formatNumber(data.test.size)} test images`);
+      if (data.source.kind === 'subset') io.out('      (the bundled subset is small: expect a lower accuracy than with the full data set)');
+      const { model, source } = await resolveModel(plan.model, plan.seed);
+      io.out(`model: ${source}, ${formatNumber(model.countParams())} parameters, on ${backend.name} (${backend.identity.cpuModel})`);
+
+      const stepsPerEpoch = Math.ceil(data.train.size / plan.batchSize);
+      const totalSteps = plan.steps ?? stepsPerEpoch * (plan.epochs ?? 1);
+      const length = plan.steps === undefined ? `${plan.epochs} epochs (${totalSteps} steps)` : `${totalSteps} steps`;
+      const rate = plan.schedule === 'cosine' ? `${plan.learningRate} decayed along a cosine` : `${plan.learningRate}`;
+      io.out(`training: ${length} of ${plan.batchSize} images, ${plan.optimizer} at learning rate ${rate}, seed ${plan.seed}`);
+
+      const optimizer = makeOptimizer(plan.optimizer, plan.learningRate);
+      const log = io.interactive ? undefined : logProgress(io);
+      const steps = new StepPerEpoch(data.train, plan.batchSize, plan.seed);
+      let result: Awaited<ReturnType<typeof train>>;
+      try {
+        result = await train(model, steps, {
+          optimizer,
+          epochs: totalSteps,
+          batchSize: plan.batchSize,
+          signal: interrupt.signal,
+          onStep: (info) => {
+            setLearningRate(optimizer, scheduledRate(plan.schedule, plan.learningRate, info.step, totalSteps));
+            const real: StepInfo = { ...info, epoch: Math.floor((info.step - 1) / stepsPerEpoch), stepsPerEpoch };
+            bar.onStep(real);
+            log?.(real);
+          },
+          onEpochEnd: nextTurn,
+        });
+      } finally {
+        optimizer.dispose();
+        bar.stop();
+      }
+      const summary = `${result.steps} steps (${(result.steps / stepsPerEpoch).toFixed(2)} epochs) in ${duration(result.seconds)} (${result.imagesPerSecond.toFixed(1)} images/s)`;
+      if (result.state === 'cancelled') {
+        if (result.steps === 0) throw new CancelledError('interrupted before the first step; nothing was saved');
+        await saveModelFiles(model, plan.out);
+        throw new CancelledError(`interrupted after ${summary}; the partly trained model is saved in ${plan.out} (not evaluated)`);
+      }
+      io.out(`trained: ${summary}, last loss ${result.lastLoss?.toFixed(4) ?? '-'}`);
+      await saveModelFiles(model, plan.out);
+      io.out(`wrote ${plan.out}/model.json and ${plan.out}/weights.bin`);
+      const test = await evaluate(model, data.test, { signal: interrupt.signal }).catch((e: unknown) => {
+        throw e instanceof CancelledError ? new CancelledError(`interrupted while evaluating; the trained model is saved in ${plan.out}`) : e;
+      });
+      io.out(`test accuracy: ${(test.accuracy * 100).toFixed(2)}% (loss ${test.loss.toFixed(4)}, ${formatNumber(test.examples)} images)`);
+      model.dispose();
+    } finally {
+      bar.stop();
+      interrupt.release();
+    }
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * The files a shrink run writes into its output folder: morph-net's learned-structure exports, the
+ * final structure, the shrunk model, a checkpoint to resume from, and the report (JSON and Markdown).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Structure } from '../graph/alive.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import type { ShrinkReport } from './types.js';
+
+/** Paths inside a shrink output folder. */
+export function shrinkPaths(dir: string) {
+  return {
+    learned: path.join(dir, 'learned_structure'),
+    alive: (step: number) => path.join(dir, 'learned_structure', `alive_${step}.json`),
+    structure: path.join(dir, 'structure.json'),
+    model: dir,
+    checkpoint: path.join(dir, 'checkpoint'),
+    state: path.join(dir, 'checkpoint', 'state.json'),
+    report: path.join(dir, 'report.json'),
+    reportMd: path.join(dir, 'report.md'),
+  };
+}
+
+/** Writes `learned_structure/alive_<step>.json`. */
+export async function writeAlive(dir: string, step: number, structure: Structure): Promise<void> {
+  await writeJsonAtomic(shrinkPaths(dir).alive(step), structure);
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(4);
+}
+
+/** The report as Markdown. */
+export function reportMarkdown(report: ShrinkReport): string {
+  const rows = Object.entries(report.structure).map(([name, count]) => `| ${name} | ${report.seedStructure[name] ?? '?'} | ${count} |`);
+  return [
+    `# Shrink report`,
+    '',
+    `- target: ${report.target} (${report.unit})`,
+    `- cost: ${fmt(report.initialCost)} → ${fmt(report.finalCost)} ${report.unit} (${((report.finalCost / report.initialCost) * 100).toFixed(1)}% of the seed)`,
+    `- training steps: ${report.steps}; final strength ${report.strength.toPrecision(3)}`,
+    report.accuracy === undefined ? '- accuracy: not measured (use --retrain-epochs)' : `- test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`,
+    report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
+    report.removed.length === 0 ? '' : `- removed (no alive channels): ${report.removed.join(', ')}`,
+    '',
+    '| layer | seed | shrunk |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/** Writes report.json and report.md. */
+export async function writeReport(dir: string, report: ShrinkReport): Promise<void> {
+  const paths = shrinkPaths(dir);
+  await writeJsonAtomic(paths.report, report);
+  await writeFileAtomic(paths.reportMd, reportMarkdown(report));
+}
+
+/** The highest step exported under learned_structure/, or undefined when none was. */
+export async function lastExportedStep(dir: string): Promise<number | undefined> {
+  const names = await fs.readdir(shrinkPaths(dir).learned).catch(() => [] as string[]);
+  const steps = names.map((n) => /^alive_(\d+)\.json$/.exec(n)?.[1]).filter((s): s is string => s !== undefined).map(Number);
+  return steps.length === 0 ? undefined : Math.max(...steps);
+}

@@ -1,0 +1,5 @@
+export { shrink } from './run.js';
+export { StrengthController } from './strength.js';
+export type { StrengthGoal } from './strength.js';
+export { reportMarkdown, shrinkPaths } from './files.js';
+export type { ShrinkGoal, ShrinkProgress, ShrinkReport, ShrinkRequest } from './types.js';

@@ -1,0 +1,184 @@
+/**
+ * A shrink run: train the model with MorphNet's regularizer for a cost target added to the loss, its
+ * strength driven to the target cost; export the learned structure as it settles; snap the widths to
+ * the device; build the shrunk architecture fresh and, if asked, retrain it from scratch.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { networkCost } from '../costs/network.js';
+import { CancelledError, UsageError } from '../errors.js';
+import type { Structure } from '../graph/alive.js';
+import { fullStructure } from '../graph/alive.js';
+import { buildGraph } from '../graph/build.js';
+import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
+import { writeStructureFile } from '../graph/structure-file.js';
+import { NetworkRegularizer } from '../morph/network-regularizer.js';
+import { buildShrunkModel } from '../morph/structure/rebuild.js';
+import { snapStructure } from '../morph/structure/snap.js';
+import type { Snap } from '../morph/structure/snap.js';
+import { evaluate } from '../train/evaluate.js';
+import { makeOptimizer, train } from '../train/train.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { deriveSeed } from '../util/random.js';
+import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
+import { StrengthController } from './strength.js';
+import type { ShrinkReport, ShrinkRequest } from './types.js';
+
+interface CheckpointState {
+  readonly step: number;
+  readonly strength: { strength: number; lastCost: number | null };
+  readonly settled: number;
+  readonly lastStructure: string;
+}
+
+function costGoal(request: ShrinkRequest, initialCost: number): StrengthController {
+  const g = request.goal;
+  if (g.kind === 'strength') {
+    if (!(g.strength >= 0)) throw new UsageError(`\`--strength\` must be ≥ 0, got ${g.strength}`);
+    return new StrengthController({ kind: 'fixed', strength: g.strength });
+  }
+  const cost = g.kind === 'ratio' ? g.ratio * initialCost : g.cost;
+  if (g.kind === 'ratio' && !(g.ratio > 0 && g.ratio < 1)) throw new UsageError(`\`--target-ratio\` must be in (0, 1), got ${g.ratio}`);
+  if (!(cost > 0)) throw new UsageError(`the target cost must be > 0, got ${cost}`);
+  return new StrengthController({ kind: 'cost', cost });
+}
+
+function aliveChannels(structure: Structure): number {
+  return Object.values(structure).reduce((a, b) => a + b, 0);
+}
+
+/** Runs MorphNet shrinking and writes its files into `request.outDir`; returns the report. */
+export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
+  const paths = shrinkPaths(request.outDir);
+  const seedGraph = buildGraph(request.model);
+  const initialCost = networkCost(seedGraph, request.target).total;
+  const controller = costGoal(request, initialCost);
+  const batchSize = request.batchSize ?? 32;
+  const stepsPerEpoch = Math.ceil(request.train.size / batchSize);
+  if (request.steps !== undefined && request.epochs !== undefined) throw new UsageError('give `--steps` or `--epochs`, not both');
+  const totalSteps = request.steps ?? (request.epochs ?? 1) * stepsPerEpoch;
+  const checkEvery = request.checkEvery ?? 25;
+  const seed = request.seed ?? 1;
+
+  let model: tfl.LayersModel = request.model;
+  let step = 0;
+  let settled = 0;
+  let lastStructure = '';
+  if (request.resume === true) {
+    const exported = await lastExportedStep(request.outDir);
+    const state = JSON.parse(await fs.readFile(paths.state, 'utf8').catch(() => 'null')) as CheckpointState | null;
+    if (exported === undefined || state === null) throw new UsageError(`nothing to resume in ${request.outDir}: no exported step`);
+    model = await loadModelFile(path.join(paths.checkpoint, 'model.json'));
+    step = state.step;
+    settled = state.settled;
+    lastStructure = state.lastStructure;
+    controller.restore(state.strength);
+  }
+
+  const regularizer = new NetworkRegularizer(model, request.target, request.threshold === undefined ? {} : { threshold: request.threshold });
+  const optimizerName = request.optimizer ?? 'sgd';
+  const optimizer = makeOptimizer(optimizerName, request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : undefined));
+  const channels = aliveChannels(fullStructure(seedGraph));
+  let alive = aliveChannels(regularizer.aliveStructure());
+  let cost = regularizer.cost();
+  let stoppedBecause: ShrinkReport['stoppedBecause'] = 'steps done';
+  let best: { structure: Structure; cost: number } | undefined;
+  request.onPhase?.('shrinking');
+  try {
+    while (step < totalSteps) {
+      const chunk = Math.min(checkEvery, totalSteps - step);
+      const scale = controller.strength / initialCost;
+      const done = step;
+      const result = await train(model, request.train, {
+        steps: chunk,
+        optimizer,
+        batchSize,
+        seed: deriveSeed(seed, done),
+        extraLoss: () => tf.mul(regularizer.term(), scale),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        onStep: (info) =>
+          request.onProgress?.({
+            step: done + info.step,
+            totalSteps,
+            loss: info.loss,
+            regularizer: info.loss - info.dataLoss,
+            cost,
+            unit: request.target.unit,
+            alive,
+            channels,
+            imagesPerSecond: info.imagesPerSecond,
+          }),
+      });
+      step += result.steps;
+      const structure = regularizer.aliveStructure();
+      cost = regularizer.cost();
+      alive = aliveChannels(structure);
+      const key = JSON.stringify(structure);
+      settled = key === lastStructure ? settled + 1 : 0;
+      lastStructure = key;
+      if (controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
+      controller.update(cost);
+      await writeAlive(request.outDir, step, structure);
+      await saveModelFiles(model, paths.checkpoint);
+      const state: CheckpointState = { step, strength: controller.snapshot(), settled, lastStructure };
+      await writeJsonAtomic(paths.state, state);
+      if (result.state === 'cancelled') throw new CancelledError(`interrupted at step ${step}; rerun with \`--resume\` to continue from it`);
+      if (controller.met(cost) && settled >= 1) {
+        stoppedBecause = 'target met and settled';
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+
+  const learned = best?.structure ?? regularizer.aliveStructure();
+  regularizer.dispose();
+  let structure: Structure = learned;
+  let snaps: Snap[] = [];
+  if (request.snap !== false) {
+    request.onPhase?.('snapping widths to the device');
+    ({ structure, snaps } = snapStructure(seedGraph, learned, request.target));
+  }
+  await writeStructureFile(paths.structure, structure);
+  request.onPhase?.('building the shrunk model');
+  const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);
+  await saveModelFiles(shrunk, paths.model);
+  const finalCost = networkCost(buildGraph(shrunk), request.target).total;
+
+  let accuracy: number | undefined;
+  if ((request.retrainEpochs ?? 0) > 0) {
+    request.onPhase?.('retraining the shrunk model from scratch');
+    const retrained = await train(shrunk, request.train, {
+      epochs: request.retrainEpochs,
+      batchSize,
+      seed: deriveSeed(seed, 7),
+      optimizer: 'adam',
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+    if (retrained.state === 'cancelled') throw new CancelledError('interrupted while retraining; the shrunk model (untrained) is saved');
+    await saveModelFiles(shrunk, paths.model);
+    if (request.test !== undefined) accuracy = (await evaluate(shrunk, request.test)).accuracy;
+  }
+  shrunk.dispose();
+
+  const report: ShrinkReport = {
+    target: request.target.name,
+    unit: request.target.unit,
+    initialCost,
+    finalCost,
+    steps: step,
+    structure,
+    ...(accuracy === undefined ? {} : { accuracy }),
+    seedStructure: fullStructure(seedGraph),
+    learnedStructure: learned,
+    strength: controller.strength,
+    snaps,
+    removed: pruned.removed,
+    stoppedBecause,
+  };
+  await writeReport(request.outDir, report);
+  return report;
+}

@@ -1,0 +1,55 @@
+/**
+ * The automatic strength of MorphNet's regularizer. MorphNet offers only a raw strength its users
+ * struggle to tune; here the strength is per unit of the seed's cost (so it is unit-free) and, given a
+ * target cost, it is raised while the cost stops falling short of the target and lowered once the cost
+ * overshoots below it.
+ */
+
+/** What the controller aims at. */
+export type StrengthGoal =
+  | { readonly kind: 'cost'; readonly cost: number }
+  | { readonly kind: 'fixed'; readonly strength: number };
+
+/** Adjusts the strength from the cost measured at each check. */
+export class StrengthController {
+  private value: number;
+  private lastCost: number | undefined;
+  readonly goal: StrengthGoal;
+
+  constructor(goal: StrengthGoal, initial = 1) {
+    this.goal = goal;
+    this.value = goal.kind === 'fixed' ? goal.strength : initial;
+  }
+
+  /** The strength to use now (per unit of the seed's cost). */
+  get strength(): number {
+    return this.value;
+  }
+
+  /** True when `cost` meets the goal (always false for a fixed strength, which has no target). */
+  met(cost: number): boolean {
+    return this.goal.kind === 'cost' && cost <= this.goal.cost;
+  }
+
+  /** Takes the cost at a check and returns the strength for the next stretch of steps. */
+  update(cost: number): number {
+    if (this.goal.kind === 'fixed') return this.value;
+    const target = this.goal.cost;
+    const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99;
+    if (cost > target && !falling) this.value *= 1.3;
+    else if (cost < target * 0.95) this.value *= 0.5;
+    this.lastCost = cost;
+    return this.value;
+  }
+
+  /** The state to save with a checkpoint. */
+  snapshot(): { strength: number; lastCost: number | null } {
+    return { strength: this.value, lastCost: this.lastCost ?? null };
+  }
+
+  /** Restores a saved state. */
+  restore(state: { strength: number; lastCost: number | null }): void {
+    this.value = state.strength;
+    this.lastCost = state.lastCost ?? undefined;
+  }
+}

@@ -1,0 +1,79 @@
+/** What a shrink run takes and what it reports. */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { CostTarget, CostUnit } from '../costs/types.js';
+import type { Structure } from '../graph/alive.js';
+import type { Snap } from '../morph/structure/snap.js';
+import type { BatchSource } from '../train/data/dataset.js';
+import type { OptimizerName } from '../train/train.js';
+
+/** How strongly to shrink: to a share of the seed's cost, to an absolute cost, or with a fixed strength. */
+export type ShrinkGoal =
+  | { readonly kind: 'ratio'; readonly ratio: number }
+  | { readonly kind: 'cost'; readonly cost: number }
+  | { readonly kind: 'strength'; readonly strength: number };
+
+/** Where a shrink run stands, for progress bars. */
+export interface ShrinkProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+  /** The regularizer term times the strength, as added to the loss. */
+  readonly regularizer: number;
+  readonly cost: number;
+  readonly unit: CostUnit;
+  readonly alive: number;
+  readonly channels: number;
+  readonly imagesPerSecond: number;
+}
+
+/** A shrink run. */
+export interface ShrinkRequest {
+  readonly model: tfl.LayersModel;
+  readonly target: CostTarget;
+  readonly train: BatchSource;
+  /** Test data for the retrained model's accuracy. */
+  readonly test?: BatchSource;
+  readonly goal: ShrinkGoal;
+  /** Training length of the shrinking phase (give one; default 1 epoch). */
+  readonly steps?: number;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Optimizer of the shrinking phase (default SGD with momentum, so the strength sets how fast channels die). */
+  readonly optimizer?: OptimizerName;
+  /** Default 0.02 for SGD, 0.001 for Adam. Retraining uses Adam at its default. */
+  readonly learningRate?: number;
+  /** Alive threshold on regularization values (default 1e-2). */
+  readonly threshold?: number;
+  /** Steps between checks of the structure (exports, strength updates, stopping). Default 25. */
+  readonly checkEvery?: number;
+  /** Snap widths to the cheapest on the device (default true). */
+  readonly snap?: boolean;
+  /** Epochs to train the shrunk architecture from scratch; its test accuracy goes in the report. */
+  readonly retrainEpochs?: number;
+  readonly seed?: number;
+  readonly outDir: string;
+  /** Continue from the last exported step in `outDir`. */
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ShrinkProgress) => void;
+  /** Called when a phase starts: shrinking, snapping, rebuilding, retraining. */
+  readonly onPhase?: (phase: string) => void;
+}
+
+/** What `DIR/report.json` holds. */
+export interface ShrinkReport {
+  readonly target: string;
+  readonly unit: CostUnit;
+  readonly initialCost: number;
+  readonly finalCost: number;
+  readonly steps: number;
+  readonly structure: Structure;
+  readonly accuracy?: number;
+  readonly seedStructure: Structure;
+  /** The learned structure: of the checks that met the target, the one of highest cost; else the last. */
+  readonly learnedStructure: Structure;
+  readonly strength: number;
+  readonly snaps: readonly Snap[];
+  readonly removed: readonly string[];
+  readonly stoppedBecause: 'target met and settled' | 'steps done';
+}
