@@ -1,4 +1,5 @@
 export { NetworkRegularizer } from './network-regularizer.js';
+export { GammaProximal } from './proximal.js';
 export { groupChannels, groupModelChannels } from './grouping/group-channels.js';
 export type { GroupingOptions } from './grouping/group-channels.js';
 export { groupingHandlerFor } from './grouping/registry.js';

@@ -15,6 +15,7 @@ import { buildGraph } from '../graph/build.js';
 import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import { NetworkRegularizer } from '../morph/network-regularizer.js';
+import { GammaProximal } from '../morph/proximal.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import type { Snap } from '../morph/structure/snap.js';
@@ -79,7 +80,11 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
 
   const regularizer = new NetworkRegularizer(model, request.target, request.threshold === undefined ? {} : { threshold: request.threshold });
   const optimizerName = request.optimizer ?? 'sgd';
-  const optimizer = makeOptimizer(optimizerName, request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : undefined));
+  const learningRate = request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : 0.001);
+  const optimizer = makeOptimizer(optimizerName, learningRate);
+  const proximal = new GammaProximal(model, regularizer);
+  const termValue = (): number => tf.tidy(() => regularizer.term().dataSync()[0] ?? 0);
+  let regularization = (controller.strength / initialCost) * termValue();
   const channels = aliveChannels(fullStructure(seedGraph));
   let alive = aliveChannels(regularizer.aliveStructure());
   let cost = regularizer.cost();
@@ -96,20 +101,22 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
         optimizer,
         batchSize,
         seed: deriveSeed(seed, done),
-        extraLoss: () => tf.mul(regularizer.term(), scale),
+        ...(proximal.covers ? {} : { extraLoss: () => tf.mul(regularizer.term(), scale) }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
-        onStep: (info) =>
+        onStep: (info) => {
+          if (proximal.covers) proximal.step(learningRate * scale);
           request.onProgress?.({
             step: done + info.step,
             totalSteps,
-            loss: info.loss,
-            regularizer: info.loss - info.dataLoss,
+            loss: proximal.covers ? info.loss + regularization : info.loss,
+            regularizer: proximal.covers ? regularization : info.loss - info.dataLoss,
             cost,
             unit: request.target.unit,
             alive,
             channels,
             imagesPerSecond: info.imagesPerSecond,
-          }),
+          });
+        },
       });
       step += result.steps;
       const structure = regularizer.aliveStructure();
@@ -120,6 +127,8 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
       lastStructure = key;
       if (controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
       controller.update(cost);
+      proximal.refresh();
+      regularization = (controller.strength / initialCost) * termValue();
       await writeAlive(request.outDir, step, structure);
       await saveModelFiles(model, paths.checkpoint);
       const state: CheckpointState = { step, strength: controller.snapshot(), settled, lastStructure };

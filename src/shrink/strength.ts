@@ -37,7 +37,7 @@ export class StrengthController {
     const target = this.goal.cost;
     const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99;
     if (cost > target && !falling) this.value *= 1.3;
-    else if (cost < target * 0.95) this.value *= 0.5;
+    else if (cost < target * 0.9) this.value *= 0.8;
     this.lastCost = cost;
     return this.value;
   }

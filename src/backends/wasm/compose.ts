@@ -9,6 +9,7 @@
  * the computation in a tidy scope so every intermediate is freed, and returns the one result tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 
@@ -167,4 +168,37 @@ export function subsample(x: tf.Tensor4D, strideHeight: number, strideWidth: num
   }
   const blocks = tf.reshape(x, [n * outHeight, strideHeight, outWidth, strideWidth * c]);
   return tf.reshape(tf.slice(blocks, [0, 0, 0, 0], [n * outHeight, 1, outWidth, c]), [n, outHeight, outWidth, c]);
+}
+
+/** A reduction over the leading axes of a tensor, seen as the column sums of a [rows, columns] matrix. */
+export interface LeadingReduction {
+  readonly rows: number;
+  readonly columns: number;
+  readonly outShape: number[];
+}
+
+/**
+ * When `axis` names exactly the first k axes of `shape` (0 < k < rank, none of size 0), the matrix
+ * whose columns the reduction sums and the output shape (with 1s for the reduced axes when
+ * `keepDims`); undefined for any other reduction.
+ */
+export function leadingReduction(shape: readonly number[], axis: number | number[], keepDims: boolean): LeadingReduction | undefined {
+  const axes = [...new Set(util.parseAxisParam(axis, [...shape]))].sort((a, b) => a - b);
+  const k = axes.length;
+  if (k === 0 || k >= shape.length || axes.some((a, i) => a !== i) || shape.some((d) => d === 0)) {
+    return undefined;
+  }
+  const rows = util.sizeFromShape(shape.slice(0, k));
+  const kept = shape.slice(k);
+  return { rows, columns: util.sizeFromShape(kept), outShape: keepDims ? [...axes.map(() => 1), ...kept] : kept };
+}
+
+/**
+ * The column means of `x` seen as `r`'s [rows, columns] matrix, each times `scale`: one average
+ * pooling whose window spans all the rows (XNNPACK, one pass), where wasm's reductions first transpose
+ * the reduced axes to the end. (A matrix product by a row of ones would repack `x` as its weights.)
+ */
+export function meanLeading(x: tf.Tensor, r: LeadingReduction, scale: number): tf.Tensor {
+  const mean = tf.avgPool(tf.reshape(x, [1, r.rows, 1, r.columns]) as tf.Tensor4D, [r.rows, 1], 1, 'valid');
+  return tf.reshape(scale === 1 ? mean : tf.mul(mean, scale), r.outShape);
 }

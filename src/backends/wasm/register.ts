@@ -6,9 +6,10 @@
  * depthwise and separable convolutions, concatenation, zero padding, dropout; Adam or momentum SGD;
  * softmax cross-entropy) dispatches three kernels wasm does not have, and one (MaxPoolGrad) that it
  * computes wrongly; every other gradient is composed from forward kernels or has a correct wasm
- * kernel (AvgPoolGrad, ...). Two more are replaced for speed, measured on a resnet-mini training step:
- * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D) and Tile (which
- * the BatchNorm gradient calls; wasm's copies one element at a time).
+ * kernel (AvgPoolGrad, ...). Four more are replaced for speed, measured on a resnet-mini training step:
+ * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), Tile (which the
+ * BatchNorm gradient calls; wasm's copies one element at a time), and Sum and Mean over leading axes
+ * (BatchNorm statistics and gradients; wasm's transpose first).
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -17,6 +18,9 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { meanConfig } from './Mean.js';
+import { keepWasmOwn } from './own.js';
+import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 
 /** Kernels wasm lacks: registered unless some kernel of that name is already there. */
@@ -26,8 +30,17 @@ export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
 ];
 
-/** Kernels wasm has but computes wrongly (MaxPoolGrad) or slowly (the others): they replace wasm's own. */
-export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig, conv2DBackpropInputConfig, tileConfig];
+/**
+ * Kernels wasm has but computes wrongly (MaxPoolGrad) or slowly (the others): they replace wasm's own,
+ * which is kept (Sum and Mean hand it the reductions they do not speed up).
+ */
+export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [
+  maxPoolGradConfig,
+  conv2DBackpropInputConfig,
+  tileConfig,
+  sumConfig,
+  meanConfig,
+];
 
 function registered(config: KernelConfig): KernelConfig | undefined {
   return getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
@@ -46,6 +59,7 @@ export function registerWasmGradientKernels(): void {
       continue;
     }
     if (current !== undefined) {
+      keepWasmOwn(current);
       unregisterKernel(config.kernelName, config.backendName);
     }
     registerKernel(config);

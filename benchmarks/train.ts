@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:train`: training throughput (images/s) of every zoo model on wasm, cpu and webgpu,
+ * `train()` on Fashion-MNIST at batch 32, a few warm-up steps, then a fixed number of timed steps.
+ * For wasm, also the share of its bound: the backend's measured forward conv rate (GFLOP/s) divided
+ * by the model's training FLOPs per image (3x the forward FLOPs), and, for one model, where the time
+ * of a training step goes (tf.profile, top-level kernels only, so composite gradient kernels count
+ * once with everything they run).
+ *
+ * Usage: node dist/benchmarks/train.js [--backends wasm,cpu,webgpu] [--models a,b] [--warmup 3]
+ *        [--steps 10] [--batch 32] [--breakdown resnet-mini]
+ */
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import yargs from 'yargs';
+import { initBackend } from '../src/backends/index.js';
+import { flopsTarget, networkCost } from '../src/costs/index.js';
+import { buildGraph } from '../src/graph/index.js';
+import { classificationLossFor, loadFashionMnist, train } from '../src/train/index.js';
+import type { ImageDataset } from '../src/train/index.js';
+import { ZOO, zooEntry } from '../src/zoo/index.js';
+import { profilerFor } from '../profilers/backends/registry.js';
+import { timeProbes } from '../profilers/harness/bench.js';
+import { measureRoofline } from '../profilers/roofline.js';
+import { writeSection } from './markdown.js';
+
+/** Training FLOPs per image: the forward pass, the input gradient and the weight gradient. */
+const TRAINING_FLOPS_PER_FORWARD = 3;
+
+/** One backend and model: measured, or why not (a failure is a row, not a crash). */
+type Throughput =
+  | { readonly state: 'completed'; readonly imagesPerSecond: number; readonly msPerStep: number }
+  | { readonly state: 'errored'; readonly error: string };
+
+interface Row {
+  readonly backend: string;
+  readonly model: string;
+  readonly forwardFlops: number;
+  readonly throughput: Throughput;
+}
+
+/** The wasm forward conv rate, GFLOP/s: the roofline microbenchmark and a training-shaped conv. */
+interface ConvRate {
+  readonly roofline: number;
+  readonly trainingShaped: number;
+}
+
+const args = await yargs(process.argv.slice(2))
+  .option('backends', { type: 'string', default: 'wasm,cpu,webgpu' })
+  .option('models', { type: 'string', default: ZOO.map((m) => m.name).join(',') })
+  .option('warmup', { type: 'number', default: 3 })
+  .option('steps', { type: 'number', default: 10 })
+  .option('batch', { type: 'number', default: 32 })
+  .option('breakdown', { type: 'string', default: 'resnet-mini', describe: 'model whose wasm step is broken down by kernel ("" for none)' })
+  .strict()
+  .parseAsync();
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const message = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? String(e) : String(e));
+
+/** Measures wasm's forward conv rate on the active (wasm) backend. */
+async function measureConvRate(): Promise<ConvRate> {
+  const { timer, plan } = profilerFor('wasm');
+  const roofline = await measureRoofline(timer, plan);
+  const x = tf.randomNormal([args.batch, 14, 14, 32]) as tf.Tensor4D;
+  const w = tf.randomNormal([3, 3, 32, 32]) as tf.Tensor4D;
+  try {
+    const [timing] = await timeProbes([{ id: 'conv', run: () => tf.conv2d(x, w, 1, 'same') }], timer, plan);
+    const flops = 2 * args.batch * 14 * 14 * 9 * 32 * 32;
+    return { roofline: roofline.gflops['conv2d'] ?? Number.NaN, trainingShaped: flops / ((timing?.wallMs ?? Number.NaN) * 1e6) };
+  } finally {
+    tf.dispose([x, w]);
+  }
+}
+
+/** Images per second of `train()` on the active backend, after warm-up steps with the same optimizer. */
+async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Promise<Throughput> {
+  const optimizer = tf.train.adam(0.001);
+  try {
+    await train(model, data, { optimizer, steps: args.warmup, batchSize: args.batch });
+    const timed = await train(model, data, { optimizer, steps: args.steps, batchSize: args.batch, seed: 1 });
+    return { state: 'completed', imagesPerSecond: timed.imagesPerSecond, msPerStep: (timed.seconds * 1000) / timed.steps };
+  } catch (e) {
+    return { state: 'errored', error: message(e) };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** Milliseconds per kernel name over the top-level kernels of one profiled training step. */
+async function stepBreakdown(model: tfl.LayersModel, data: ImageDataset): Promise<{ stepMs: number; kernels: [string, number, number][] }> {
+  const optimizer = tf.train.adam(0.001);
+  const lossFn = classificationLossFor(model);
+  const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const { xs, ys } = data.take(args.batch).toTensors();
+  const step = (): tf.Scalar => optimizer.minimize(() => lossFn(ys, model.apply(xs, { training: true }) as tf.Tensor), true, variables) as tf.Scalar;
+  try {
+    let stepMs = 0;
+    for (let i = 0; i <= args.warmup; i++) {
+      const start = performance.now();
+      const loss = step();
+      await loss.data();
+      stepMs = performance.now() - start;
+      loss.dispose();
+    }
+    // The engine records a nested kernel (run inside a composite kernel) too; it pushes each record
+    // when its kernel returns, so the depth at that moment tells top-level kernels (0) apart.
+    const depths: number[] = [];
+    const info = await tf.profile(() => {
+      const records = tf.engine().state.activeProfile.kernels;
+      const push = records.push.bind(records);
+      records.push = (...items) => {
+        for (let i = 0; i < items.length; i++) depths.push(tf.engine().state.kernelDepth);
+        return push(...items);
+      };
+      return step();
+    });
+    tf.dispose(info.result);
+    const byName = new Map<string, [number, number]>();
+    info.kernels.forEach((k, i) => {
+      if (depths[i] !== 0) return;
+      const [ms, count] = byName.get(k.name) ?? [0, 0];
+      byName.set(k.name, [ms + (k.kernelTimeMs as number), count + 1]);
+    });
+    return { stepMs, kernels: [...byName].map(([name, [ms, count]]) => [name, ms, count] as [string, number, number]).sort((a, b) => b[1] - a[1]) };
+  } finally {
+    optimizer.dispose();
+    tf.dispose([xs, ys]);
+  }
+}
+
+const date = new Date().toISOString().slice(0, 10);
+const loadAtStart = os.loadavg()[0] ?? 0;
+const models = args.models.split(',');
+const data = await loadFashionMnist({ trainLimit: args.batch * Math.max(args.warmup, args.steps) * 2 });
+log(`data: ${data.source.description}`);
+await initBackend('cpu');
+const forwardFlops = new Map(models.map((name) => [name, networkCost(buildGraph(zooEntry(name).build()), flopsTarget()).total]));
+const rows: Row[] = [];
+let convRate: ConvRate | undefined;
+let breakdown: Awaited<ReturnType<typeof stepBreakdown>> | undefined;
+
+for (const backendName of args.backends.split(',')) {
+  let started: string | undefined;
+  try {
+    await initBackend(backendName);
+  } catch (e) {
+    started = message(e);
+  }
+  if (started === undefined && backendName === 'wasm') {
+    log('[wasm] forward conv rate');
+    convRate = await measureConvRate();
+  }
+  for (const name of models) {
+    const flops = forwardFlops.get(name) ?? Number.NaN;
+    if (started !== undefined) {
+      rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput: { state: 'errored', error: started } });
+      continue;
+    }
+    const model = zooEntry(name).build();
+    log(`[${backendName}] ${name}: ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
+    const throughput = await measureThroughput(model, data.train);
+    rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput });
+    log(`[${backendName}] ${name}: ${throughput.state === 'completed' ? `${throughput.imagesPerSecond.toFixed(1)} img/s` : throughput.error}`);
+    if (backendName === 'wasm' && name === args.breakdown) breakdown = await stepBreakdown(model, data.train);
+    model.dispose();
+  }
+}
+
+const rate = convRate === undefined ? undefined : Math.max(convRate.roofline, convRate.trainingShaped);
+const table = rows.map((r) => {
+  const mflops = (r.forwardFlops / 1e6).toFixed(2);
+  if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | ${r.throughput.error} |`;
+  const { imagesPerSecond, msPerStep } = r.throughput;
+  let bound = '–';
+  let share = '–';
+  if (r.backend === 'wasm' && rate !== undefined) {
+    const boundIps = (rate * 1e9) / (TRAINING_FLOPS_PER_FORWARD * r.forwardFlops);
+    bound = boundIps.toFixed(0);
+    share = `${((imagesPerSecond / boundIps) * 100).toFixed(0)}%`;
+  }
+  return `| ${r.backend} | ${r.model} | ${mflops} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | |`;
+});
+
+const breakdownText =
+  breakdown === undefined
+    ? ''
+    : (() => {
+        const total = breakdown.kernels.reduce((s, [, ms]) => s + ms, 0);
+        const top = breakdown.kernels.slice(0, 14).map(([name, ms, count]) => `| ${name} | ${count} | ${ms.toFixed(1)} | ${((ms / total) * 100).toFixed(0)}% |`);
+        return `
+Where a wasm training step of ${args.breakdown} goes (batch ${args.batch}; one step under \`tf.profile\`, top-level kernels,
+${breakdown.stepMs.toFixed(0)} ms unprofiled, ${total.toFixed(0)} ms profiled; composite gradient kernels include what they run):
+
+| kernel | calls | ms | share |
+| --- | --- | --- | --- |
+${top.join('\n')}
+`;
+      })();
+
+const cpus = os.cpus();
+const body = `## Training throughput (\`npm run bench:train\`)
+
+Command: \`npm run bench:train${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${date}.
+\`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included).
+wasm's bound: its forward conv rate${convRate === undefined ? '' : ` (${rate?.toFixed(1)} GFLOP/s, the larger of the roofline microbenchmark's ${convRate.roofline.toFixed(1)} and a batch-${args.batch} 14x14x32→32 3x3 conv's ${convRate.trainingShaped.toFixed(1)})`} over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image.
+
+| backend | model | forward MFLOP/image | images/s | ms/step | wasm bound images/s | share of bound | note |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${table.join('\n')}
+${breakdownText}`;
+
+const file = await writeSection('bench:train', body);
+process.stdout.write(`${body}\nwritten to ${file}\n`);
+process.exit(0);

@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import { flopsTarget, networkCost } from '../src/costs/index.js';
+import { CancelledError } from '../src/errors.js';
+import { buildGraph, loadModelFile } from '../src/graph/index.js';
+import { shrink } from '../src/shrink/index.js';
+import { brightnessImages } from './helpers/synthetic-data.js';
+import { tinyResidualModel } from './helpers/tiny-model.js';
+
+await initBackend('wasm');
+const train = brightnessImages(512, 8, 1);
+const test_ = brightnessImages(128, 8, 2);
+const tiny = () => tinyResidualModel({ size: 8, channels: 1, width: 12 });
+
+describe('shrink', () => {
+  test('the automatic strength reaches a FLOPs target and the outputs agree', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-'));
+    const model = tiny();
+    const target = flopsTarget();
+    const seedCost = networkCost(buildGraph(model), target).total;
+    const report = await shrink({ model, target, train, test: test_, goal: { kind: 'ratio', ratio: 0.5 }, steps: 600, checkEvery: 10, batchSize: 16, outDir: dir, retrainEpochs: 1 });
+    expect(report.initialCost).toBe(seedCost);
+    expect(report.finalCost).toBeLessThanOrEqual(0.5 * seedCost);
+    expect(report.finalCost).toBeGreaterThan(0.15 * seedCost);
+    expect(report.stoppedBecause).toBe('target met and settled');
+    expect(report.steps).toBeLessThan(600);
+    expect(report.accuracy).toBeGreaterThan(0.25);
+    expect(JSON.parse(readFileSync(path.join(dir, 'structure.json'), 'utf8'))).toEqual(report.structure);
+    expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('# Shrink report');
+    const exports = readdirSync(path.join(dir, 'learned_structure')).sort();
+    expect(exports.length).toBe(report.steps / 10);
+    const last = JSON.parse(readFileSync(path.join(dir, 'learned_structure', `alive_${report.steps}.json`), 'utf8'));
+    expect(Object.keys(last).sort()).toEqual(['a', 'b']);
+    expect(last['a']).toBe(last['b']);
+    const shrunk = await loadModelFile(path.join(dir, 'model.json'));
+    expect(networkCost(buildGraph(shrunk), target).total).toBe(report.finalCost);
+    expect(shrunk.getLayer('a').getConfig()['filters']).toBe(report.structure['a']);
+  });
+
+  test('an interrupted run resumes from its last exported step', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-resume-'));
+    const controller = new AbortController();
+    let steps = 0;
+    const first = await shrink({
+      model: tiny(), target: flopsTarget(), train, goal: { kind: 'strength', strength: 0.5 }, steps: 60, checkEvery: 10, batchSize: 16, outDir: dir,
+      signal: controller.signal,
+      onProgress: (p) => {
+        steps = p.step;
+        if (p.step === 25) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(CancelledError);
+    expect(steps).toBe(25);
+    expect(existsSync(path.join(dir, 'learned_structure', 'alive_25.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'model.json'))).toBe(false);
+    const seen: number[] = [];
+    const report = await shrink({
+      model: tiny(), target: flopsTarget(), train, goal: { kind: 'strength', strength: 0.5 }, steps: 60, checkEvery: 10, batchSize: 16, outDir: dir, resume: true,
+      onProgress: (p) => seen.push(p.step),
+    });
+    expect(seen[0]).toBe(26);
+    expect(report.steps).toBe(60);
+    expect(readdirSync(path.join(dir, 'learned_structure')).sort()).toEqual(['alive_10.json', 'alive_20.json', 'alive_25.json', 'alive_35.json', 'alive_45.json', 'alive_55.json', 'alive_60.json']);
+    expect(existsSync(path.join(dir, 'model.json'))).toBe(true);
+  });
+});
