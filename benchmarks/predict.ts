@@ -101,7 +101,7 @@ for (const backendName of args.backends.split(',')) {
 }
 
 const cpus = os.cpus();
-const body = `## Latency prediction (\`npm run bench:predict\`)
+const body = `### Latency prediction on ${args.backends} (\`npm run bench:predict\`)
 
 Command: \`npm run bench:predict -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), ${os.type()} ${os.release()}; date: ${started}.
 Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end
@@ -111,7 +111,7 @@ Each model: ${args.variants} random-width variants (each tie group 25-100% of th
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
-const file = await writeSection('bench:predict', body);
+const file = await writeSection(`bench:predict:${args.backends}`, body);
 await writeJsonAtomic(path.join(packageRoot(import.meta.url), 'benchmarks', 'results', `predict-${args.backends.replace(/,/g, '-')}.json`), raw);
 process.stdout.write(`${body}\nwritten to ${file}\n`);
 process.exit(0);

@@ -61,30 +61,9 @@ export async function warmUp(model: tfl.LayersModel, inputs: tf.Tensor[], warmup
 
 /** Measures a model's end-to-end latency on the active backend. */
 export async function measureEndToEnd(model: tfl.LayersModel, options: EndToEndOptions = {}): Promise<EndToEndLatency> {
-  const o = { ...END_TO_END_DEFAULTS, ...options };
-  const inputs = modelInputs(model, o.batch);
-  try {
-    await warmUp(model, inputs, o.warmupMs, o.warmupRuns, o.signal);
-    const roundMediansMs: number[] = [];
-    for (let r = 0; r < o.rounds; r++) {
-      const times: number[] = [];
-      for (let i = 0; i < o.runsPerRound; i++) {
-        if (o.signal?.aborted) throw new CancelledError();
-        times.push(await timeOneRun(model, inputs));
-      }
-      roundMediansMs.push(median(times));
-    }
-    const medianMs = median(roundMediansMs);
-    return {
-      medianMs,
-      roundMediansMs,
-      spread: (Math.max(...roundMediansMs) - Math.min(...roundMediansMs)) / medianMs,
-      batch: o.batch,
-      runs: o.rounds * o.runsPerRound,
-    };
-  } finally {
-    tf.dispose(inputs);
-  }
+  const [latency] = await measureEndToEndMany([model], options);
+  if (latency === undefined) throw new Error('measureEndToEndMany returned no measurement');
+  return latency;
 }
 
 /**

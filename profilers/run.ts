@@ -75,7 +75,8 @@ function slug(text: string): string {
 
 /** The name of a profile: device, backend and (for model-specific profiles) model. */
 export function profileName(backend: ActiveBackend, modelName?: string): string {
-  const device = backend.identity.gpu?.description || backend.identity.gpu?.device || backend.identity.cpuModel;
+  const gpu = backend.identity.gpu;
+  const device = (gpu?.description.split(/[:(]/)[0] ?? '').trim() || gpu?.device || backend.identity.cpuModel;
   return [slug(device) || 'device', `${backend.identity.cpuCores}c`, backend.name, modelName].filter(Boolean).join('-');
 }
 
@@ -318,10 +319,10 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
       const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
       const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
-      const [lo, hi] = isTwoAxis(item.geometry) ? [8, 120] : [4, 48];
+      const [lo, floor, hi] = isTwoAxis(item.geometry) ? [8, 4, 120] : [4, 3, 48];
       const affordable = perWeight * weight(item);
-      const count = Math.round(Math.min(hi, Math.max(lo, affordable)));
-      const rounds = Math.max(profiler.plan.rounds, Math.min(9, Math.floor((profiler.plan.rounds * affordable) / count)));
+      const count = Math.round(Math.min(hi, Math.max(affordable < lo ? floor : lo, affordable)));
+      const rounds = Math.max(affordable < floor ? 2 : profiler.plan.rounds, Math.min(9, Math.floor((profiler.plan.rounds * affordable) / count)));
       progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points × ${rounds} rounds)`);
       const op = await sweepItem(item, count, seed + items.indexOf(item), { ...profiler, plan: { ...profiler.plan, rounds } }, batch, signal);
       profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };

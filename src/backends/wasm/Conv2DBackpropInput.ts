@@ -15,14 +15,15 @@
  * cropped. No multiply is spent on zeros, unlike convolving dy spread out with zeros; a phase that no
  * tap reaches (stride larger than the filter) is zero.
  *
- * Like every tfjs backend, this kernel has no dilations (the Conv2D gradient requires dilation 1), and
- * like wasm's Conv2D it is NHWC only.
+ * Like every tfjs backend, this kernel has no dilations (the Conv2D gradient requires dilation 1). It
+ * computes NHWC, what wasm's Conv2D computes; NCHW (which only a direct kernel call can ask for) goes to
+ * wasm's own kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelError } from '../../errors.js';
 import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, window2D } from './compose.js';
+import { wasmOwnKernel, wasmOwnSetup } from './own.js';
 
 /** One axis of the transposed convolution: which outputs of the phase correlations are needed. */
 interface AxisPlan {
@@ -97,12 +98,11 @@ export function transposedConv2D(dy: tf.Tensor4D, filter: tf.Tensor4D, info: bac
   return window2D(all, -rows.offset, rows.size, -cols.offset, cols.size);
 }
 
-const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
+const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
+  const { inputs, backend, attrs } = args;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new KernelError(
-      `${Conv2DBackpropInput}: dataFormat '${String(dataFormat)}' is not supported on wasm (its Conv2D is NHWC only); use 'NHWC'`,
-    );
+    return wasmOwnKernel(Conv2DBackpropInput)(args);
   }
   const dy = requireInput(Conv2DBackpropInput, inputs, 'dy');
   const filter = requireInput(Conv2DBackpropInput, inputs, 'filter');
@@ -116,9 +116,10 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }): TensorInfo
   );
 };
 
-/** Conv2DBackpropInput for the 'wasm' backend (NHWC; any stride and padding tfjs accepts). */
+/** Conv2DBackpropInput for the 'wasm' backend (NHWC, any stride and padding; NCHW goes to wasm's own). */
 export const conv2DBackpropInputConfig: KernelConfig = {
   kernelName: Conv2DBackpropInput,
   backendName: 'wasm',
   kernelFunc: conv2DBackpropInput,
+  setupFunc: wasmOwnSetup(Conv2DBackpropInput),
 };

@@ -1,40 +1,93 @@
 /**
- * `morphlat demo`: the main job on embedded defaults. Today: start the wasm backend, price resnet-mini
- * under MorphNet's targets and measure its end-to-end latency here; profiling and shrinking for that
- * measured latency join as they land.
+ * `morphlat demo`: the main job on embedded defaults. Profile this machine's wasm backend for a zoo
+ * model, shrink the model with MorphNet for that measured latency on the bundled Fashion-MNIST subset,
+ * and print the seed against the shrunk model: predicted and measured latency, and accuracy.
  */
+import path from 'node:path';
 import { measureEndToEnd } from '../../../profilers/end-to-end.js';
+import { runProfile } from '../../../profilers/run.js';
 import { initBackend } from '../../backends/index.js';
-import { analyticTargetNamed, networkCost } from '../../costs/index.js';
-import { buildGraph } from '../../graph/index.js';
-import { formatNumber } from '../../report/table.js';
+import { analyticTargetNamed, latencyTarget, networkCost } from '../../costs/index.js';
+import { buildGraph, loadModelFile } from '../../graph/index.js';
+import { writeProfile } from '../../profile/io.js';
+import { profileProgressBar } from '../../report/profile-progress.js';
+import { shrinkProgressBar } from '../../report/shrink-progress.js';
+import { formatNumber, renderTable } from '../../report/table.js';
+import { shrink } from '../../shrink/index.js';
+import { bundledFashionMnistDir, loadFashionMnist } from '../../train/index.js';
 import { zooEntry } from '../../zoo/index.js';
 import type { CommandSpec } from '../command.js';
-import { stringArg } from '../command.js';
+import { numberArg, stringArg } from '../command.js';
+import { abortOnInterrupt } from '../interrupt.js';
 
 export const demoCommand: CommandSpec = {
   command: 'demo',
-  describe: 'run the main job on embedded defaults (wasm backend, resnet-mini)',
+  describe: 'the main job on embedded defaults: profile wasm, shrink resnet-mini for its latency, compare',
   options: {
     model: { type: 'string', describe: 'zoo model', default: 'resnet-mini' },
-    backend: { type: 'string', describe: 'backend to measure on', default: 'wasm' },
+    'budget-s': { type: 'number', describe: 'profiling budget in seconds', default: 40 },
+    'target-ratio': { type: 'number', describe: 'shrink to this share of the seed\'s latency', default: 0.6 },
+    steps: { type: 'number', describe: 'shrinking steps', default: 400 },
+    out: { type: 'string', describe: 'output folder', default: 'morphlat-demo' },
   },
   async run(args, io) {
     const name = stringArg(args, 'model') ?? 'resnet-mini';
-    const backend = await initBackend(stringArg(args, 'backend') ?? 'wasm');
-    io.out(`backend ${backend.name} on ${backend.identity.cpuModel} (${backend.identity.cpuCores} cores)`);
-    const model = zooEntry(name).build();
-    const graph = buildGraph(model);
-    io.out(`model ${name}: ${formatNumber(model.countParams())} parameters, ${graph.ops.length} ops`);
-    for (const target of ['flops', 'size', 'memory', 'roofline:V100']) {
-      const report = networkCost(graph, analyticTargetNamed(target));
-      io.out(`  ${target.padEnd(14)} ${formatNumber(report.total)} ${report.unit}`);
+    const out = stringArg(args, 'out') ?? 'morphlat-demo';
+    const backend = await initBackend('wasm');
+    io.out(`1/3 profiling ${backend.identity.cpuModel} (${backend.identity.cpuCores} cores), wasm backend, for ${name}`);
+    const seed = zooEntry(name).build();
+    const interrupt = abortOnInterrupt();
+    try {
+      const profileBar = profileProgressBar({ interactive: io.interactive });
+      const profile = await runProfile({
+        backend,
+        model: { model: seed, name },
+        budgetSeconds: numberArg(args, 'budget-s') ?? 40,
+        signal: interrupt.signal,
+        onProgress: profileBar.onProgress,
+      });
+      profileBar.stop();
+      const profileFile = path.join(out, 'profile.json');
+      await writeProfile(profileFile, profile);
+      const e2e = profile.validation.endToEnd;
+      io.out(`    wrote ${profileFile}${e2e === null ? '' : `; held-out networks predicted within ${(e2e.medianAbsError * 100).toFixed(1)}% (median)`}`);
+
+      io.out('2/3 shrinking for the measured latency on the bundled Fashion-MNIST subset');
+      const data = await loadFashionMnist({ dataDir: bundledFashionMnistDir() });
+      const target = latencyTarget(profile);
+      const shrinkBar = shrinkProgressBar({ interactive: io.interactive });
+      const report = await shrink({
+        model: seed,
+        target,
+        train: data.train,
+        test: data.test,
+        goal: { kind: 'ratio', ratio: numberArg(args, 'target-ratio') ?? 0.6 },
+        steps: numberArg(args, 'steps') ?? 400,
+        retrainEpochs: 2,
+        outDir: path.join(out, 'shrunk'),
+        signal: interrupt.signal,
+        onProgress: shrinkBar.onProgress,
+        onPhase: shrinkBar.onPhase,
+      });
+      shrinkBar.stop();
+
+      io.out('3/3 measuring both models end to end');
+      const shrunk = await loadModelFile(path.join(out, 'shrunk', 'model.json'));
+      const fresh = zooEntry(name).build();
+      const [before, after] = [await measureEndToEnd(fresh, { signal: interrupt.signal }), await measureEndToEnd(shrunk, { signal: interrupt.signal })];
+      const flops = analyticTargetNamed('flops');
+      const rows = [
+        ['parameters', formatNumber(fresh.countParams()), formatNumber(shrunk.countParams())],
+        ['FLOPs', formatNumber(networkCost(buildGraph(fresh), flops).total), formatNumber(networkCost(buildGraph(shrunk), flops).total)],
+        ['predicted latency (ms)', report.initialCost.toFixed(3), report.finalCost.toFixed(3)],
+        ['measured latency (ms)', before.medianMs.toFixed(3), after.medianMs.toFixed(3)],
+        ['test accuracy (2 epochs, subset)', '-', report.accuracy === undefined ? '-' : `${(report.accuracy * 100).toFixed(1)}%`],
+      ];
+      io.out(renderTable([{ header: '' }, { header: `seed ${name}`, align: 'right' }, { header: 'shrunk', align: 'right' }], rows));
+      io.out(`structure: ${JSON.stringify(report.structure)}`);
+      io.out(`files in ${out}/: profile.json, shrunk/model.json, shrunk/structure.json, shrunk/report.md`);
+    } finally {
+      interrupt.release();
     }
-    io.out(`measuring end-to-end latency on ${backend.name} (warm-up, then 5 rounds of 15)...`);
-    const latency = await measureEndToEnd(model);
-    io.out(`  measured       ${latency.medianMs.toFixed(3)} ms (round medians spread ${(latency.spread * 100).toFixed(1)}%)`);
-    io.out('');
-    io.out('Coming next: `morphlat profile` fits this device\'s latency cost functions, and `morphlat shrink`');
-    io.out('trains the model with MorphNet\'s regularizer targeting that measured latency.');
   },
 };
