@@ -1,6 +1,6 @@
 /**
  * End-to-end calibration: layers timed alone do not add up to a network's latency, so the sum of the
- * per-op predictions is mapped onto measured end-to-end latencies: ms = scale·Σ + perOpMs·ops + offset.
+ * per-op predictions is mapped onto measured end-to-end latencies: ms = scale·Σ + offset.
  */
 import { median } from 'simple-statistics';
 import type { Calibration } from '../../src/profile/schema.js';
@@ -14,8 +14,9 @@ export interface CalibrationPoint {
 }
 
 /**
- * Fits the calibration. With one op count across points (width variants of one model), scale and
- * offset; with several, scale and a per-op term. Degenerate fits fall back to one scale factor.
+ * Fits the calibration: a scale on the summed per-op predictions and a network-level offset (the part of
+ * `predict` that belongs to no layer). A per-op term is not fitted: across networks of different depth it
+ * extrapolated badly. Degenerate fits fall back to one scale factor.
  */
 export function calibrate(points: readonly CalibrationPoint[]): Calibration {
   const ratioOnly: Calibration = {
@@ -25,12 +26,8 @@ export function calibrate(points: readonly CalibrationPoint[]): Calibration {
     points: points.length,
   };
   if (points.length < 3) return ratioOnly;
-  const opCounts = new Set(points.map((p) => p.ops));
-  const weights = points.map((p) => 1 / p.measuredMs);
-  const rows = points.map((p, i) => (opCounts.size > 1 ? [p.sumMs, p.ops] : [p.sumMs, 1]).map((x) => x * weights[i]!));
-  const [scale = 0, second = 0] = leastSquares(rows, points.map(() => 1));
+  const rows = points.map((p) => [p.sumMs / p.measuredMs, 1 / p.measuredMs]);
+  const [scale = 0, offsetMs = 0] = leastSquares(rows, points.map(() => 1));
   if (!(scale > 0.2 && scale < 5)) return ratioOnly;
-  return opCounts.size > 1
-    ? { scale, perOpMs: second, offsetMs: 0, points: points.length }
-    : { scale, perOpMs: 0, offsetMs: second, points: points.length };
+  return { scale, perOpMs: 0, offsetMs, points: points.length };
 }

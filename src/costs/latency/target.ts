@@ -15,7 +15,7 @@ import type { LatencyFunction } from './fitted.js';
 import { familyKeyOf } from './registry.js';
 
 /** Where an op's latency function came from. */
-export type LatencySource = 'signature' | 'neighbours' | 'family' | 'roofline';
+export type LatencySource = 'none' | 'signature' | 'neighbours' | 'family' | 'roofline';
 
 /** A CostTarget in ms built from a device profile, telling where each op's function came from. */
 export interface LatencyTarget extends CostTarget {
@@ -39,6 +39,9 @@ function rooflineLatency(profile: DeviceProfile, op: OpNode, batch: number): Lat
     gradient: (aIn, aOut) => ({ dIn: value(aIn + 1, aOut) - value(aIn, aOut), dOut: value(aIn, aOut + 1) - value(aIn, aOut) }),
   };
 }
+
+/** An op that does no work in `predict` (the model's InputLayer). */
+const NO_LATENCY: LatencyFunction = { value: () => 0, gradient: () => ({ dIn: 0, dOut: 0 }) };
 
 function spatialSize(g: Geometry): number {
   return Math.max(1, g.outputShape.slice(0, -1).reduce((a, b) => a * b, 1));
@@ -83,6 +86,7 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
   const perOpMs = profile.calibration?.perOpMs ?? 0;
 
   const resolve = (op: OpNode): { fn: LatencyFunction; source: LatencySource } => {
+    if (op.kind === 'input') return { fn: NO_LATENCY, source: 'none' };
     const g: Geometry = geometryOf(op);
     const exact = bySignature.get(signatureOf(g));
     if (exact?.fit) return { fn: fittedLatency(exact.fit, g, batch, exact.maxIn, exact.maxOut), source: 'signature' };
@@ -105,7 +109,7 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
       const multi = op.inputs.length > 1;
       return {
         value(alive) {
-          if (alive.out <= 0) return 0;
+          if (alive.out <= 0 || op.kind === 'input') return 0;
           return scale * fn.value(inputAlive(op, alive), alive.out) + perOpMs;
         },
         gradient(alive) {
