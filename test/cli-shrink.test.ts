@@ -1,0 +1,61 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import { flopsTarget, networkCost } from '../src/costs/index.js';
+import { buildGraph, loadModelFile, saveModelFiles } from '../src/graph/index.js';
+import { linesOf, ROOT, runCli } from './helpers/cli.js';
+import { tinyResidualModel } from './helpers/tiny-model.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-cli-shrink-'));
+const modelFile = path.join(dir, 'tiny', 'model.json');
+const subset = path.join(ROOT, 'data', 'fashion-mnist-subset');
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  await saveModelFiles(tinyResidualModel({ size: 28, channels: 1, classes: 10, width: 12 }), path.join(dir, 'tiny'));
+});
+
+describe('morphlat shrink and expand', () => {
+  test('shrink writes the structure, the shrunk model and the report', async () => {
+    const out = path.join(dir, 'shrunk');
+    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--strength', '3', '--steps', '40', '--data-dir', subset, '--train-limit', '600', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/flops: .* FLOPs \(\d+\.\d% of the seed\) after 40 steps/);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.target).toBe('flops');
+    expect(report.steps).toBe(40);
+    expect(JSON.parse(readFileSync(path.join(out, 'structure.json'), 'utf8'))).toEqual(report.structure);
+    expect(existsSync(path.join(out, 'learned_structure', 'alive_25.json'))).toBe(true);
+    expect(existsSync(path.join(out, 'learned_structure', 'alive_40.json'))).toBe(true);
+    const shrunk = await loadModelFile(path.join(out, 'model.json'));
+    expect(networkCost(buildGraph(shrunk), flopsTarget()).total).toBe(report.finalCost);
+  });
+
+  test('expand scales a structure to the seed\'s cost', async () => {
+    const structure = path.join(dir, 'small.json');
+    writeFileSync(structure, JSON.stringify({ a: 4, b: 4 }));
+    const out = path.join(dir, 'expanded');
+    const r = await runCli(['expand', '--model', modelFile, '--structure', structure, '--target', 'flops', '--to', 'seed', '--out', out]);
+    expect(r.code).toBe(0);
+    const expanded = JSON.parse(readFileSync(path.join(out, 'structure.json'), 'utf8'));
+    expect(expanded.a).toBe(expanded.b);
+    expect(expanded.a).toBeGreaterThanOrEqual(11);
+    expect(expanded.a).toBeLessThanOrEqual(12);
+    const model = await loadModelFile(path.join(out, 'model.json'));
+    expect(model.getLayer('a').getConfig()['filters']).toBe(expanded.a);
+  });
+
+  test.each([
+    [['--target-ratio', '0.5', '--strength', '2'], /one of `--target-ratio`, `--target-ms` and `--strength`/],
+    [['--target-ratio', '1.5'], /`--target-ratio` must be in \(0, 1\)/],
+    [['--target', 'latency'], /needs `--profile/],
+    [['--target-ms', '2'], /`--target-ms` needs a latency or roofline target/],
+  ])('shrink %j: one error line, usage exit code', async (extra, message) => {
+    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--steps', '5', '--data-dir', subset, '--train-limit', '100', '--out', path.join(dir, 'bad'), ...extra]);
+    expect(r.code).toBe(2);
+    expect(linesOf(r.stderr).filter((l) => l.startsWith('morphlat:'))).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
