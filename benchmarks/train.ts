@@ -7,7 +7,10 @@
  * once with everything they run).
  *
  * Usage: node dist/benchmarks/train.js [--backends wasm,cpu,webgpu] [--models a,b] [--warmup 3]
- *        [--steps 10] [--batch 32] [--breakdown resnet-mini]
+ *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini]
+ *
+ * A backend too slow for the fixed step count within --budget-s (tfjs' cpu backend computes the conv
+ * filter gradient at about 0.01 GFLOP/s, a step taking minutes) times fewer steps; the table says how many.
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,7 +32,7 @@ const TRAINING_FLOPS_PER_FORWARD = 3;
 
 /** One backend and model: measured, or why not (a failure is a row, not a crash). */
 type Throughput =
-  | { readonly state: 'completed'; readonly imagesPerSecond: number; readonly msPerStep: number }
+  | { readonly state: 'completed'; readonly imagesPerSecond: number; readonly msPerStep: number; readonly steps: number }
   | { readonly state: 'errored'; readonly error: string };
 
 interface Row {
@@ -50,6 +53,7 @@ const args = await yargs(process.argv.slice(2))
   .option('models', { type: 'string', default: ZOO.map((m) => m.name).join(',') })
   .option('warmup', { type: 'number', default: 3 })
   .option('steps', { type: 'number', default: 10 })
+  .option('budget-s', { type: 'number', default: 120, describe: 'seconds of timed steps per model at most (slow backends time fewer steps)' })
   .option('batch', { type: 'number', default: 32 })
   .option('breakdown', { type: 'string', default: 'resnet-mini', describe: 'model whose wasm step is broken down by kernel ("" for none)' })
   .strict()
@@ -73,13 +77,21 @@ async function measureConvRate(): Promise<ConvRate> {
   }
 }
 
-/** Images per second of `train()` on the active backend, after warm-up steps with the same optimizer. */
+/**
+ * Images per second of `train()` on the active backend: warm-up steps, then timed steps with the same
+ * optimizer. A backend whose first step takes longer than a tenth of `budget-s` gets no more warm-up,
+ * and as many timed steps (at least one, at most `steps`) as fit in `budget-s`.
+ */
 async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Promise<Throughput> {
   const optimizer = tf.train.adam(0.001);
   try {
-    await train(model, data, { optimizer, steps: args.warmup, batchSize: args.batch });
-    const timed = await train(model, data, { optimizer, steps: args.steps, batchSize: args.batch, seed: 1 });
-    return { state: 'completed', imagesPerSecond: timed.imagesPerSecond, msPerStep: (timed.seconds * 1000) / timed.steps };
+    const first = await train(model, data, { optimizer, steps: 1, batchSize: args.batch });
+    if (args.warmup > 1 && first.seconds < args['budget-s'] / 10) {
+      await train(model, data, { optimizer, steps: args.warmup - 1, batchSize: args.batch });
+    }
+    const steps = Math.max(1, Math.min(args.steps, Math.floor(args['budget-s'] / first.seconds)));
+    const timed = await train(model, data, { optimizer, steps, batchSize: args.batch, seed: 1 });
+    return { state: 'completed', imagesPerSecond: timed.imagesPerSecond, msPerStep: (timed.seconds * 1000) / timed.steps, steps };
   } catch (e) {
     return { state: 'errored', error: message(e) };
   } finally {
@@ -158,7 +170,7 @@ for (const backendName of args.backends.split(',')) {
       continue;
     }
     const model = zooEntry(name).build();
-    log(`[${backendName}] ${name}: ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
+    log(`[${backendName}] ${name}: up to ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
     const throughput = await measureThroughput(model, data.train);
     rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput });
     log(`[${backendName}] ${name}: ${throughput.state === 'completed' ? `${throughput.imagesPerSecond.toFixed(1)} img/s` : throughput.error}`);
@@ -170,8 +182,8 @@ for (const backendName of args.backends.split(',')) {
 const rate = convRate === undefined ? undefined : Math.max(convRate.roofline, convRate.trainingShaped);
 const table = rows.map((r) => {
   const mflops = (r.forwardFlops / 1e6).toFixed(2);
-  if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | ${r.throughput.error} |`;
-  const { imagesPerSecond, msPerStep } = r.throughput;
+  if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | – | ${r.throughput.error} |`;
+  const { imagesPerSecond, msPerStep, steps } = r.throughput;
   let bound = '–';
   let share = '–';
   if (r.backend === 'wasm' && rate !== undefined) {
@@ -179,7 +191,7 @@ const table = rows.map((r) => {
     bound = boundIps.toFixed(0);
     share = `${((imagesPerSecond / boundIps) * 100).toFixed(0)}%`;
   }
-  return `| ${r.backend} | ${r.model} | ${mflops} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | |`;
+  return `| ${r.backend} | ${r.model} | ${mflops} | ${steps} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | |`;
 });
 
 const breakdownText =
@@ -202,11 +214,12 @@ const cpus = os.cpus();
 const body = `## Training throughput (\`npm run bench:train\`)
 
 Command: \`npm run bench:train${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${date}.
-\`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included).
+\`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included);
+a backend whose first step takes over ${args['budget-s'] / 10} s gets no more warm-up and times only the steps that fit in ${args['budget-s']} s.
 wasm's bound: its forward conv rate${convRate === undefined ? '' : ` (${rate?.toFixed(1)} GFLOP/s, the larger of the roofline microbenchmark's ${convRate.roofline.toFixed(1)} and a batch-${args.batch} 14x14x32→32 3x3 conv's ${convRate.trainingShaped.toFixed(1)})`} over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image.
 
-| backend | model | forward MFLOP/image | images/s | ms/step | wasm bound images/s | share of bound | note |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| backend | model | forward MFLOP/image | timed steps | images/s | ms/step | wasm bound images/s | share of bound | note |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table.join('\n')}
 ${breakdownText}`;
 

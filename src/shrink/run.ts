@@ -34,7 +34,7 @@ interface CheckpointState {
   readonly lastStructure: string;
 }
 
-function costGoal(request: ShrinkRequest, initialCost: number): StrengthController {
+function costGoal(request: ShrinkRequest, initialCost: number, initialStrength: number): StrengthController {
   const g = request.goal;
   if (g.kind === 'strength') {
     if (!(g.strength >= 0)) throw new UsageError(`\`--strength\` must be ≥ 0, got ${g.strength}`);
@@ -43,7 +43,21 @@ function costGoal(request: ShrinkRequest, initialCost: number): StrengthControll
   const cost = g.kind === 'ratio' ? g.ratio * initialCost : g.cost;
   if (g.kind === 'ratio' && !(g.ratio > 0 && g.ratio < 1)) throw new UsageError(`\`--target-ratio\` must be in (0, 1), got ${g.ratio}`);
   if (!(cost > 0)) throw new UsageError(`the target cost must be > 0, got ${cost}`);
-  return new StrengthController({ kind: 'cost', cost });
+  return new StrengthController({ kind: 'cost', cost }, initialStrength);
+}
+
+/**
+ * The strength at which an unopposed proximal step would take a gamma of 1 to 0 in half the shrinking
+ * steps, for a channel of average marginal cost: a start that does not depend on the cost's unit.
+ */
+function proximalStartStrength(regularizer: NetworkRegularizer, initialCost: number, learningRate: number, totalSteps: number): number {
+  const marginal = regularizer
+    .groupStates()
+    .filter((s) => regularizer.groups[s.group]?.fixed === null)
+    .flatMap((s) => s.marginalCost);
+  const mean = marginal.reduce((a, b) => a + b, 0) / Math.max(1, marginal.length);
+  if (!(mean > 0)) return 1;
+  return (2 * initialCost) / (learningRate * mean * Math.max(1, totalSteps));
 }
 
 function aliveChannels(structure: Structure): number {
@@ -55,7 +69,6 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const paths = shrinkPaths(request.outDir);
   const seedGraph = buildGraph(request.model);
   const initialCost = networkCost(seedGraph, request.target).total;
-  const controller = costGoal(request, initialCost);
   const batchSize = request.batchSize ?? 32;
   const stepsPerEpoch = Math.ceil(request.train.size / batchSize);
   if (request.steps !== undefined && request.epochs !== undefined) throw new UsageError('give `--steps` or `--epochs`, not both');
@@ -63,7 +76,10 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const checkEvery = request.checkEvery ?? 25;
   const seed = request.seed ?? 1;
 
+  const optimizerName = request.optimizer ?? 'sgd';
+  const learningRate = request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : 0.001);
   let model: tfl.LayersModel = request.model;
+  let restored: CheckpointState | undefined;
   let step = 0;
   let settled = 0;
   let lastStructure = '';
@@ -75,14 +91,14 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
     step = state.step;
     settled = state.settled;
     lastStructure = state.lastStructure;
-    controller.restore(state.strength);
+    restored = state;
   }
 
   const regularizer = new NetworkRegularizer(model, request.target, request.threshold === undefined ? {} : { threshold: request.threshold });
-  const optimizerName = request.optimizer ?? 'sgd';
-  const learningRate = request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : 0.001);
   const optimizer = makeOptimizer(optimizerName, learningRate);
   const proximal = new GammaProximal(model, regularizer);
+  const controller = costGoal(request, initialCost, proximal.covers ? proximalStartStrength(regularizer, initialCost, learningRate, totalSteps) : 1);
+  if (restored !== undefined) controller.restore(restored.strength);
   const termValue = (): number => tf.tidy(() => regularizer.term().dataSync()[0] ?? 0);
   let regularization = (controller.strength / initialCost) * termValue();
   const channels = aliveChannels(fullStructure(seedGraph));
