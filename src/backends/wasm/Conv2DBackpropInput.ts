@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, window2D } from './compose.js';
+import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, spreadZeros, window2D } from './compose.js';
 import { wasmOwnKernel, wasmOwnSetup } from './own.js';
 
 /** One axis of the transposed convolution: which outputs of the phase correlations are needed. */
@@ -86,6 +86,11 @@ function interleave(parts: tf.Tensor4D[], axis: 1 | 2): tf.Tensor4D {
 export function transposedConv2D(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D {
   const rows = axisPlan(info.strideHeight, info.filterHeight, info.padInfo.top, info.inHeight);
   const cols = axisPlan(info.strideWidth, info.filterWidth, info.padInfo.left, info.inWidth);
+  if (info.filterHeight === 1 && info.filterWidth === 1) {
+    // Only phase (0, 0) has a tap: spread its rows and columns apart rather than interleave zeros.
+    const spread = spreadZeros(phase(dy, filter, rows, cols, 0, 0), rows.stride, cols.stride);
+    return window2D(spread, -rows.offset, rows.size, -cols.offset, cols.size);
+  }
   const rowPhases: tf.Tensor4D[] = [];
   for (let ph = 0; ph < rows.stride; ph++) {
     const colPhases: tf.Tensor4D[] = [];
