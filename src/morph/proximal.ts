@@ -13,6 +13,8 @@ interface GammaTarget {
   readonly gamma: tf.Variable;
   /** Per channel: the marginal cost of the network channel it regularizes. */
   coefficients: Float32Array;
+  /** The same, on the backend, rebuilt at each refresh so a step creates no tensor from JS data. */
+  tensor: tf.Tensor1D | undefined;
 }
 
 /** Soft-thresholds BatchNormalization gammas by their channels' marginal costs. */
@@ -31,7 +33,7 @@ export class GammaProximal {
     for (const s of sources) {
       if (s.kind !== 'gamma-l1' || this.targets.has(s.layer)) continue;
       const gamma = weightVariable(model.getLayer(s.layer), ['gamma'], 'Gamma-L1');
-      this.targets.set(s.layer, { gamma, coefficients: new Float32Array(gamma.size) });
+      this.targets.set(s.layer, { gamma, coefficients: new Float32Array(gamma.size), tensor: undefined });
     }
     this.refresh();
   }
@@ -50,13 +52,22 @@ export class GammaProximal {
         });
       }
     }
+    for (const t of this.targets.values()) {
+      t.tensor?.dispose();
+      t.tensor = tf.tensor1d(t.coefficients);
+    }
+  }
+
+  /** Frees the coefficient tensors. */
+  dispose(): void {
+    for (const t of this.targets.values()) t.tensor?.dispose();
   }
 
   /** γ ← sign(γ)·max(|γ| − scale·coefficient, 0) for every regularized gamma. */
   step(scale: number): void {
     for (const t of this.targets.values()) {
       tf.tidy(() => {
-        const shrink = tf.mul(tf.tensor1d(t.coefficients), scale);
+        const shrink = tf.mul(t.tensor ?? tf.tensor1d(t.coefficients), scale);
         t.gamma.assign(tf.mul(tf.sign(t.gamma), tf.relu(tf.sub(tf.abs(t.gamma), shrink))));
       });
     }

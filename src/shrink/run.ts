@@ -157,6 +157,7 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
     }
   } finally {
     optimizer.dispose();
+    proximal.dispose();
   }
 
   const learned = best?.structure ?? regularizer.aliveStructure();

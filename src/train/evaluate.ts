@@ -8,6 +8,7 @@ import { CancelledError, UsageError } from '../errors.js';
 import type { BatchSource } from './data/dataset.js';
 import { checkDataFitsModel } from './fits.js';
 import { classificationLossFor, type LossFn } from './loss.js';
+import { nextTurn } from './train.js';
 
 /** How to evaluate. */
 export interface EvaluateOptions {
@@ -53,6 +54,7 @@ export async function evaluate(
     tf.dispose([batch.xs, batch.ys]);
     const [hitsValue, lossValue] = await Promise.all([hits.data(), loss.data()]);
     tf.dispose([hits, loss]);
+    await nextTurn();
     correct += hitsValue[0] as number;
     lossSum += (lossValue[0] as number) * batch.size;
     examples += batch.size;

@@ -92,6 +92,14 @@ export type TrainResult =
   | (TrainSummary & { readonly state: 'completed' })
   | (TrainSummary & { readonly state: 'cancelled' });
 
+/**
+ * Lets the event loop run (signal handlers, timers): on cpu and wasm a tensor's `data()` resolves as a
+ * microtask, so without this a Ctrl-C would not be seen until training ended.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function positiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
     throw new UsageError(`${name} must be a positive integer, got ${value}`);
@@ -224,6 +232,7 @@ export async function train(
           imagesPerSecond: throughput,
           elapsedSeconds: (now - started) / 1000,
         });
+        await nextTurn();
         if (step >= totalSteps) break;
       }
       if (epochSteps === stepsPerEpoch) {

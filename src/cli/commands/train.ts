@@ -14,8 +14,8 @@ import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
 import { CancelledError, ModelFileError, UsageError } from '../../errors.js';
 import { saveModelFiles } from '../../graph/index.js';
 import { formatNumber } from '../../report/table.js';
-import { deriveSeed, evaluate, loadFashionMnist, makeOptimizer, train, trainingProgressBar } from '../../train/index.js';
-import type { Batch, BatchOptions, BatchSource, OptimizerName, StepInfo } from '../../train/index.js';
+import { evaluate, loadFashionMnist, makeOptimizer, train, trainingProgressBar } from '../../train/index.js';
+import type { OptimizerName, StepInfo } from '../../train/index.js';
 import { resolveModel } from '../../zoo/index.js';
 import type { CliArgs, CliOutput, CommandSpec } from '../command.js';
 import { numberArg, stringArg } from '../command.js';
@@ -122,46 +122,6 @@ async function checkOut(out: string): Promise<void> {
   if (stat !== undefined && !stat.isDirectory()) throw new ModelFileError(out, 'is a file, not a folder');
 }
 
-/**
- * The training set handed to `train` one step at a time: each of its "epochs" is the next batch of the
- * real epochs (each a seeded shuffle of all the images, as `train` itself would make), so that `train`
- * awaits `onEpochEnd` after every step, where the command yields to the event loop. `train` never does
- * that itself, and on cpu and wasm a tensor's data() resolves without one, so without this a Ctrl-C
- * would not be seen until training ended. (With a yield in `train`'s loop this adapter can go.)
- */
-class StepPerEpoch implements BatchSource {
-  readonly size: number;
-  readonly numClasses: number;
-  readonly imageShape: BatchSource['imageShape'];
-  private epoch = 0;
-  private current: Generator<Batch, void, undefined> | undefined;
-
-  constructor(
-    private readonly data: BatchSource,
-    private readonly batchSize: number,
-    private readonly seed: number,
-  ) {
-    this.size = Math.min(batchSize, data.size);
-    this.numClasses = data.numClasses;
-    this.imageShape = data.imageShape;
-  }
-
-  /** Yields the next batch of the real epochs (`train`'s own shuffle options are not used). */
-  *batches(_options: BatchOptions): Generator<Batch, void, undefined> {
-    for (;;) {
-      this.current ??= this.data.batches({ batchSize: this.batchSize, shuffle: true, seed: deriveSeed(this.seed, this.epoch) });
-      const next = this.current.next();
-      if (next.done !== true) {
-        yield next.value;
-        return;
-      }
-      this.current = undefined;
-      this.epoch++;
-    }
-  }
-}
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function duration(seconds: number): string {
   const s = Math.round(seconds);
@@ -232,21 +192,19 @@ export const trainCommand: CommandSpec = {
 
       const optimizer = makeOptimizer(plan.optimizer, plan.learningRate);
       const log = io.interactive ? undefined : logProgress(io);
-      const steps = new StepPerEpoch(data.train, plan.batchSize, plan.seed);
       let result: Awaited<ReturnType<typeof train>>;
       try {
-        result = await train(model, steps, {
+        result = await train(model, data.train, {
           optimizer,
-          epochs: totalSteps,
+          steps: totalSteps,
           batchSize: plan.batchSize,
+          seed: plan.seed,
           signal: interrupt.signal,
           onStep: (info) => {
             setLearningRate(optimizer, scheduledRate(plan.schedule, plan.learningRate, info.step, totalSteps));
-            const real: StepInfo = { ...info, epoch: Math.floor((info.step - 1) / stepsPerEpoch), stepsPerEpoch };
-            bar.onStep(real);
-            log?.(real);
+            bar.onStep(info);
+            log?.(info);
           },
-          onEpochEnd: nextTurn,
         });
       } finally {
         optimizer.dispose();
