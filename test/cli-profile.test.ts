@@ -13,7 +13,7 @@ const profileFile = path.join(dir, 'tiny-wasm.json');
 
 beforeAll(async () => {
   await initBackend('cpu');
-  await saveModelFiles(tinyResidualModel(), path.join(dir, 'tiny'));
+  await saveModelFiles(tinyResidualModel({ size: 16, width: 32 }), path.join(dir, 'tiny'));
   const r = await runCli(['profile', '--backend', 'wasm', '--model', modelFile, '--budget-s', '12', '--out', profileFile]);
   if (r.code !== 0) throw new Error(`profile failed: ${r.stderr}`);
 }, 180_000);

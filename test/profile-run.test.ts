@@ -11,7 +11,7 @@ import { tinyResidualModel } from './helpers/tiny-model.js';
 describe.each(['cpu', 'wasm', 'webgpu'])('a short real profile on %s', (name) => {
   test('measures, fits, calibrates and validates a model-specific profile', async () => {
     const backend = await initBackend(name);
-    const model = tinyResidualModel();
+    const model = tinyResidualModel({ size: 16, width: 32 });
     const phases = new Set<string>();
     const profile = await runProfile({ backend, model: { model, name: 'tiny' }, budgetSeconds: 10, onProgress: (p) => phases.add(p.phase) });
     expect(parseProfile(profile)).toEqual(profile);
