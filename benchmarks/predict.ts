@@ -61,8 +61,11 @@ const args = await yargs(process.argv.slice(2))
   .parseAsync();
 
 const rows: string[] = [];
+const notes: string[] = [];
 const raw: Record<string, unknown>[] = [];
 const started = new Date().toISOString().slice(0, 10);
+const row = (backend: string, model: string, name: string, a: Accuracy, time: string): string =>
+  `| ${backend} | ${model} | ${name} | ${(a.within10 * 100).toFixed(0)}% | ${(a.medianAbsError * 100).toFixed(1)}% | ${a.spearman.toFixed(3)} | ${time} |`;
 for (const backendName of args.backends.split(',')) {
   const backend = await initBackend(backendName);
   const log = (m: string): void => void process.stderr.write(`[${backendName}] ${m}\n`);
@@ -77,27 +80,28 @@ for (const backendName of args.backends.split(',')) {
     if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
     const structures = Array.from({ length: args.variants }, (_, i) => randomStructure(graph, 777_000 + i));
     const variants = await Promise.all(structures.map((s) => rebuildWithStructure(seed, s)));
-    log(`${modelName}: measuring ${variants.length} variants end to end`);
-    const measured = (await measureEndToEndMany(variants)).map((r) => r.medianMs);
+    log(`${modelName}: measuring the seed and ${variants.length} variants end to end, twice`);
+    const first = (await measureEndToEndMany([seed, ...variants])).map((r) => r.medianMs);
+    const second = (await measureEndToEndMany([seed, ...variants])).map((r) => r.medianMs);
     variants.forEach((v) => v.dispose());
+    const [seedMs = Number.NaN, ...measured] = first;
+    const [, ...again] = second;
+    const seedAtProfiling = specific.calibrationPoints.find((p) => p.label === 'seed')?.measuredMs ?? Number.NaN;
+    const drift = seedMs / seedAtProfiling;
     const flops = totals(flopsTarget(), graph, structures);
     const roofline = totals(rooflineTarget('V100'), graph, structures);
     const specificMs = totals(latencyTarget(specific), graph, structures);
     const predictors: [string, number[], string][] = [
       ['model-specific profile', specificMs, `${specific.profilingSeconds.toFixed(0)} s`],
-      ['model-specific × best scale (diagnostic)', specificMs.map((f) => f * bestScale(specificMs, measured)), '-'],
       ['generic profile', totals(latencyTarget(generic), graph, structures), `${generic.profilingSeconds.toFixed(0)} s`],
       ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
       ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
     ];
-    raw.push({ backend: backendName, model: modelName, structures, measured, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
-    for (const [name, predicted, time] of predictors) {
-      const a = accuracy(predicted, measured);
-      rows.push(
-        `| ${backendName} | ${modelName} | ${name} | ${(a.within10 * 100).toFixed(0)}% | ${(a.medianAbsError * 100).toFixed(1)}% | ${a.spearman.toFixed(3)} | ${time} |`,
-      );
-    }
-    log(`${modelName}: ${rows.slice(-predictors.length).join('\n')}`);
+    raw.push({ backend: backendName, model: modelName, structures, seedMs, seedAtProfiling, measured, again, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
+    for (const [name, predicted, time] of predictors) rows.push(row(backendName, modelName, name, accuracy(predicted, measured), time));
+    rows.push(row(backendName, modelName, 'the same variants measured again (noise floor)', accuracy(again, measured), '-'));
+    notes.push(`${backendName} ${modelName}: seed ${seedAtProfiling.toFixed(3)} ms when profiled, ${seedMs.toFixed(3)} ms beside the variants (drift ×${drift.toFixed(3)})`);
+    log(`${modelName}: ${rows.slice(-predictors.length - 1).join('\n')}`);
     seed.dispose();
   }
 }
@@ -106,14 +110,18 @@ const cpus = os.cpus();
 const body = `### Latency prediction on ${args.backends} (\`npm run bench:predict\`)
 
 Command: \`npm run bench:predict -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), ${os.type()} ${os.release()}; date: ${started}.
-Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end
-(batch 1, predict + download, warm-up, median of 5 rounds of 15, all variants interleaved).
-The baselines and the diagnostic row take their one scale factor from these very measurements (in-sample);
-the profiles were measured minutes earlier in the same process and are used as they are.
+Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end with the seed
+(batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, the seed and all variants taking turns round by round),
+then measured again the same way: the last row of each model compares the two measurements, the noise floor of any predictor here.
+The notes give the seed's latency when the profile was measured and beside the variants: this shared machine's speed moves
+by tens of percent between minutes, and a profile predicts the speed it was measured at.
+The FLOPs and roofline baselines take their one scale factor from these very measurements (in-sample).
 
 | backend | model | predictor | within ±10% | median abs error | Spearman | profiling time |
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+${notes.map((n) => `- ${n}`).join('\n')}
 `;
 const file = await writeSection(`bench:predict:${args.backends}`, body);
 await writeJsonAtomic(path.join(packageRoot(import.meta.url), 'benchmarks', 'results', `predict-${args.backends.replace(/,/g, '-')}.json`), raw);

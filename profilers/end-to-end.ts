@@ -1,7 +1,11 @@
 /**
  * The one definition of end-to-end latency used by `predict --measure`, the profilers' validation and
  * every benchmark: batch `b`, `model.predict(x)` then the download of every output, after a time-based
- * warm-up to steady state, as the median of per-round medians over several rounds.
+ * warm-up to steady state, as the median of per-round medians over many short rounds. Several models
+ * measured together take turns round by round, a few runs each, so the shared machine's drift (its
+ * speed moves by tens of percent within seconds here) hits all of them alike: measured twice in a row,
+ * 12 width variants of one model kept their relative latencies within 2.7% (median) in rounds of 3
+ * runs, against 5.8% in rounds of 15.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -31,8 +35,8 @@ export interface EndToEndLatency {
   readonly runs: number;
 }
 
-/** Resolved defaults: 10 runs and 2 s of warm-up, 5 rounds of 15 runs. */
-export const END_TO_END_DEFAULTS = { batch: 1, warmupMs: 2000, warmupRuns: 10, rounds: 5, runsPerRound: 15 } as const;
+/** Resolved defaults: 10 runs and 2 s of warm-up, 25 rounds of 3 runs. */
+export const END_TO_END_DEFAULTS = { batch: 1, warmupMs: 2000, warmupRuns: 10, rounds: 25, runsPerRound: 3 } as const;
 
 /** Random inputs of the model's input shapes at `batch`. */
 export function modelInputs(model: tfl.LayersModel, batch: number): tf.Tensor[] {

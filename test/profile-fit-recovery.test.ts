@@ -3,7 +3,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { fitLatency } from '../profilers/fit/op-fit.js';
 import { nnls } from '../profilers/fit/nnls.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
-import { isUnaligned } from '../src/costs/latency/types.js';
+import { ALIGNMENT_RULES } from '../src/costs/latency/types.js';
+import type { AlignmentRule } from '../src/costs/latency/types.js';
 import { fittedLatency } from '../src/costs/latency/fitted.js';
 import { buildGraph } from '../src/graph/index.js';
 import { geometryOf } from '../src/profile/signature.js';
@@ -21,10 +22,10 @@ function convGeometry(size: number, kernel: number, stride: number): Geometry {
 }
 
 /** Synthetic latency with known coefficients and staircases: what the fit must recover. */
-function synthetic(g: Geometry, coef: number[], qIn: number, qOut: number, points: [number, number][]): Sample[] {
+function synthetic(g: Geometry, coef: number[], qIn: number, qOut: number, points: [number, number][], align: AlignmentRule = 'in4-out4'): Sample[] {
   const family = latencyFamilyFor(g.kind);
   return points.map(([aIn, aOut]) => {
-    const f = family.features(g, aIn, aOut, 1, { qIn, qOut }, isUnaligned(aIn, aOut));
+    const f = family.features(g, aIn, aOut, 1, { qIn, qOut }, ALIGNMENT_RULES[align](aIn, aOut));
     return [aIn, aOut, f.reduce((s, x, i) => s + x * (coef[i] ?? 0), 0), null];
   });
 }
@@ -55,15 +56,21 @@ describe('fitLatency recovers known latency functions', () => {
     { name: 'output staircase of 8', size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 8, coef: [0.01, 0.04, 0, 0.02, 0] },
     { name: 'input staircase of 4, stride 2', size: 28, kernel: 3, stride: 2, qIn: 4, qOut: 1, coef: [0.03, 0.06, 0, 0, 0] },
     { name: 'unaligned channels twice as slow', size: 7, kernel: 1, stride: 1, qIn: 1, qOut: 1, coef: [0.015, 0.03, 0.03, 0.05, 0] },
-  ])('$name', ({ size, kernel, stride, qIn, qOut, coef }) => {
+    {
+      name: "webgpu's vec4 rule (inputs in 4s or 3s, outputs in 4s) three times as slow off it",
+      size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.1, 0.02, 0], align: 'in4or3-out4' as const,
+    },
+    { name: 'only the output count aligned', size: 14, kernel: 1, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.05, 0.02, 0], align: 'out4' as const },
+  ])('$name', ({ size, kernel, stride, qIn, qOut, coef, align }) => {
     const g = convGeometry(size, kernel, stride);
-    const samples = synthetic(g, coef, qIn, qOut, grid(64, 64, 70, size * 31 + kernel));
+    const samples = synthetic(g, coef, qIn, qOut, grid(64, 64, 70, size * 31 + kernel), align);
     const fit = fitLatency([{ geometry: g, samples }], 1, false);
     expect(fit.qIn).toBe(qIn);
     expect(fit.qOut).toBe(qOut);
+    if (coef[2] !== 0) expect(fit.align).toBe(align ?? 'in4-out4');
     expect(fit.trainError.median).toBeLessThan(0.01);
     const fn = fittedLatency(fit, g, 1, 64, 64);
-    for (const [aIn, aOut, ms] of synthetic(g, coef, qIn, qOut, grid(64, 64, 20, 999))) {
+    for (const [aIn, aOut, ms] of synthetic(g, coef, qIn, qOut, grid(64, 64, 20, 999), align)) {
       expect(Math.abs(fn.value(aIn, aOut) - ms) / ms).toBeLessThan(0.02);
     }
   });

@@ -5,6 +5,6 @@ import type { BackendProfiler } from './types.js';
 export const cpuProfiler: BackendProfiler = {
   backends: ['cpu'],
   timer: wallTimer,
-  plan: { warmupMs: 100, warmupRuns: 2, rounds: 3, iterations: 3, roundMs: 0 },
-  endToEnd: { warmupMs: 600, warmupRuns: 10, rounds: 7, runsPerRound: 5 },
+  plan: { warmupMs: 100, warmupRuns: 2, rounds: 7, iterations: 1 },
+  endToEnd: { warmupMs: 600, warmupRuns: 10, rounds: 11, runsPerRound: 3 },
 };

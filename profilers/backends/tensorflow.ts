@@ -5,6 +5,6 @@ import type { BackendProfiler } from './types.js';
 export const tensorflowProfiler: BackendProfiler = {
   backends: ['tensorflow', 'tensorflow-gpu'],
   timer: wallTimer,
-  plan: { warmupMs: 150, warmupRuns: 3, rounds: 3, iterations: 7, roundMs: 3 },
-  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 7, runsPerRound: 9 },
+  plan: { warmupMs: 150, warmupRuns: 3, rounds: 15, iterations: 1 },
+  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 21, runsPerRound: 3 },
 };

@@ -8,6 +8,6 @@ import type { BackendProfiler } from './types.js';
 export const webgpuProfiler: BackendProfiler = {
   backends: ['webgpu'],
   timer: deviceTimestampTimer,
-  plan: { warmupMs: 200, warmupRuns: 3, rounds: 3, iterations: 5, roundMs: 0 },
-  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 7, runsPerRound: 11 },
+  plan: { warmupMs: 200, warmupRuns: 3, rounds: 9, iterations: 1 },
+  endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 15, runsPerRound: 3 },
 };

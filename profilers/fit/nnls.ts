@@ -75,9 +75,3 @@ export function nnls(A: readonly number[][], b: readonly number[]): number[] {
   }
   return x.map((v, j) => v / norms[j]!);
 }
-
-/** Ordinary least squares (coefficients of any sign). */
-export function leastSquares(A: readonly number[][], b: readonly number[]): number[] {
-  const n = A[0]?.length ?? 0;
-  return leastSquaresOn(A, b, Array.from({ length: n }, (_, j) => j));
-}

@@ -1,16 +1,20 @@
 /**
- * Fitting an op's latency function: for each candidate channel staircase, non-negative least squares
- * on relative error over the family's features; the staircase with the lowest cross-validated error
- * wins. Measured residual ratios are kept so the function passes through what was measured.
+ * Fitting an op's latency function: for each candidate channel staircase and alignment rule,
+ * non-negative least squares on relative error over the family's features; the candidate with the
+ * lowest cross-validated error wins (a simpler one is kept unless another is 3% better). Measured
+ * residual ratios are kept so the function passes through what was measured.
  */
 import { fittedLatency } from '../../src/costs/latency/fitted.js';
 import { latencyFamilyFor } from '../../src/costs/latency/registry.js';
-import { isUnaligned } from '../../src/costs/latency/types.js';
+import { ALIGNMENT_RULES, DEFAULT_ALIGNMENT } from '../../src/costs/latency/types.js';
+import type { AlignmentRule } from '../../src/costs/latency/types.js';
 import type { Fit, Geometry, Sample } from '../../src/profile/schema.js';
 import { errorSummary } from './errors.js';
 import { nnls } from './nnls.js';
 
 const STEP_CANDIDATES = [1, 2, 4, 8, 16];
+/** The default rule first, so that it is kept unless another fits clearly better. */
+const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'out4'];
 
 /** Samples of one geometry (a signature), for pooled fits. */
 export interface GeometrySamples {
@@ -18,13 +22,21 @@ export interface GeometrySamples {
   readonly samples: readonly Sample[];
 }
 
-function design(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number): { A: number[][]; b: number[] } {
+/** One candidate form: staircase steps and alignment rule. */
+interface Form {
+  readonly qIn: number;
+  readonly qOut: number;
+  readonly align: AlignmentRule;
+}
+
+function design(groups: readonly GeometrySamples[], batch: number, form: Form): { A: number[][]; b: number[] } {
   const A: number[][] = [];
   const b: number[] = [];
+  const isUnaligned = ALIGNMENT_RULES[form.align];
   for (const { geometry, samples } of groups) {
     const family = latencyFamilyFor(geometry.kind);
     for (const [aIn, aOut, ms] of samples) {
-      const f = family.features(geometry, aIn, aOut, batch, { qIn, qOut }, isUnaligned(aIn, aOut));
+      const f = family.features(geometry, aIn, aOut, batch, form, isUnaligned(aIn, aOut));
       A.push(f.map((x) => x / ms));
       b.push(1);
     }
@@ -32,12 +44,12 @@ function design(groups: readonly GeometrySamples[], batch: number, qIn: number, 
   return { A, b };
 }
 
-function relativeErrors(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number, coef: readonly number[]): number[] {
-  const { A } = design(groups, batch, qIn, qOut);
+function relativeErrors(groups: readonly GeometrySamples[], batch: number, form: Form, coef: readonly number[]): number[] {
+  const { A } = design(groups, batch, form);
   return A.map((row) => Math.abs(row.reduce((s, x, j) => s + x * (coef[j] ?? 0), 0) - 1));
 }
 
-function crossValidated(groups: readonly GeometrySamples[], batch: number, qIn: number, qOut: number): number {
+function crossValidated(groups: readonly GeometrySamples[], batch: number, form: Form): number {
   const flat = groups.flatMap((g) => g.samples.map((s) => ({ geometry: g.geometry, sample: s })));
   const folds = Math.min(5, flat.length);
   if (folds < 3) return 0;
@@ -45,9 +57,9 @@ function crossValidated(groups: readonly GeometrySamples[], batch: number, qIn: 
   for (let k = 0; k < folds; k++) {
     const train = flat.filter((_, i) => i % folds !== k).map((e) => ({ geometry: e.geometry, samples: [e.sample] }));
     const test = flat.filter((_, i) => i % folds === k).map((e) => ({ geometry: e.geometry, samples: [e.sample] }));
-    const { A, b } = design(train, batch, qIn, qOut);
+    const { A, b } = design(train, batch, form);
     const coef = nnls(A, b);
-    total += relativeErrors(test, batch, qIn, qOut, coef).reduce((s, e) => s + e * e, 0);
+    total += relativeErrors(test, batch, form, coef).reduce((s, e) => s + e * e, 0);
   }
   return total / flat.length;
 }
@@ -60,16 +72,18 @@ export function fitLatency(groups: readonly GeometrySamples[], batch: number, re
   const first = groups[0]?.geometry;
   if (first === undefined) throw new Error('fitLatency needs samples');
   const family = latencyFamilyFor(first.kind);
-  let best = { qIn: 1, qOut: 1, error: Number.POSITIVE_INFINITY };
-  for (const qIn of family.stepsIn ? STEP_CANDIDATES : [1]) {
-    for (const qOut of family.stepsOut ? STEP_CANDIDATES : [1]) {
-      const error = crossValidated(groups, batch, qIn, qOut);
-      if (error < best.error * 0.97 - 1e-6) best = { qIn, qOut, error };
+  let best: Form & { error: number } = { qIn: 1, qOut: 1, align: DEFAULT_ALIGNMENT, error: Number.POSITIVE_INFINITY };
+  for (const align of ALIGNMENT_CANDIDATES) {
+    for (const qIn of family.stepsIn ? STEP_CANDIDATES : [1]) {
+      for (const qOut of family.stepsOut ? STEP_CANDIDATES : [1]) {
+        const error = crossValidated(groups, batch, { qIn, qOut, align });
+        if (error < best.error * 0.97 - 1e-6) best = { qIn, qOut, align, error };
+      }
     }
   }
-  const { A, b } = design(groups, batch, best.qIn, best.qOut);
+  const { A, b } = design(groups, batch, best);
   const coef = nnls(A, b);
-  const base: Fit = { family: family.name, qIn: best.qIn, qOut: best.qOut, coef, residuals: [], trainError: { median: 0, within10: 0 } };
+  const base: Fit = { family: family.name, qIn: best.qIn, qOut: best.qOut, align: best.align, coef, residuals: [], trainError: { median: 0, within10: 0 } };
   const pairs: [number, number][] = [];
   const ratios: [number, number, number][] = [];
   for (const { geometry, samples } of groups) {

@@ -4,7 +4,7 @@
  */
 import type { Fit, Geometry } from '../../profile/schema.js';
 import { latencyFamilyFor } from './registry.js';
-import { isUnaligned } from './types.js';
+import { alignmentOf } from './types.js';
 
 /** The scale over which residual corrections fade, as a share of the swept channel range. */
 const RESIDUAL_REACH = 0.08;
@@ -27,6 +27,7 @@ function dot(a: readonly number[], b: readonly number[]): number {
  */
 function residualLogRatio(fit: Fit, aIn: number, aOut: number, spanIn: number, spanOut: number): number {
   if (fit.residuals.length === 0) return 0;
+  const isUnaligned = alignmentOf(fit);
   const unaligned = isUnaligned(aIn, aOut);
   let weighted = 0;
   let total = 1;
@@ -55,6 +56,7 @@ export function fittedLatency(fit: Fit, g: Geometry, batch: number, maxIn: numbe
   const smooth = (aIn: number, aOut: number, unaligned: boolean): number =>
     Math.max(0, dot(family.features(g, aIn, aOut, batch, steps, unaligned), fit.coef));
   const correction = (aIn: number, aOut: number): number => Math.exp(residualLogRatio(fit, aIn, aOut, spanIn, spanOut));
+  const isUnaligned = alignmentOf(fit);
   return {
     value(aIn, aOut) {
       if (aOut <= 0) return 0;

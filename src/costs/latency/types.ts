@@ -1,9 +1,9 @@
 /**
  * Latency features: for each op family, the terms a device's latency is fitted on (overhead, work at
  * channel counts rounded up to the device's tile steps, data moved, and the same terms again on
- * channel counts that are not multiples of 4, where vectorized kernels fall back to slow paths).
+ * channel counts where the device's vectorized kernels take their slow paths, by an alignment rule).
  */
-import type { Geometry } from '../../profile/schema.js';
+import type { ALIGNMENT_RULE_NAMES, Geometry } from '../../profile/schema.js';
 
 /** Channel rounding steps of a fit: counts are rounded up to multiples of these (staircases). */
 export interface Steps {
@@ -26,9 +26,32 @@ export interface LatencyFamily {
   features(g: Geometry, aIn: number, aOut: number, batch: number, steps: Steps, unaligned: boolean): number[];
 }
 
-/** True when a channel count is not a multiple of 4. */
+/**
+ * When a vectorized kernel takes its slow path, as rules on (aIn, aOut); a fit picks the rule its
+ * device's measurements follow. `in4-out4`: either count not a multiple of 4 (wasm's XNNPACK kernels,
+ * and the rule of profiles that name none); `in4or3-out4`: tfjs-webgpu's vec4 conv condition (input
+ * channels a multiple of 4 or 3, output channels a multiple of 4); `out4`: the output count only.
+ */
+export const ALIGNMENT_RULES: Readonly<Record<AlignmentRule, (aIn: number, aOut: number) => boolean>> = {
+  'in4-out4': (aIn, aOut) => aIn % 4 !== 0 || aOut % 4 !== 0,
+  'in4or3-out4': (aIn, aOut) => (aIn % 4 !== 0 && aIn % 3 !== 0) || aOut % 4 !== 0,
+  out4: (_aIn, aOut) => aOut % 4 !== 0,
+};
+
+/** The name of an alignment rule. */
+export type AlignmentRule = (typeof ALIGNMENT_RULE_NAMES)[number];
+
+/** The rule of fits that name none. */
+export const DEFAULT_ALIGNMENT: AlignmentRule = 'in4-out4';
+
+/** The slow-path predicate of a fit's alignment rule. */
+export function alignmentOf(fit: { readonly align?: AlignmentRule | undefined }): (aIn: number, aOut: number) => boolean {
+  return ALIGNMENT_RULES[fit.align ?? DEFAULT_ALIGNMENT];
+}
+
+/** True when a channel count is not a multiple of 4 (the default alignment rule). */
 export function isUnaligned(aIn: number, aOut: number): boolean {
-  return aIn % 4 !== 0 || aOut % 4 !== 0;
+  return ALIGNMENT_RULES[DEFAULT_ALIGNMENT](aIn, aOut);
 }
 
 /** `a` rounded up to a multiple of `q`. */
