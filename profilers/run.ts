@@ -4,7 +4,6 @@
  * budget. The profile is checkpointed after every piece of work, so an interrupted run resumes where
  * it stopped and nothing measured is lost.
  */
-import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { median } from 'simple-statistics';
@@ -19,6 +18,7 @@ import { rebuildWithStructure } from '../src/graph/rebuild.js';
 import type { Structure } from '../src/graph/alive.js';
 import { PROFILE_SCHEMA } from '../src/profile/schema.js';
 import type { DeviceProfile, EndToEndPoint, OpProfile, Sample } from '../src/profile/schema.js';
+import { sha256Hex } from '../src/util/sha256.js';
 import { profilerFor } from './backends/registry.js';
 import type { BackendProfiler } from './backends/types.js';
 import { CALIBRATION_NETS } from './calibration-nets.js';
@@ -28,9 +28,10 @@ import { calibrate } from './fit/calibrate.js';
 import { errorSummary } from './fit/errors.js';
 import { fitLatency } from './fit/op-fit.js';
 import { timeProbes } from './harness/bench.js';
+import type { ReferenceProbe } from './harness/bench.js';
 import { Budget } from './harness/budget.js';
 import { buildProbe } from './probe.js';
-import { measureRoofline } from './roofline.js';
+import { buildReference, measureRoofline } from './roofline.js';
 import { channelPoints, genericSweepItems, isTwoAxis, modelSweepItems } from './sweep.js';
 import type { SweepItem } from './sweep.js';
 import { randomStructure } from './variants.js';
@@ -66,7 +67,7 @@ const END_TO_END_ITEM = 'end-to-end';
 
 /** A fingerprint of a model's topology (its widths and wiring, not its weights). */
 export function modelFingerprint(model: tfl.LayersModel): string {
-  return createHash('sha256').update(JSON.stringify(model.toJSON(undefined, false))).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(model.toJSON(undefined, false))).slice(0, 16);
 }
 
 function slug(text: string): string {
@@ -75,8 +76,8 @@ function slug(text: string): string {
 
 /** The name of a profile: device, backend and (for model-specific profiles) model. */
 export function profileName(backend: ActiveBackend, modelName?: string): string {
-  const gpu = backend.identity.gpu;
-  const device = (gpu?.description.split(/[:(]/)[0] ?? '').trim() || gpu?.device || backend.identity.cpuModel;
+  const { gpu, browser } = backend.identity;
+  const device = browser !== undefined ? `${browser.name} ${browser.platform}` : (gpu?.description.split(/[:(]/)[0] ?? '').trim() || gpu?.device || backend.identity.cpuModel;
   return [slug(device) || 'device', `${backend.identity.cpuCores}c`, backend.name, modelName].filter(Boolean).join('-');
 }
 
@@ -137,15 +138,16 @@ async function pilotMs(item: SweepItem, profiler: BackendProfiler, batch: number
 
 function pointCost(ms: number, profiler: BackendProfiler): number {
   const plan = profiler.plan;
-  const device = profiler.timer.deviceMs === undefined ? 0 : plan.rounds * ms;
-  return plan.rounds * Math.max(plan.iterations * ms, plan.roundMs) + plan.warmupRuns * ms + device + 2;
+  const device = profiler.timer.deviceMs === undefined ? 0 : ms;
+  return plan.rounds * plan.iterations * ms + plan.warmupRuns * ms + device + 0.5;
 }
 
-async function sweepItem(item: SweepItem, count: number, seed: number, profiler: BackendProfiler, batch: number, signal?: AbortSignal): Promise<OpProfile> {
+async function sweepItem(item: SweepItem, count: number, seed: number, profiler: BackendProfiler, batch: number, reference: ReferenceProbe | undefined, signal?: AbortSignal): Promise<OpProfile> {
   const points = channelPoints(item, count, seed);
   const built = points.map(([aIn, aOut]) => ({ id: `${aIn},${aOut}`, aIn, aOut, probe: buildProbe(item.geometry, aIn, aOut, batch) }));
   try {
-    const timings = await timeProbes(built.map((b) => ({ id: b.id, run: b.probe.run })), profiler.timer, profiler.plan, signal);
+    const block = { ...(signal === undefined ? {} : { signal }), ...(reference === undefined ? {} : { reference }) };
+    const timings = await timeProbes(built.map((b) => ({ id: b.id, run: b.probe.run })), profiler.timer, profiler.plan, block);
     const samples: Sample[] = built.map((b, i) => [b.aIn, b.aOut, Math.max(timings[i]!.wallMs, 1e-6), timings[i]!.deviceMs]);
     const { fit, held } = holdOut(samples);
     return { signature: item.signature, geometry: item.geometry, maxIn: item.maxIn, maxOut: item.maxOut, layers: [...item.layers], samples: fit, heldOut: held, fit: null };
@@ -184,13 +186,29 @@ interface NetworkCase {
   readonly role: 'calibration' | 'validation';
 }
 
-function networkCases(request: ProfileRequest, calibrationCount: number, validationCount: number, seed: number): NetworkCase[] {
+/** Network counts of the end-to-end phase: the full set, and the least that still calibrates and validates. */
+const NETWORKS = { full: 16, least: 6 } as const;
+const GENERIC_WIDTHS: readonly (readonly [number, NetworkCase['role']])[] = [
+  [1, 'calibration'],
+  [0.5, 'calibration'],
+  [0.75, 'validation'],
+  [0.35, 'validation'],
+];
+
+/**
+ * The networks of the end-to-end phase, about `count` of them: for a model, the seed and random width
+ * variants (3 in 8 validate, at least 3, the rest calibrate); without one, the calibration nets at up to
+ * four widths.
+ */
+function networkCases(request: ProfileRequest, count: number, seed: number): NetworkCase[] {
   const cases: NetworkCase[] = [];
   const m = request.model;
   if (m !== undefined) {
     const graph = buildGraph(m.model);
+    const validationCount = Math.max(3, Math.round((count * 3) / 8));
+    const calibrationCount = Math.max(3, count - validationCount);
     cases.push({ label: 'seed', model: m.name, structure: {}, build: async () => m.model, role: 'calibration' });
-    for (let i = 0; i < calibrationCount - 1 + validationCount; i++) {
+    for (let i = 0; i < calibrationCount + validationCount - 1; i++) {
       const structure = randomStructure(graph, seed * 1000 + i);
       cases.push({
         label: `variant-${i}`,
@@ -202,13 +220,20 @@ function networkCases(request: ProfileRequest, calibrationCount: number, validat
     }
     return cases;
   }
-  const calibrationWidths = [1, 0.5];
-  const validationWidths = [0.75, 0.35];
+  const widths = GENERIC_WIDTHS.slice(0, Math.max(3, Math.min(GENERIC_WIDTHS.length, Math.floor(count / CALIBRATION_NETS.length))));
   for (const net of CALIBRATION_NETS) {
-    for (const w of calibrationWidths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role: 'calibration' });
-    for (const w of validationWidths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role: 'validation' });
+    for (const [w, role] of widths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role });
   }
   return cases;
+}
+
+/**
+ * How many networks the budget left affords at the least end-to-end timing (the warm-up runs and 5
+ * rounds, with as much again for a first run's compilation), between the least and the full set.
+ */
+export function affordableNetworks(base: EndToEndOptions, leftMs: number, seedMs: number): number {
+  const leastMs = 2 * ((base.warmupRuns ?? 10) + 5 * (base.runsPerRound ?? 3)) * seedMs;
+  return Math.max(NETWORKS.least, Math.min(NETWORKS.full, Math.floor((0.9 * leftMs) / Math.max(leastMs, 1e-3))));
 }
 
 async function measureNetworks(cases: readonly NetworkCase[], profiler: BackendProfiler, batch: number, signal?: AbortSignal): Promise<{ c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[]> {
@@ -267,15 +292,16 @@ function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCas
 
 /**
  * End-to-end timing that fits the budget left: the backend's warm-up and rounds when they fit, else a
- * shorter warm-up and fewer runs per round (never under 3), for `networks` networks of about `seedMs`.
+ * shorter warm-up and fewer rounds (never under 5), for `networks` networks of about `seedMs`.
  */
 export function endToEndTiming(base: EndToEndOptions, leftMs: number, networks: number, seedMs: number): EndToEndOptions {
-  const rounds = base.rounds ?? 5;
+  const runsPerRound = base.runsPerRound ?? 3;
   const warmupRuns = base.warmupRuns ?? 10;
   const perNetwork = Math.max(0, leftMs * 0.9) / networks;
   const warmupMs = Math.min(base.warmupMs ?? 1000, perNetwork * 0.3);
-  const runsPerRound = Math.max(3, Math.min(40, Math.floor((perNetwork - warmupMs - warmupRuns * seedMs) / (rounds * seedMs))));
-  return { ...base, warmupMs, runsPerRound };
+  const affordable = Math.floor((perNetwork - warmupMs - warmupRuns * seedMs) / (runsPerRound * seedMs));
+  const rounds = Math.max(5, Math.min(2 * (base.rounds ?? 25), affordable));
+  return { ...base, warmupMs, runsPerRound, rounds };
 }
 
 /** Profiles the active backend's device. Throws CancelledError (after a checkpoint) when aborted. */
@@ -300,7 +326,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
   try {
     if (!done(ROOFLINE_ITEM)) {
       progress('roofline', 'compute rate, bandwidth, overhead');
-      const roofline = await measureRoofline(profiler.timer, { ...profiler.plan, rounds: 3 }, signal);
+      const roofline = await measureRoofline(profiler.timer, { ...profiler.plan, rounds: 2 * profiler.plan.rounds }, signal);
       profile = { ...profile, roofline, done: [...profile.done, ROOFLINE_ITEM] };
       await checkpoint();
     }
@@ -313,20 +339,35 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       progress('sweep', `pilot ${item.geometry.className}`);
       costs.set(item.signature, pointCost(await pilotMs(item, profiler, batch), profiler));
     }
-    for (const [index, item] of pending.entries()) {
-      if (signal?.aborted) throw new CancelledError();
-      const rest = pending.slice(index);
-      const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
-      const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
-      const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
-      const [lo, floor, hi] = isTwoAxis(item.geometry) ? [8, 4, 120] : [4, 3, 48];
-      const affordable = perWeight * weight(item);
-      const count = Math.round(Math.min(hi, Math.max(affordable < lo ? floor : lo, affordable)));
-      const rounds = Math.max(affordable < floor ? 2 : profiler.plan.rounds, Math.min(9, Math.floor((profiler.plan.rounds * affordable) / count)));
-      progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points × ${rounds} rounds)`);
-      const op = await sweepItem(item, count, seed + items.indexOf(item), { ...profiler, plan: { ...profiler.plan, rounds } }, batch, signal);
-      profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };
-      await checkpoint();
+    const referenceMs = profile.roofline?.referenceMs;
+    const reference = referenceMs === undefined ? undefined : buildReference();
+    try {
+      for (const [index, item] of pending.entries()) {
+        if (signal?.aborted) throw new CancelledError();
+        const rest = pending.slice(index);
+        const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
+        const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
+        const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
+        const [lo, floor, hi] = isTwoAxis(item.geometry) ? [8, 4, 120] : [4, 3, 48];
+        const affordable = perWeight * weight(item);
+        const count = Math.round(Math.min(hi, Math.max(affordable < lo ? floor : lo, affordable)));
+        const planned = profiler.plan.rounds;
+        const rounds = Math.max(Math.min(3, planned), Math.min(2 * planned, Math.floor((planned * affordable) / count)));
+        progress('sweep', `${item.geometry.className} ${item.layers[0] ?? item.signature} (${count} points × ${rounds} rounds)`);
+        const op = await sweepItem(
+          item,
+          count,
+          seed + items.indexOf(item),
+          { ...profiler, plan: { ...profiler.plan, rounds } },
+          batch,
+          reference === undefined || referenceMs === undefined ? undefined : { run: reference.run, nominalMs: referenceMs },
+          signal,
+        );
+        profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };
+        await checkpoint();
+      }
+    } finally {
+      reference?.dispose();
     }
 
     progress('fit', 'fitting cost functions');
@@ -334,9 +375,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
 
     if (!done(END_TO_END_ITEM)) {
       const seedMs = await seedLatencyMs(request, batch);
-      const calibrationCount = request.model === undefined ? 2 : 10;
-      const validationCount = request.model === undefined ? 2 : 6;
-      const cases = networkCases(request, calibrationCount, validationCount, seed);
+      const cases = networkCases(request, affordableNetworks(profiler.endToEnd, budget.leftMs(), seedMs), seed);
       const timing = endToEndTiming(profiler.endToEnd, budget.leftMs(), cases.length, seedMs);
       progress('end-to-end', `${cases.length} networks end to end`);
       const measured = await measureNetworks(cases, { ...profiler, endToEnd: timing }, batch, signal);

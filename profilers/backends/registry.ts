@@ -4,8 +4,9 @@ import { tensorflowProfiler } from './tensorflow.js';
 import type { BackendProfiler } from './types.js';
 import { wasmProfiler } from './wasm.js';
 import { webgpuProfiler } from './webgpu.js';
+import { webglProfiler } from './webgl.js';
 
-const PROFILERS: readonly BackendProfiler[] = [cpuProfiler, wasmProfiler, webgpuProfiler, tensorflowProfiler];
+const PROFILERS: readonly BackendProfiler[] = [cpuProfiler, wasmProfiler, webgpuProfiler, webglProfiler, tensorflowProfiler];
 
 /** The profiler of a backend. */
 export function profilerFor(backend: string): BackendProfiler {

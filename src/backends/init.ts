@@ -9,12 +9,14 @@ import { tensorflowDriver, tensorflowGpuDriver } from './tensorflow.js';
 import type { ActiveBackend, BackendDriver, BackendName, DeviceIdentity } from './types.js';
 import { BACKEND_NAMES } from './types.js';
 import { wasmDriver } from './wasm.js';
+import { webglDriver } from './webgl.js';
 import { webgpuDriver } from './webgpu.js';
 
 const DRIVERS: Readonly<Record<BackendName, BackendDriver>> = {
   cpu: cpuDriver,
   wasm: wasmDriver,
   webgpu: webgpuDriver,
+  webgl: webglDriver,
   tensorflow: tensorflowDriver,
   'tensorflow-gpu': tensorflowGpuDriver,
 };

@@ -3,11 +3,14 @@
  * and the identity of the device it runs on (recorded in every device profile).
  */
 
-/** The backends morphlat can run on. `tensorflow*` need the optional tfjs-node packages. */
-export type BackendName = 'cpu' | 'wasm' | 'webgpu' | 'tensorflow' | 'tensorflow-gpu';
+/**
+ * The backends morphlat can run on. `tensorflow*` need the optional tfjs-node packages; `webgl` runs
+ * only in a browser (`morphlat profile --browser`).
+ */
+export type BackendName = 'cpu' | 'wasm' | 'webgpu' | 'webgl' | 'tensorflow' | 'tensorflow-gpu';
 
 /** The backends in the order users see them. */
-export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'webgpu', 'tensorflow', 'tensorflow-gpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'webgpu', 'webgl', 'tensorflow', 'tensorflow-gpu'];
 
 /** GPU adapter facts, where the runtime exposes them. */
 export interface GpuIdentity {
@@ -15,6 +18,24 @@ export interface GpuIdentity {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+}
+
+/** A browser's facts, for profiles measured in one (`morphlat profile --browser`). */
+export interface BrowserIdentity {
+  /** Browser name and major version from the user agent, e.g. `Chrome` and `120`. */
+  readonly name: string;
+  readonly version: string;
+  /** `navigator.platform`, e.g. `Linux x86_64`, `iPhone`, `Win32`. */
+  readonly platform: string;
+  /** The WebGL renderer, unmasked where the browser allows it. */
+  readonly webgl?: { readonly vendor: string; readonly renderer: string };
+  /** The WebGPU adapter, where the browser has one. */
+  readonly webgpu?: GpuIdentity;
+  readonly secureContext: boolean;
+  /** Cross-origin isolation, which multithreaded wasm and fine timers need. */
+  readonly crossOriginIsolated: boolean;
+  /** The smallest step of `performance.now()` seen (ms): browsers coarsen their clocks. */
+  readonly timerResolutionMs?: number;
 }
 
 /** Which device a backend runs on: enough to tell whether two profiles describe the same hardware. */
@@ -29,6 +50,7 @@ export interface DeviceIdentity {
   readonly threads: number;
   readonly gpu?: GpuIdentity;
   readonly userAgent?: string;
+  readonly browser?: BrowserIdentity;
 }
 
 /** A backend started by `initBackend`. */

@@ -20,6 +20,17 @@ export const GpuIdentitySchema = z.object({
   description: z.string(),
 });
 
+export const BrowserIdentitySchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  webgl: z.object({ vendor: z.string(), renderer: z.string() }).optional(),
+  webgpu: GpuIdentitySchema.optional(),
+  secureContext: z.boolean(),
+  crossOriginIsolated: z.boolean(),
+  timerResolutionMs: z.number().nonnegative().optional(),
+});
+
 export const DeviceIdentitySchema = z.object({
   backend: z.string().min(1),
   tfjsBackend: z.string().min(1),
@@ -31,6 +42,8 @@ export const DeviceIdentitySchema = z.object({
   threads: count,
   gpu: GpuIdentitySchema.optional(),
   userAgent: z.string().optional(),
+  /** The browser's facts, for profiles measured in a browser page. */
+  browser: BrowserIdentitySchema.optional(),
 });
 
 /** The geometry of an op, without its channel counts: what a latency fit depends on besides them. */
@@ -54,10 +67,15 @@ export const GeometrySchema = z.object({
 export const SampleSchema = z.tuple([count, count, positive, positive.nullable()]);
 
 /** A fitted latency function: feature family, channel quantization steps and non-negative coefficients. */
+/** Names of the alignment rules a fit may follow (their predicates are in src/costs/latency/types.ts). */
+export const ALIGNMENT_RULE_NAMES = ['in4-out4', 'in4or3-out4', 'out4'] as const;
+
 export const FitSchema = z.object({
   family: z.string().min(1),
   qIn: z.number().int().positive(),
   qOut: z.number().int().positive(),
+  /** When the device's kernels take their slow path; absent in older profiles (then `in4-out4`). */
+  align: z.enum(ALIGNMENT_RULE_NAMES).optional(),
   coef: z.array(nonNegative),
   /** Multiplicative corrections at measured points, interpolated between them ([aIn, aOut, ratio]). */
   residuals: z.array(z.tuple([count, count, positive])),
@@ -86,6 +104,11 @@ export const RooflineSchema = z.object({
   gflops: z.record(z.string(), positive),
   bandwidthGBps: positive,
   overheadUs: nonNegative,
+  /**
+   * The reference probe's time during the roofline (ms): sweep samples are timed relative to the
+   * reference and put back on this time. Absent in profiles from before the reference existed.
+   */
+  referenceMs: positive.optional(),
 });
 
 /** End-to-end calibration: network ms = scale · Σ op ms + perOpMs · ops + offsetMs. */

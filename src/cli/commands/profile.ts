@@ -1,17 +1,23 @@
 /**
  * `morphlat profile`: measures a device (one tfjs backend here) and writes its device profile, with a
- * progress bar, within a time budget; `--resume` continues an interrupted run.
+ * progress bar, within a time budget; `--resume` continues an interrupted run. With `--browser` it
+ * serves a profiling page instead and profiles the browser that opens it (webgl, webgpu, wasm).
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BrowserProfileOutcome } from '../../../profilers/browser/server.js';
+import { BROWSER_BACKENDS } from '../../../profilers/browser/protocol.js';
+import type { BrowserBackendName } from '../../../profilers/browser/protocol.js';
 import { runProfile } from '../../../profilers/run.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
-import { CancelledError, UsageError } from '../../errors.js';
+import { BackendUnavailableError, CancelledError, UsageError } from '../../errors.js';
 import { readProfile, writeProfile } from '../../profile/io.js';
 import { profileProgressBar } from '../../report/profile-progress.js';
 import { formatNumber, renderTable } from '../../report/table.js';
 import { modelName, resolveModel } from '../../zoo/index.js';
-import type { CommandSpec } from '../command.js';
+import { useQuietBackend } from '../backend.js';
+import type { CliArgs, CliOutput, CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
 import { abortOnInterrupt } from '../interrupt.js';
 
@@ -53,14 +59,24 @@ export const profileCommand: CommandSpec = {
     resume: { type: 'boolean', describe: 'continue the interrupted run saved in --out', default: false },
     batch: { type: 'number', describe: 'batch size', default: 1 },
     seed: { type: 'number', describe: 'seed of the sweep design and variants', default: 1 },
+    browser: { type: 'boolean', describe: 'serve a profiling page and profile the browser that opens it (needs --out)', default: false },
+    backends: { type: 'string', describe: `with --browser: backends to profile, comma-separated (default ${BROWSER_BACKENDS.join(',')})` },
+    host: { type: 'string', describe: 'with --browser: address to listen on (default 127.0.0.1; 0.0.0.0 for a phone on this network)' },
+    port: { type: 'number', describe: 'with --browser: port to listen on (default: any free port)' },
   },
   examples: [
     ['$0 profile --backend wasm --model resnet-mini --out wasm-resnet.json', 'a model-specific profile in 120 s'],
     ['$0 profile --backend webgpu --budget-s 300', 'a generic profile of the WebGPU device'],
+    ['$0 profile --browser --backends wasm --model resnet-mini --out browser-wasm.json', 'profile this machine\'s browser: open the printed address'],
+    ['$0 profile --browser --host 0.0.0.0 --out phone', 'profile a phone on this network (scan the QR code); one profile per backend in phone/'],
   ],
   async run(args, io) {
     const budgetSeconds = numberArg(args, 'budget-s') ?? 120;
     if (!(budgetSeconds >= 10)) throw new UsageError('`--budget-s` must be at least 10 seconds');
+    if (flagArg(args, 'browser')) return runBrowserProfile(args, io, budgetSeconds);
+    for (const name of ['backends', 'host', 'port']) {
+      if (args[name] !== undefined) throw new UsageError(`\`--${name}\` needs \`--browser\``);
+    }
     const backend = await initBackend(stringArg(args, 'backend') ?? 'wasm');
     const modelSpec = stringArg(args, 'model');
     const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
@@ -111,3 +127,147 @@ export const profileCommand: CommandSpec = {
     }
   },
 };
+
+function browserBackends(args: CliArgs): BrowserBackendName[] {
+  const given = stringArg(args, 'backends');
+  const names = given === undefined ? [...BROWSER_BACKENDS] : given.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  for (const name of names) {
+    if (!(BROWSER_BACKENDS as readonly string[]).includes(name)) {
+      throw new UsageError(`\`--backends\`: \`${name}\` is not a browser backend; choose from ${BROWSER_BACKENDS.join(', ')}`);
+    }
+  }
+  if (names.length === 0) throw new UsageError('`--backends` names no backend');
+  return [...new Set(names)] as BrowserBackendName[];
+}
+
+/** One backend: `--out` is its profile file; several: `--out` is a folder with `<backend>.json` each. */
+async function browserFiles(out: string, backends: readonly BrowserBackendName[]): Promise<Record<BrowserBackendName, string>> {
+  if (backends.length === 1) return { [backends[0]!]: out } as Record<BrowserBackendName, string>;
+  const stat = await fs.stat(out).catch(() => undefined);
+  if (out.endsWith('.json') || (stat !== undefined && !stat.isDirectory())) {
+    throw new UsageError(`with several \`--backends\`, \`--out\` names a folder (one <backend>.json each), not the file ${out}`);
+  }
+  return Object.fromEntries(backends.map((b) => [b, path.join(out, `${b}.json`)])) as Record<BrowserBackendName, string>;
+}
+
+async function browserResume(files: Readonly<Record<BrowserBackendName, string>>, backends: readonly BrowserBackendName[], resume: boolean): Promise<Partial<Record<BrowserBackendName, DeviceProfile>>> {
+  const kept: Partial<Record<BrowserBackendName, DeviceProfile>> = {};
+  for (const b of backends) {
+    const file = files[b];
+    if ((await fs.stat(file).catch(() => undefined)) === undefined) continue;
+    if (!resume) {
+      const existing = await readProfile(file).catch(() => undefined);
+      if (existing?.status === 'partial') throw new UsageError(`${file} holds an interrupted run: add \`--resume\` to continue it, or choose another \`--out\``);
+      continue;
+    }
+    const profile = await readProfile(file, { backend: b });
+    if (profile.device.runtime !== 'browser') throw new UsageError(`${file} was measured in ${profile.device.runtime}, not in a browser: it cannot be resumed with \`--browser\``);
+    kept[b] = profile;
+  }
+  return kept;
+}
+
+function reportBrowserOutcome(outcome: BrowserProfileOutcome, io: CliOutput): void {
+  for (const b of outcome.backends) {
+    if (b.profile !== null && b.status === 'complete') {
+      io.out(renderProfileSummary(b.profile));
+      io.out(`wrote ${b.file}`);
+    } else if (b.status === 'unavailable') io.out(`${b.name}: not available in this browser (${b.reason ?? 'no reason given'})`);
+  }
+  if (outcome.refused > 0) io.err(`${outcome.refused} request(s) were refused during the session${io.verbose ? '' : ' (--verbose shows them)'}`);
+  if (outcome.status === 'stopped') {
+    const saved = outcome.backends.filter((b) => b.profile !== null).map((b) => b.file);
+    if (saved.length === 0) throw new CancelledError('interrupted before the browser sent any results; nothing was written');
+    throw new CancelledError(`interrupted; what the browser sent is saved in ${saved.join(', ')}: rerun the same command with \`--resume\``);
+  }
+  const failed = outcome.backends.find((b) => b.status === 'failed');
+  if (failed !== undefined) throw new BackendUnavailableError(failed.name, `profiling failed in the browser: ${failed.reason ?? 'unknown error'}`);
+  if (outcome.backends.every((b) => b.status === 'unavailable')) {
+    throw new BackendUnavailableError(outcome.backends.map((b) => b.name).join(', '), 'none of the backends is available in this browser');
+  }
+}
+
+/** `profile --browser`: serves the profiling page until every backend is profiled (or Ctrl-C). */
+async function runBrowserProfile(args: CliArgs, io: CliOutput, budgetSeconds: number): Promise<void> {
+  const out = stringArg(args, 'out');
+  if (out === undefined) throw new UsageError('`--browser` needs `--out`, where the browser\'s profiles go');
+  const port = numberArg(args, 'port') ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`\`--port\` must be an integer from 0 to 65535, got ${port}`);
+  const backends = browserBackends(args);
+  const files = await browserFiles(out, backends);
+  const resume = await browserResume(files, backends, flagArg(args, 'resume'));
+  await useQuietBackend();
+  const modelSpec = stringArg(args, 'model');
+  const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
+  const { startBrowserProfiler } = await import('../../../profilers/browser/server.js');
+  let bar: ReturnType<typeof profileProgressBar> | undefined;
+  let barBackend: string | undefined;
+  const finished = new Set<string>();
+  const stopBar = (): void => {
+    bar?.stop();
+    bar = undefined;
+    barBackend = undefined;
+  };
+  const profiler = await startBrowserProfiler({
+    backends,
+    files,
+    ...(model === undefined ? {} : { model }),
+    budgetSeconds,
+    batch: numberArg(args, 'batch') ?? 1,
+    seed: numberArg(args, 'seed') ?? 1,
+    host: stringArg(args, 'host') ?? '127.0.0.1',
+    port,
+    resume,
+    onRefused: (r) => {
+      if (io.verbose) io.err(`refused ${r.method} ${r.path}: ${r.status} ${r.error}`);
+    },
+    onEvent: (e) => {
+      if (e.kind === 'progress') {
+        if (finished.has(e.backend)) return;
+        if (barBackend !== e.backend) {
+          stopBar();
+          bar = profileProgressBar({ interactive: io.interactive });
+          barBackend = e.backend;
+        }
+        bar?.onProgress({ ...e.progress, detail: `${e.backend} ${e.progress.detail}` });
+        return;
+      }
+      if (e.kind === 'checkpoint' && e.profile.status !== 'complete') return;
+      if (e.kind !== 'connected' && e.kind !== 'complete' && e.kind !== 'measured') finished.add(e.backend);
+      stopBar();
+      if (e.kind === 'connected') io.err(`browser connected: ${e.userAgent}`);
+      else if (e.kind === 'checkpoint') io.err(`${e.backend}: profile complete, written to ${e.file}`);
+      else if (e.kind === 'unavailable') io.err(`${e.backend}: not available in this browser (${e.reason})`);
+      else if (e.kind === 'failed') io.err(`${e.backend}: failed in the browser: ${e.error}`);
+    },
+  });
+  if (profiler.session.complete) {
+    await profiler.stop();
+    io.out(`every profile in ${out} is already complete`);
+    reportBrowserOutcome(await profiler.done, io);
+    return;
+  }
+  const interrupt = abortOnInterrupt();
+  interrupt.signal.addEventListener('abort', () => void profiler.stop());
+  try {
+    const each = `${backends.join(', ')}; ${budgetSeconds} s each`;
+    io.out(`open this address in the browser of the device to profile (${each}):`);
+    for (const url of profiler.urls) io.out(`  ${url}`);
+    if (!profiler.loopback) {
+      const QRCode = (await import('qrcode')).default;
+      io.out(await QRCode.toString(profiler.url, { type: 'terminal', small: true }));
+    }
+    if (profiler.certificate !== undefined) {
+      io.out('The page is served over HTTPS (browsers time precisely and offer WebGPU only on secure pages) with a certificate');
+      io.out(`made for this session: the browser warns that it is not trusted; check that it shows SHA-256 ${profiler.certificate.fingerprint256}, then proceed.`);
+    }
+    io.err('waiting for a browser (Ctrl-C stops and keeps what it sent)');
+    const outcome = await profiler.done;
+    stopBar();
+    reportBrowserOutcome(outcome, io);
+  } finally {
+    stopBar();
+    interrupt.release();
+    await profiler.stop();
+  }
+}
