@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:compare`: device-specific architectures. For each model, MorphNet shrinks it once for
+ * each device's measured latency (wasm, and webgpu on Dawn/lavapipe here) to the same ratio of the
+ * seed's layer latency, retrains each architecture briefly from scratch for its accuracy, then times
+ * every architecture end to end on every device (the cross matrix). The target: each architecture is
+ * the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy.
+ *
+ * Usage: node dist/benchmarks/compare.js [--models resnet-mini,mobilenet-mini]
+ *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
+ *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--train-limit 12000]
+ *        [--accuracy-tolerance 0.01] [--out benchmarks/results] [--work DIR] [--resume] [--dry-run]
+ *
+ * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
+ * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
+ * architectures finished there); the section of BENCHMARKS.md is written unless `--dry-run`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import yargs from 'yargs';
+import { initBackend } from '../src/backends/index.js';
+import { compareArchitectures, compareMarkdown, writeCompareJson } from '../src/compare/index.js';
+import type { CompareResult } from '../src/compare/index.js';
+import { readProfile } from '../src/profile/io.js';
+import { compareProgressDisplay } from '../src/report/compare-progress.js';
+import { writeCompareReport } from '../src/report/compare-page.js';
+import { loadFashionMnist } from '../src/train/index.js';
+import { packageRoot } from '../src/train/data/package-root.js';
+import { zooEntry } from '../src/zoo/index.js';
+import { writeSection } from './markdown.js';
+
+const root = packageRoot(import.meta.url);
+const args = await yargs(process.argv.slice(2))
+  .option('models', { type: 'string', default: 'resnet-mini,mobilenet-mini' })
+  .option('profiles', {
+    type: 'string',
+    default: 'device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json',
+    describe: 'device profiles, comma-separated, {model} replaced by the model name',
+  })
+  .option('target-ratio', { type: 'number', default: 0.5, describe: 'share of the seed\'s layer latency each device\'s architecture is shrunk to' })
+  .option('steps', { type: 'number', default: 600, describe: 'shrinking steps per device' })
+  .option('match-flops', { type: 'boolean', default: false, describe: 'rescale the shrunk architectures to the FLOPs of the smallest before retraining' })
+  .option('retrain-epochs', { type: 'number', default: 3 })
+  .option('train-limit', { type: 'number', default: 12000, describe: 'training images (0: all)' })
+  .option('batch-size', { type: 'number', default: 32 })
+  .option('accuracy-tolerance', { type: 'number', default: 0.01, describe: 'largest accuracy gap (absolute) counted as matched' })
+  .option('out', { type: 'string', default: 'benchmarks/results', describe: 'where each model\'s compare.json, pictures and index.html go' })
+  .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-compare'), describe: 'where the shrink runs and architectures go' })
+  .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished' })
+  .option('dry-run', { type: 'boolean', default: false, describe: 'do not write BENCHMARKS.md' })
+  .strict()
+  .parseAsync();
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Whether the result meets the target, and the line that says so. */
+function verdict(result: CompareResult): { met: boolean; lines: string[] } {
+  const lines: string[] = [];
+  let met = true;
+  result.margins.forEach((m, i) => {
+    const own = result.architectures[i];
+    if (m.measured === null) {
+      met = false;
+      lines.push(`- ${m.device}: not measured here (${result.devices[i]?.notMeasuredBecause ?? ''})`);
+      return;
+    }
+    const ok = m.measured >= 0.1;
+    met &&= ok;
+    lines.push(
+      `- ${m.device}: its own architecture is ${m.measured >= 0 ? `the fastest of its row by ${pct(m.measured)}` : `${pct(-m.measured)} slower than the fastest of its row`} measured (${pct(m.predicted)} predicted)${ok ? '' : ' — below the 10% target'}${own?.accuracy === undefined ? '' : `; accuracy ${pct(own.accuracy)}`}`,
+    );
+  });
+  const accuracies = result.architectures.map((a) => a.accuracy).filter((a): a is number => a !== undefined);
+  if (accuracies.length === result.architectures.length && accuracies.length > 0) {
+    const gap = Math.max(...accuracies) - Math.min(...accuracies);
+    const matched = gap <= args['accuracy-tolerance'];
+    met &&= matched;
+    lines.push(`- accuracy gap between the architectures: ${(gap * 100).toFixed(2)} points (${matched ? 'matched' : 'not matched'}: tolerance ${(args['accuracy-tolerance'] * 100).toFixed(1)} points)`);
+  } else {
+    met = false;
+    lines.push('- accuracy not measured (no retraining), so not at matched accuracy');
+  }
+  return { met, lines };
+}
+
+await initBackend('wasm');
+const loadAtStart = os.loadavg()[0] ?? 0;
+const started = new Date();
+const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});
+log(`data: ${data.source.description}`);
+const sections: string[] = [];
+for (const model of args.models.split(',')) {
+  const files = args.profiles.split(',').map((p) => path.resolve(root, p.replace('{model}', model)));
+  const devices = await Promise.all(files.map(async (file) => ({ profile: await readProfile(file), file: path.relative(root, file) })));
+  const outDir = path.resolve(root, args.out, `compare-${model}`);
+  const workDir = path.resolve(args.work, model);
+  log(`${model}: shrinking for ${devices.map((d) => d.profile.name).join(', ')}`);
+  const progress = compareProgressDisplay({ interactive: process.stderr.isTTY === true });
+  await initBackend('wasm');
+  const result = await compareArchitectures({
+    model: zooEntry(model).build(),
+    modelName: model,
+    devices,
+    shrink: { goal: { kind: 'ratio', ratio: args['target-ratio'] }, steps: args.steps, batchSize: args['batch-size'] },
+    train: data.train,
+    test: data.test,
+    retrainEpochs: args['retrain-epochs'],
+    matchFlops: args['match-flops'],
+    outDir: workDir,
+    resume: args.resume,
+    onProgress: progress.onProgress,
+  });
+  progress.stop();
+  await writeCompareJson(outDir, result);
+  await writeCompareReport(outDir, result, { png: false, command: 'npm run bench:compare' });
+  const { met, lines } = verdict(result);
+  const section = [
+    compareMarkdown(result).replace(/^## /, '#### '),
+    `Target (each architecture the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy): **${met ? 'met' : 'not met'}**.`,
+    '',
+    ...lines,
+    '',
+    `Files: \`${path.relative(root, outDir)}/\` (compare.json, index.html, pictures).`,
+  ].join('\n');
+  sections.push(section.replace(/^### /gm, '##### '));
+  log(section);
+}
+
+const cpus = os.cpus();
+const command = `npm run bench:compare${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const rescaled = args['match-flops'] ? ';\nthen each is rescaled by one width multiplier to the FLOPs of the smallest and snapped to its device again' : '';
+const body = `### Device-specific architectures (\`npm run bench:compare\`)
+
+Command: \`${command}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${started.toISOString().slice(0, 10)}.
+For each model, MorphNet shrinks the seed for each device profile's latency to ${args['target-ratio']} of the seed's layer latency on that device
+(the profile's network constant kept whole), ${args.steps} steps on wasm at batch ${args['batch-size']} on ${data.source.description}${rescaled};
+each architecture is retrained from scratch for ${args['retrain-epochs']} epochs and tested on the test set; then every architecture is
+timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved).
+Rows: the device; columns: the architecture shrunk for each device.
+
+${sections.join('\n\n')}
+`;
+process.stdout.write(`${body}\n`);
+if (!args['dry-run']) process.stdout.write(`written to ${await writeSection('bench:compare', body)}\n`);
+process.exit(0);

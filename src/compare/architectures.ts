@@ -1,0 +1,237 @@
+/**
+ * Each device's architecture: the structure given for it, or MorphNet shrinking for that device's
+ * measured latency (from a fresh copy of the seed, so every device starts from the same weights),
+ * optionally rescaled to matched FLOPs, and retrained from scratch for its accuracy when asked. Each
+ * lands in `<outDir>/architectures/<device>/`.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { flopsTarget } from '../costs/analytic.js';
+import { latencyTarget } from '../costs/latency/target.js';
+import { networkCost } from '../costs/network.js';
+import { CancelledError, StructureError, UsageError } from '../errors.js';
+import type { Structure } from '../graph/alive.js';
+import { fullStructure, propagateAlive } from '../graph/alive.js';
+import { buildGraph } from '../graph/build.js';
+import { saveModelFiles } from '../graph/model-file.js';
+import { writeStructureFile } from '../graph/structure-file.js';
+import { expandStructure, structureCost } from '../morph/structure/expand.js';
+import { buildShrunkModel } from '../morph/structure/rebuild.js';
+import { snapStructure } from '../morph/structure/snap.js';
+import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
+import { runShrink } from '../shrink/run.js';
+import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
+import { evaluate } from '../train/evaluate.js';
+import { train } from '../train/train.js';
+import { deriveSeed } from '../util/random.js';
+import type { CompareDeviceInput, CompareRequest } from './types.js';
+
+/** An architecture as made: what compare needs of it before pricing and timing. */
+export interface MadeArchitecture {
+  readonly device: string;
+  readonly source: 'shrunk' | 'given';
+  /** Complete: every channel-owning layer of the seed, 0 where it died. */
+  readonly structure: Structure;
+  readonly accuracy?: number;
+  /** The latency it was shrunk to on its device (ms). */
+  readonly targetMs?: number;
+  /** The width multiplier it was rescaled by to match FLOPs. */
+  readonly multiplier?: number;
+  readonly dir: string;
+}
+
+/** Shrink each device's architecture to half of the seed's layer latency on that device unless told otherwise. */
+export const DEFAULT_GOAL: ShrinkGoal = { kind: 'ratio', ratio: 0.5 };
+
+/**
+ * A compare goal as one device's shrink goal. A ratio is of the part of the seed's latency that
+ * channels can change: the profile's network-level constant (launch and download costs that no width
+ * removes) is kept whole, so one ratio asks the same share of work off every device. A latency goal
+ * at or below that constant cannot be met and is refused.
+ */
+export function deviceGoal(goal: ShrinkGoal, seedMs: number, constantMs: number, device: string): ShrinkGoal {
+  if (goal.kind === 'strength') return goal;
+  if (goal.kind === 'ratio') {
+    if (!(goal.ratio > 0 && goal.ratio < 1)) throw new UsageError(`the target ratio must be in (0, 1), got ${goal.ratio}`);
+    return { kind: 'cost', cost: constantMs + goal.ratio * (seedMs - constantMs) };
+  }
+  if (!(goal.cost > constantMs)) {
+    throw new UsageError(`a target of ${goal.cost} ms cannot be met on \`${device}\`: its profile puts ${constantMs.toFixed(3)} ms of every network's latency in a constant no width removes`);
+  }
+  return goal;
+}
+
+/** A folder name for a device (its profile name with anything unsafe replaced). */
+export function deviceFolder(outDir: string, device: string): string {
+  return path.join(outDir, 'architectures', device.replace(/[^A-Za-z0-9._-]+/g, '-'));
+}
+
+/** A copy of the seed with its weights, so that shrinking (which trains in place) leaves the seed alone. */
+async function seedCopy(seed: tfl.LayersModel): Promise<tfl.LayersModel> {
+  const copy = await tfl.models.modelFromJSON({ modelTopology: seed.toJSON(undefined, false) } as never);
+  copy.setWeights(seed.getWeights());
+  return copy;
+}
+
+/** Runs `f`, naming the structure's file (or its device) in the StructureErrors it raises. */
+async function namingStructure<T>(device: CompareDeviceInput, f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof StructureError && e.message.startsWith('structure:')) {
+      const where = device.structureFile ?? `structure for \`${device.profile.name}\``;
+      throw new StructureError(`${where}:${e.message.slice('structure:'.length)}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+async function readFinishedShrink(dir: string): Promise<ShrinkReport | undefined> {
+  const text = await fs.readFile(shrinkPaths(dir).report, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as ShrinkReport);
+}
+
+async function retrain(request: CompareRequest, device: string, model: tfl.LayersModel): Promise<number | undefined> {
+  const data = request.train;
+  if (data === undefined) throw new UsageError(`retraining the architecture for \`${device}\` needs training data`);
+  const signal = request.signal === undefined ? {} : { signal: request.signal };
+  const result = await train(model, data, {
+    epochs: request.retrainEpochs ?? 0,
+    batchSize: request.shrink?.batchSize ?? 32,
+    seed: deriveSeed(request.shrink?.seed ?? 1, 7),
+    optimizer: 'adam',
+    ...signal,
+    onStep: (info) => request.onProgress?.({ phase: 'retraining', device, step: info.step, totalSteps: info.totalSteps }),
+  });
+  if (result.state === 'cancelled') throw new CancelledError(`interrupted while retraining the architecture for \`${device}\``);
+  if (request.test === undefined) return undefined;
+  const evaluation = await evaluate(model, request.test, signal);
+  return evaluation.task === 'classification' ? evaluation.accuracy : undefined;
+}
+
+/** The architecture given for a device: checked against the seed, saved, and retrained when asked. */
+async function givenArchitecture(request: CompareRequest, device: CompareDeviceInput, structure: Structure): Promise<MadeArchitecture> {
+  const name = device.profile.name;
+  const seedGraph = buildGraph(request.model);
+  const complete = await namingStructure(device, () => {
+    propagateAlive(seedGraph, structure);
+    return { ...fullStructure(seedGraph), ...structure };
+  });
+  const dir = deviceFolder(request.outDir, name);
+  const accuracy = await namingStructure(device, () => saveArchitecture(request, name, complete, dir));
+  return { device: name, source: 'given', structure: complete, ...(accuracy === undefined ? {} : { accuracy }), dir };
+}
+
+/** Runs `f`, naming the device in the errors about its shrink run (a collapsed structure, a bad goal). */
+async function namingDevice<T>(device: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof StructureError) throw new StructureError(`shrinking for \`${device}\`: ${e.message}`, { cause: e });
+    if (e instanceof UsageError) throw new UsageError(`shrinking for \`${device}\`: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** The architecture MorphNet shrinks for a device's latency (resuming or reusing an earlier run's). */
+async function shrunkArchitecture(request: CompareRequest, device: CompareDeviceInput, index: number, count: number): Promise<MadeArchitecture> {
+  const name = device.profile.name;
+  const dir = deviceFolder(request.outDir, name);
+  const seedGraph = buildGraph(request.model);
+  const seedStructure = fullStructure(seedGraph);
+  const target = latencyTarget(device.profile);
+  const goal = deviceGoal(request.shrink?.goal ?? DEFAULT_GOAL, networkCost(seedGraph, target).total, target.fixedCost, name);
+  const made = (structure: Structure, accuracy: number | undefined): MadeArchitecture => ({
+    device: name,
+    source: 'shrunk',
+    structure: { ...seedStructure, ...structure },
+    ...(accuracy === undefined ? {} : { accuracy }),
+    ...(goal.kind === 'cost' ? { targetMs: goal.cost } : {}),
+    dir,
+  });
+  if (request.resume === true) {
+    const finished = await readFinishedShrink(dir);
+    if (finished !== undefined) {
+      if (JSON.stringify(finished.seedStructure) !== JSON.stringify(seedStructure)) {
+        throw new UsageError(`${shrinkPaths(dir).report} was shrunk from another model; remove ${dir} or give another --out`);
+      }
+      return made(finished.structure, finished.accuracy);
+    }
+  }
+  if (request.train === undefined) throw new UsageError(`shrinking for \`${name}\` needs training data; give a structure per device to compare without shrinking`);
+  const trainData = request.train;
+  const resume = request.resume === true && (await lastExportedStep(dir)) !== undefined;
+  const copy = await seedCopy(request.model);
+  try {
+    const report = await namingDevice(name, () =>
+      runShrink({
+        ...request.shrink,
+        goal,
+        model: copy,
+        target,
+        train: trainData,
+        ...(request.test === undefined ? {} : { test: request.test }),
+        retrainEpochs: request.matchFlops === true ? 0 : (request.retrainEpochs ?? 0),
+        outDir: dir,
+        resume,
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        onProgress: (step) => request.onProgress?.({ phase: 'shrinking', device: name, index, count, step }),
+        onPhase: (phase) => request.onProgress?.({ phase: 'shrink-phase', device: name, name: phase }),
+      }),
+    );
+    return made(report.structure, report.accuracy);
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** Saves an architecture's model and structure in its folder, retrained first when asked; returns its accuracy. */
+async function saveArchitecture(request: CompareRequest, device: string, structure: Structure, dir: string): Promise<number | undefined> {
+  const { model } = await buildShrunkModel(request.model, structure);
+  try {
+    const accuracy = (request.retrainEpochs ?? 0) > 0 ? await retrain(request, device, model) : undefined;
+    await saveModelFiles(model, dir);
+    await writeStructureFile(shrinkPaths(dir).structure, structure);
+    return accuracy;
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The shrunk architectures rescaled by one width multiplier each to the FLOPs of the smallest, snapped
+ * to their own device again, saved and (when asked) retrained.
+ */
+async function matchedFlops(request: CompareRequest, made: readonly MadeArchitecture[]): Promise<MadeArchitecture[]> {
+  const graph = buildGraph(request.model);
+  const flops = flopsTarget();
+  const shrunk = made.filter((a) => a.source === 'shrunk');
+  if (shrunk.length === 0) return [...made];
+  const goal = Math.min(...shrunk.map((a) => structureCost(graph, flops, a.structure)));
+  const out: MadeArchitecture[] = [];
+  for (const [i, a] of made.entries()) {
+    const device = request.devices[i];
+    if (a.source !== 'shrunk' || device === undefined) {
+      out.push(a);
+      continue;
+    }
+    const expansion = expandStructure(graph, a.structure, flops, goal);
+    const structure = request.shrink?.snap === false ? expansion.structure : snapStructure(graph, expansion.structure, latencyTarget(device.profile)).structure;
+    const accuracy = await saveArchitecture(request, a.device, structure, a.dir);
+    const { accuracy: _unmatched, ...rest } = a;
+    out.push({ ...rest, structure, multiplier: expansion.multiplier, ...(accuracy === undefined ? {} : { accuracy }) });
+  }
+  return out;
+}
+
+/** Makes every device's architecture, in the order of `request.devices`. */
+export async function makeArchitectures(request: CompareRequest): Promise<MadeArchitecture[]> {
+  const made: MadeArchitecture[] = [];
+  const count = request.devices.filter((d) => d.structure === undefined).length;
+  let shrunk = 0;
+  for (const device of request.devices) {
+    made.push(device.structure === undefined ? await shrunkArchitecture(request, device, shrunk++, count) : await givenArchitecture(request, device, device.structure));
+  }
+  return request.matchFlops === true ? matchedFlops(request, made) : made;
+}

@@ -1,0 +1,15 @@
+export { renderSvg, svgToPng, writeCharts } from './render.js';
+export { widthBars, widthsChart } from './widths.js';
+export type { WidthBar, WidthsColumn } from './widths.js';
+export { breakdownChart } from './breakdown.js';
+export type { BreakdownBar } from './breakdown.js';
+export { matrixCells, matrixChart } from './matrix.js';
+export type { MatrixCell } from './matrix.js';
+export { curveAlongChannels, curvesAlongIn, curvesAlongOut, opFitChart, opFunction, opPoints } from './op-fit.js';
+export type { CurvePoint, OpPoint } from './op-fit.js';
+export { rooflineChart, rooflinePoints } from './roofline.js';
+export type { RooflinePoint } from './roofline.js';
+export { hasTwoChannelAxes, opAt, opLabel } from './op-geometry.js';
+export { CHART_CONFIG, VEGA_LITE_SCHEMA } from './types.js';
+export type { Chart, RenderedChart } from './types.js';
+export { wrapLines, wrappedLabelExpr } from './labels.js';

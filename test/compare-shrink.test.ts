@@ -1,0 +1,130 @@
+/**
+ * compareArchitectures shrinking for each device: each device gets a MorphNet run of its own from the
+ * same seed weights (the seed itself is left alone), its files in its folder, accuracy when retrained;
+ * a rerun with `resume` reuses finished architectures instead of shrinking again.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import { compareArchitectures, deviceFolder, deviceGoal } from '../src/compare/index.js';
+import type { CompareProgress, CompareRequest, CompareResult } from '../src/compare/index.js';
+import { readProfile } from '../src/profile/io.js';
+import { ROOT } from './helpers/cli.js';
+import { brightnessImages } from './helpers/synthetic-data.js';
+import { tinyResidualModel } from './helpers/tiny-model.js';
+
+const profileFile = (name: string): string => path.join(ROOT, 'device-profiles', `${name}.json`);
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-shrink-'));
+await initBackend('wasm');
+const seed = tinyResidualModel({ size: 8, channels: 1, classes: 4, width: 12 });
+let request: CompareRequest;
+let first: CompareResult;
+let seedBefore: Float32Array[];
+const events: CompareProgress[] = [];
+
+beforeAll(async () => {
+  seedBefore = seed.getWeights().map((w) => w.dataSync() as Float32Array);
+  request = {
+    model: seed,
+    modelName: 'tiny',
+    devices: [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }],
+    shrink: { goal: { kind: 'strength', strength: 10 }, steps: 20, checkEvery: 10, batchSize: 16 },
+    train: brightnessImages(256, 8, 1),
+    test: brightnessImages(64, 8, 2),
+    retrainEpochs: 1,
+    outDir,
+    measure: false,
+    onProgress: (p) => events.push(p),
+  };
+  first = await compareArchitectures(request);
+});
+
+describe('deviceGoal', () => {
+  test.each([
+    [{ kind: 'ratio', ratio: 0.5 }, 10, 2, { kind: 'cost', cost: 6 }],
+    [{ kind: 'ratio', ratio: 0.5 }, 10, 0, { kind: 'cost', cost: 5 }],
+    [{ kind: 'ratio', ratio: 0.25 }, 10, -2, { kind: 'cost', cost: 1 }],
+    [{ kind: 'cost', cost: 7 }, 10, 2, { kind: 'cost', cost: 7 }],
+    [{ kind: 'strength', strength: 3 }, 10, 2, { kind: 'strength', strength: 3 }],
+  ] as const)('%j on a seed of %d ms with a %d ms constant → %j', (goal, seedMs, constantMs, expected) => {
+    expect(deviceGoal(goal, seedMs, constantMs, 'dev')).toEqual(expected);
+  });
+
+  test.each([
+    [{ kind: 'cost', cost: 2 }, /cannot be met on `dev`: its profile puts 2\.000 ms/],
+    [{ kind: 'ratio', ratio: 1.2 }, /ratio must be in \(0, 1\)/],
+  ] as const)('%j is refused', (goal, message) => {
+    expect(() => deviceGoal(goal, 10, 2, 'dev')).toThrow(message);
+  });
+});
+
+describe('compare shrinking for each device', () => {
+  test('each device gets its own shrink run, reported per step', () => {
+    const shrinking = events.filter((e): e is Extract<CompareProgress, { phase: 'shrinking' }> => e.phase === 'shrinking');
+    expect([...new Set(shrinking.map((e) => e.device))]).toEqual(first.devices.map((d) => d.name));
+    expect(shrinking.filter((e) => e.index === 0).at(-1)?.step.step).toBe(20);
+    expect(shrinking.every((e) => e.count === 2)).toBe(true);
+    expect(first.architectures.map((a) => a.source)).toEqual(['shrunk', 'shrunk']);
+  });
+
+  test('the architectures are the shrink runs\' structures, with their files and accuracy', () => {
+    first.architectures.forEach((a, i) => {
+      expect(a.dir).toBe(deviceFolder(outDir, a.device));
+      const report = JSON.parse(readFileSync(path.join(a.dir, 'report.json'), 'utf8'));
+      expect(a.structure).toEqual({ ...report.seedStructure, ...report.structure });
+      expect(Object.keys(a.structure)).toEqual(Object.keys(first.model.structure));
+      expect(JSON.parse(readFileSync(path.join(a.dir, 'structure.json'), 'utf8'))).toEqual(report.structure);
+      expect(existsSync(path.join(a.dir, 'model.json'))).toBe(true);
+      expect(a.accuracy).toBe(report.accuracy);
+      expect(a.accuracy).toBeGreaterThanOrEqual(0);
+      expect(a.accuracy).toBeLessThanOrEqual(1);
+      expect(report.target).toBe('latency');
+      expect(report.initialCost).toBe(first.devices[i]?.seedPredictedMs);
+    });
+    expect(first.devices[1]!.seedPredictedMs).toBeGreaterThan(10 * first.devices[0]!.seedPredictedMs);
+    expect(first.settings.shrink?.goal).toEqual({ kind: 'strength', strength: 10 });
+  });
+
+  test('the seed model keeps its weights: every device starts from the same seed', () => {
+    const after = seed.getWeights().map((w) => w.dataSync() as Float32Array);
+    expect(after).toHaveLength(seedBefore.length);
+    after.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(seedBefore[i]!)));
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  test('a resumed run reuses the finished architectures without training', async () => {
+    const resumed: CompareProgress[] = [];
+    const again = await compareArchitectures({ ...request, resume: true, onProgress: (p) => resumed.push(p) });
+    expect(resumed.filter((e) => e.phase === 'shrinking' || e.phase === 'retraining')).toEqual([]);
+    expect(again.architectures.map((a) => [a.structure, a.accuracy])).toEqual(first.architectures.map((a) => [a.structure, a.accuracy]));
+    expect(again.predictedMs).toEqual(first.predictedMs);
+  });
+});
+
+describe('matchFlops', () => {
+  test('rescales the shrunk architectures by one width multiplier each to the FLOPs of the smallest', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-flops-'));
+    const wide = tinyResidualModel({ size: 8, channels: 1, classes: 4, width: 24 });
+    const devices = [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }];
+    const seedStructure = { a: 24, b: 24, head: 4 };
+    const finished = [{ a: 8, b: 8 }, { a: 24, b: 24 }];
+    devices.forEach((d, i) => {
+      const folder = deviceFolder(dir, d.profile.name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'report.json'), JSON.stringify({ structure: finished[i], seedStructure }));
+    });
+    const result = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, shrink: { snap: false }, measure: false });
+    const [small, big] = result.architectures;
+    expect(small?.structure).toEqual({ a: 8, b: 8, head: 4 });
+    expect(small?.multiplier).toBeGreaterThanOrEqual(1);
+    expect(big?.multiplier).toBeLessThan(0.4);
+    expect(big?.structure).toEqual({ a: 8, b: 8, head: 4 });
+    expect(big?.flops).toBe(small?.flops);
+    expect(JSON.parse(readFileSync(path.join(big!.dir, 'structure.json'), 'utf8'))).toEqual(big?.structure);
+    expect(result.settings.matchFlops).toBe(true);
+  });
+});
+
