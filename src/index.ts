@@ -46,10 +46,62 @@ export { ZOO, modelName, resolveModel, zooEntry } from './zoo/index.js';
 export type { ZooEntry } from './zoo/index.js';
 export { NetworkRegularizer, buildShrunkModel, expandStructure, snapStructure } from './morph/index.js';
 export type { Expansion, PruneReport, Snap } from './morph/index.js';
-export { shrink } from './shrink/index.js';
+export { runShrink } from './shrink/index.js';
 export type { ShrinkGoal, ShrinkProgress, ShrinkReport, ShrinkRequest } from './shrink/index.js';
-export { evaluate, loadFashionMnist, train } from './train/index.js';
+export {
+  DATA_FORMATS,
+  FeatureDataset,
+  ImageDataset,
+  LOSS_CHOICES,
+  chooseObjective,
+  evaluate,
+  expectationFor,
+  loadData,
+  loadFashionMnist,
+  streamSource,
+  train,
+} from './train/index.js';
+export type {
+  Batch,
+  BatchSource,
+  DataExpectation,
+  DataFormatName,
+  DataRequest,
+  Evaluation,
+  LabelSpec,
+  LoadedData,
+  LossName,
+  Objective,
+  StreamInput,
+  TfDataset,
+  TrainOptions,
+  TrainResult,
+} from './train/index.js';
+export { compare, expand, predict, profile, shrink } from './api/index.js';
+export type {
+  CompareDeviceOption,
+  CompareOptions,
+  DataInput,
+  ExpandOptions,
+  Expanded,
+  ExpansionGoal,
+  ModelInput,
+  PredictOptions,
+  Prediction,
+  ProfileInput,
+  ProfileOptions,
+  ShrinkOptions,
+  StructureInput,
+  TargetInput,
+} from './api/index.js';
 export { runProfile } from '../profilers/run.js';
 export type { ProfileProgress, ProfileRequest } from '../profilers/run.js';
 export { measureEndToEnd } from '../profilers/end-to-end.js';
 export type { EndToEndLatency, EndToEndOptions } from '../profilers/end-to-end.js';
+export { deviceMismatch } from './backends/same-device.js';
+export { COMPARE_SCHEMA, compareArchitectures, compareMarkdown, writeCompareJson } from './compare/index.js';
+export type { CompareArchitecture, CompareDevice, CompareDeviceInput, CompareProgress, CompareRequest, CompareResult } from './compare/index.js';
+export { renderSvg, svgToPng, writeCharts } from './report/charts/index.js';
+export type { Chart, RenderedChart } from './report/charts/index.js';
+export { writeCompareReport } from './report/compare-page.js';
+export { writeProfileReport } from './report/profile-page.js';

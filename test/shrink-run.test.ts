@@ -6,7 +6,7 @@ import { initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
 import { CancelledError } from '../src/errors.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
-import { shrink } from '../src/shrink/index.js';
+import { runShrink } from '../src/shrink/index.js';
 import { brightnessImages } from './helpers/synthetic-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
@@ -21,7 +21,7 @@ describe('shrink', () => {
     const model = tiny();
     const target = flopsTarget();
     const seedCost = networkCost(buildGraph(model), target).total;
-    const report = await shrink({ model, target, train, test: test_, goal: { kind: 'ratio', ratio: 0.5 }, steps: 600, checkEvery: 10, batchSize: 16, outDir: dir, retrainEpochs: 1 });
+    const report = await runShrink({ model, target, train, test: test_, goal: { kind: 'ratio', ratio: 0.5 }, steps: 600, checkEvery: 10, batchSize: 16, outDir: dir, retrainEpochs: 1 });
     expect(report.initialCost).toBe(seedCost);
     expect(report.finalCost).toBeLessThanOrEqual(0.5 * seedCost);
     expect(report.finalCost).toBeGreaterThan(0.15 * seedCost);
@@ -45,7 +45,7 @@ describe('shrink', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-resume-'));
     const controller = new AbortController();
     let steps = 0;
-    const first = await shrink({
+    const first = await runShrink({
       model: tiny(), target: flopsTarget(), train, goal: { kind: 'strength', strength: 0.5 }, steps: 60, checkEvery: 10, batchSize: 16, outDir: dir,
       signal: controller.signal,
       onProgress: (p) => {
@@ -58,7 +58,7 @@ describe('shrink', () => {
     expect(existsSync(path.join(dir, 'learned_structure', 'alive_25.json'))).toBe(true);
     expect(existsSync(path.join(dir, 'model.json'))).toBe(false);
     const seen: number[] = [];
-    const report = await shrink({
+    const report = await runShrink({
       model: tiny(), target: flopsTarget(), train, goal: { kind: 'strength', strength: 0.5 }, steps: 60, checkEvery: 10, batchSize: 16, outDir: dir, resume: true,
       onProgress: (p) => seen.push(p.step),
     });

@@ -31,16 +31,22 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(4);
 }
 
+function heldOutLine(report: ShrinkReport): string {
+  if (report.accuracy !== undefined) return `- test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`;
+  if (report.meanSquaredError !== undefined) return `- test mean squared error of the shrunk model retrained from scratch: ${report.meanSquaredError.toPrecision(4)}`;
+  return '- accuracy: not measured (use --retrain-epochs)';
+}
+
 /** The report as Markdown. */
 export function reportMarkdown(report: ShrinkReport): string {
   const rows = Object.entries(report.structure).map(([name, count]) => `| ${name} | ${report.seedStructure[name] ?? '?'} | ${count} |`);
   return [
     `# Shrink report`,
     '',
-    `- target: ${report.target} (${report.unit})`,
+    `- target: ${report.target} (${report.unit}); loss: ${report.loss}`,
     `- cost: ${fmt(report.initialCost)} → ${fmt(report.finalCost)} ${report.unit} (${((report.finalCost / report.initialCost) * 100).toFixed(1)}% of the seed)`,
     `- training steps: ${report.steps}; final strength ${report.strength.toPrecision(3)}`,
-    report.accuracy === undefined ? '- accuracy: not measured (use --retrain-epochs)' : `- test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`,
+    heldOutLine(report),
     report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
     report.removed.length === 0 ? '' : `- removed (no alive channels): ${report.removed.join(', ')}`,
     '',

@@ -1,4 +1,4 @@
-export { shrink } from './run.js';
+export { runShrink } from './run.js';
 export { StrengthController } from './strength.js';
 export type { StrengthGoal } from './strength.js';
 export { reportMarkdown, shrinkPaths } from './files.js';

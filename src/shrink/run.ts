@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { networkCost } from '../costs/network.js';
-import { CancelledError, UsageError } from '../errors.js';
+import { CancelledError, StructureError, UsageError } from '../errors.js';
 import type { Structure } from '../graph/alive.js';
 import { fullStructure } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
@@ -17,9 +17,12 @@ import { writeStructureFile } from '../graph/structure-file.js';
 import { NetworkRegularizer } from '../morph/network-regularizer.js';
 import { GammaProximal } from '../morph/proximal.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
+import { shrunkTopology } from '../morph/structure/shrunk-topology.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import type { Snap } from '../morph/structure/snap.js';
-import { evaluate } from '../train/evaluate.js';
+import { batchesPerPass, continuingSource } from '../train/data/source.js';
+import { evaluate, type Evaluation } from '../train/evaluate.js';
+import { objectiveFor } from '../train/fits.js';
 import { makeOptimizer, train } from '../train/train.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { deriveSeed } from '../util/random.js';
@@ -32,6 +35,9 @@ interface CheckpointState {
   readonly strength: { strength: number; lastCost: number | null };
   readonly settled: number;
   readonly lastStructure: string;
+  /** The structure to keep so far (see `best`), and the last one a model can be built at. */
+  readonly best?: { structure: Structure; cost: number };
+  readonly lastBuildable?: Structure;
 }
 
 function costGoal(request: ShrinkRequest, initialCost: number, initialStrength: number): StrengthController {
@@ -60,19 +66,33 @@ function proximalStartStrength(regularizer: NetworkRegularizer, initialCost: num
   return (2 * initialCost) / (learningRate * mean * Math.max(1, totalSteps));
 }
 
+/** Whether a shrunk model can be built at these widths (some alive path still reaches every output). */
+function buildable(model: tfl.LayersModel, structure: Structure): boolean {
+  try {
+    shrunkTopology(model, structure);
+    return true;
+  } catch (e) {
+    if (e instanceof StructureError) return false;
+    throw e;
+  }
+}
+
 function aliveChannels(structure: Structure): number {
   return Object.values(structure).reduce((a, b) => a + b, 0);
 }
 
 /** Runs MorphNet shrinking and writes its files into `request.outDir`; returns the report. */
-export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
+export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const paths = shrinkPaths(request.outDir);
   const seedGraph = buildGraph(request.model);
   const initialCost = networkCost(seedGraph, request.target).total;
   const batchSize = request.batchSize ?? 32;
-  const stepsPerEpoch = Math.ceil(request.train.size / batchSize);
+  const objective = objectiveFor(request.model, request.train, request.loss, 'shrink');
   if (request.steps !== undefined && request.epochs !== undefined) throw new UsageError('give `--steps` or `--epochs`, not both');
+  const stepsPerEpoch = request.steps === undefined ? await batchesPerPass(request.train, batchSize) : 0;
+  if (!Number.isFinite(stepsPerEpoch)) throw new UsageError(`${request.train.description} never ends, so it has no epochs; give \`--steps\``);
   const totalSteps = request.steps ?? (request.epochs ?? 1) * stepsPerEpoch;
+  const loss = request.loss === undefined ? {} : { loss: request.loss };
   const checkEvery = request.checkEvery ?? 25;
   const seed = request.seed ?? 1;
 
@@ -105,18 +125,21 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
   let alive = aliveChannels(regularizer.aliveStructure());
   let cost = regularizer.cost();
   let stoppedBecause: ShrinkReport['stoppedBecause'] = 'steps done';
-  let best: { structure: Structure; cost: number } | undefined;
+  const shrinkingData = continuingSource(request.train);
+  let best: { structure: Structure; cost: number } | undefined = restored?.best;
+  let lastBuildable: Structure | undefined = restored?.lastBuildable;
   request.onPhase?.('shrinking');
   try {
     while (step < totalSteps) {
       const chunk = Math.min(checkEvery, totalSteps - step);
       const scale = controller.strength / initialCost;
       const done = step;
-      const result = await train(model, request.train, {
+      const result = await train(model, shrinkingData, {
         steps: chunk,
         optimizer,
         batchSize,
         seed: deriveSeed(seed, done),
+        ...loss,
         ...(proximal.covers ? {} : { extraLoss: () => tf.mul(regularizer.term(), scale) }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         onStep: (info) => {
@@ -141,13 +164,22 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
       const key = JSON.stringify(structure);
       settled = key === lastStructure ? settled + 1 : 0;
       lastStructure = key;
-      if (controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
+      const usable = buildable(request.model, structure);
+      if (usable) lastBuildable = structure;
+      if (usable && controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
       controller.update(cost);
       proximal.refresh();
       regularization = (controller.strength / initialCost) * termValue();
       await writeAlive(request.outDir, step, structure);
       await saveModelFiles(model, paths.checkpoint);
-      const state: CheckpointState = { step, strength: controller.snapshot(), settled, lastStructure };
+      const state: CheckpointState = {
+        step,
+        strength: controller.snapshot(),
+        settled,
+        lastStructure,
+        ...(best === undefined ? {} : { best }),
+        ...(lastBuildable === undefined ? {} : { lastBuildable }),
+      };
       await writeJsonAtomic(paths.state, state);
       if (result.state === 'cancelled') throw new CancelledError(`interrupted at step ${step}; rerun with \`--resume\` to continue from it`);
       if (controller.met(cost) && settled >= 1) {
@@ -160,8 +192,12 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
     proximal.dispose();
   }
 
-  const learned = best?.structure ?? regularizer.aliveStructure();
+  const final = regularizer.aliveStructure();
   regularizer.dispose();
+  const learned = best?.structure ?? (buildable(request.model, final) ? final : lastBuildable);
+  if (learned === undefined) {
+    throw new StructureError(`structure: every channel on the way to an output died by step ${step}; lower the strength or the target, or shrink for more steps`);
+  }
   let structure: Structure = learned;
   let snaps: Snap[] = [];
   if (request.snap !== false) {
@@ -174,7 +210,7 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
   await saveModelFiles(shrunk, paths.model);
   const finalCost = networkCost(buildGraph(shrunk), request.target).total;
 
-  let accuracy: number | undefined;
+  let evaluation: Evaluation | undefined;
   if ((request.retrainEpochs ?? 0) > 0) {
     request.onPhase?.('retraining the shrunk model from scratch');
     const retrained = await train(shrunk, request.train, {
@@ -182,11 +218,12 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
       batchSize,
       seed: deriveSeed(seed, 7),
       optimizer: 'adam',
+      ...loss,
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
     if (retrained.state === 'cancelled') throw new CancelledError('interrupted while retraining; the shrunk model (untrained) is saved');
     await saveModelFiles(shrunk, paths.model);
-    if (request.test !== undefined) accuracy = (await evaluate(shrunk, request.test)).accuracy;
+    if (request.test !== undefined) evaluation = await evaluate(shrunk, request.test, loss);
   }
   shrunk.dispose();
 
@@ -197,7 +234,9 @@ export async function shrink(request: ShrinkRequest): Promise<ShrinkReport> {
     finalCost,
     steps: step,
     structure,
-    ...(accuracy === undefined ? {} : { accuracy }),
+    loss: objective.name,
+    ...(evaluation?.task === 'classification' ? { accuracy: evaluation.accuracy } : {}),
+    ...(evaluation?.task === 'regression' ? { meanSquaredError: evaluation.meanSquaredError } : {}),
     seedStructure: fullStructure(seedGraph),
     learnedStructure: learned,
     strength: controller.strength,

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CostTarget, CostUnit } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { Snap } from '../morph/structure/snap.js';
-import type { BatchSource } from '../train/data/dataset.js';
+import type { BatchSource } from '../train/data/source.js';
+import type { LossName } from '../train/loss.js';
 import type { OptimizerName } from '../train/train.js';
 
 /** How strongly to shrink: to a share of the seed's cost, to an absolute cost, or with a fixed strength. */
@@ -31,8 +32,10 @@ export interface ShrinkRequest {
   readonly model: tfl.LayersModel;
   readonly target: CostTarget;
   readonly train: BatchSource;
-  /** Test data for the retrained model's accuracy. */
+  /** Held-out data for the retrained model's accuracy (or, for regression, mean squared error). */
   readonly test?: BatchSource;
+  /** The loss (default `auto`: the one that follows the model's output and the labels). */
+  readonly loss?: LossName | 'auto';
   readonly goal: ShrinkGoal;
   /** Training length of the shrinking phase (give one; default 1 epoch). */
   readonly steps?: number;
@@ -68,7 +71,12 @@ export interface ShrinkReport {
   readonly finalCost: number;
   readonly steps: number;
   readonly structure: Structure;
+  /** The loss trained with. */
+  readonly loss: LossName;
+  /** Of the retrained shrunk model on the held-out data, for classification. */
   readonly accuracy?: number;
+  /** Of the retrained shrunk model on the held-out data, for regression. */
+  readonly meanSquaredError?: number;
   readonly seedStructure: Structure;
   /** The learned structure: of the checks that met the target, the one of highest cost; else the last. */
   readonly learnedStructure: Structure;

@@ -1,13 +1,16 @@
 /**
- * Whether labelled images fit a classifier: one input whose per-example shape is the images' shape, and one
- * output with one unit per class. Checked before any step so a mismatch is a DataError, not a tfjs shape error.
+ * Whether labelled examples fit a model: one input whose per-example shape is the examples' shape, and one
+ * output that the objective can fit to the labels. Checked before any step so a mismatch is a DataError, not
+ * a tfjs shape error.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataError, UsageError } from '../errors.js';
-import type { BatchSource } from './data/dataset.js';
+import type { BatchSource } from './data/source.js';
+import { describeShape } from './data/source.js';
+import { chooseObjective, type LossName, type Objective } from './loss.js';
 
-/** Throws UsageError for a model with several inputs or outputs, DataError when the data's shapes do not fit. */
-export function checkDataFitsModel(model: tfl.LayersModel, data: BatchSource, what: string): void {
+/** Throws UsageError for a model with several inputs or outputs, DataError when the examples' shape does not fit. */
+export function checkInputFits(model: tfl.LayersModel, data: BatchSource, what: string): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new UsageError(
       `${what} needs a model with one input and one output, ` +
@@ -15,13 +18,24 @@ export function checkDataFitsModel(model: tfl.LayersModel, data: BatchSource, wh
     );
   }
   const input = model.inputs[0]?.shape.slice(1) ?? [];
-  const fits = input.length === data.imageShape.length && input.every((d, i) => d === null || d === data.imageShape[i]);
+  const shape = data.inputShape;
+  const fits = input.length === shape.length && input.every((d, i) => d === null || d === shape[i]);
   if (!fits) {
-    const shown = input.map((d) => (d === null ? '?' : String(d))).join('x');
-    throw new DataError(`${what}: the model takes ${shown} inputs but the images are ${data.imageShape.join('x')}`);
+    const examples = shape.length === 3 ? `the images are ${describeShape(shape)}` : `the examples are ${describeShape(shape)}`;
+    throw new DataError(`${what}: the model takes ${describeShape(input)} inputs but ${examples} (${data.description})`);
   }
-  const units = model.outputs[0]?.shape.at(-1);
-  if (units !== null && units !== undefined && units !== data.numClasses) {
-    throw new DataError(`${what}: the model has ${units} outputs but the labels have ${data.numClasses} classes`);
-  }
+}
+
+/**
+ * Checks that `data` fits `model` and returns the objective to train or evaluate with: the named loss, or the
+ * one that follows the model's output and the labels (see `chooseObjective`).
+ */
+export function objectiveFor(model: tfl.LayersModel, data: BatchSource, loss: LossName | 'auto' | undefined, what: string): Objective {
+  checkInputFits(model, data, what);
+  return chooseObjective(model, data.labelSpec, loss ?? 'auto', what, data.description);
+}
+
+/** Throws UsageError for a model with several inputs or outputs, DataError when the data does not fit it. */
+export function checkDataFitsModel(model: tfl.LayersModel, data: BatchSource, what: string): void {
+  objectiveFor(model, data, 'auto', what);
 }

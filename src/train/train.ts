@@ -4,16 +4,18 @@
  * with batch statistics and updates its moving mean and variance (tfjs-layers 4.22 writes them from inside the
  * layer's call when `training` is true), and Dropout drops. The loss is a pluggable function, plus the layers'
  * own regularizer losses, plus an optional extra term (e.g. a sparsity regularizer).
- * The loop never prints: it reports through callbacks, and stops between steps when its AbortSignal aborts.
+ * In-memory data is shuffled every epoch; streamed data keeps its own order and batches, an epoch being one
+ * pass over it. The loop never prints: it reports through callbacks, and stops between steps when its
+ * AbortSignal aborts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors.js';
-import type { BatchSource } from './data/dataset.js';
+import type { BatchSource } from './data/source.js';
+import { batchesPerPass } from './data/source.js';
 import { deriveSeed } from '../util/random.js';
-import { evaluate, type Evaluation } from './evaluate.js';
-import { checkDataFitsModel } from './fits.js';
-import { classificationLossFor, type LossFn } from './loss.js';
+import { evaluate, resolveObjective, type Evaluation } from './evaluate.js';
+import type { LossFn, LossName } from './loss.js';
 
 /** Optimizers by name. 'sgd' is SGD with momentum (plain SGD when momentum is 0). */
 export type OptimizerName = 'adam' | 'sgd';
@@ -26,7 +28,8 @@ export interface StepInfo {
   readonly epoch: number;
   /** Steps this call will take when it is not cancelled. */
   readonly totalSteps: number;
-  readonly stepsPerEpoch: number;
+  /** Batches in one pass over the data; undefined for a stream that does not say. */
+  readonly stepsPerEpoch: number | undefined;
   /** Examples in this step's batch. */
   readonly batchSize: number;
   /** The minimized total: data loss + layer regularizer losses + extra loss. */
@@ -61,8 +64,11 @@ export interface TrainOptions {
   readonly batchSize?: number;
   /** Seed of the per-epoch shuffles (default 0). Weight initialization and dropout are not seeded by it. */
   readonly seed?: number;
-  /** Default: cross-entropy on probabilities or logits, whichever the model's output is (`classificationLossFor`). */
-  readonly loss?: LossFn;
+  /**
+   * A loss by name, `auto` (the default: softmax cross-entropy, binary cross-entropy or mean squared error,
+   * following the model's output and the labels; see `chooseObjective`), or a function of (labels, outputs).
+   */
+  readonly loss?: LossName | 'auto' | LossFn;
   /** Add the layers' regularizer losses (`model.calculateLosses()`), as `fit` does (default true). */
   readonly includeLayerLosses?: boolean;
   /** A scalar added to the loss inside the minimized function, so its gradient counts. */
@@ -125,8 +131,8 @@ export function makeOptimizer(name: OptimizerName, learningRate?: number, moment
 }
 
 /**
- * Trains `model` in place on `data` (one-hot labels). Resolves when done or cancelled; throws UsageError on bad
- * options and DataError when the data does not fit the model.
+ * Trains `model` in place on `data`. Resolves when done or cancelled; throws UsageError on bad options and
+ * DataError when the data does not fit the model.
  */
 export async function train(
   model: tfl.LayersModel,
@@ -140,11 +146,14 @@ export async function train(
   if (options.epochs !== undefined && options.steps !== undefined) {
     throw new UsageError('give either epochs or steps, not both');
   }
-  checkDataFitsModel(model, data, 'train');
+  const objective = resolveObjective(model, data, options.loss, 'train');
   if (data.size === 0) throw new UsageError('train: the training data is empty');
-  const stepsPerEpoch = Math.ceil(data.size / batchSize);
-  const totalSteps = options.steps ?? stepsPerEpoch * (options.epochs ?? 1);
-  const lossFn = options.loss ?? classificationLossFor(model);
+  const stepsPerEpoch = options.steps === undefined ? await batchesPerPass(data, batchSize) : data.batchCount(batchSize);
+  if (options.steps === undefined && !Number.isFinite(stepsPerEpoch)) {
+    throw new UsageError(`train: ${data.description} never ends, so it has no epochs; give steps`);
+  }
+  const totalSteps = options.steps ?? (stepsPerEpoch ?? 0) * (options.epochs ?? 1);
+  const lossFn = objective.loss;
   const ownsOptimizer = typeof options.optimizer !== 'object';
   const optimizer =
     typeof options.optimizer === 'object'
@@ -195,7 +204,8 @@ export async function train(
     for (let epoch = 0; step < totalSteps; epoch++) {
       let epochLoss = 0;
       let epochSteps = 0;
-      for (const batch of data.batches({ batchSize, shuffle: true, seed: deriveSeed(seed, epoch) })) {
+      let passEnded = true;
+      for await (const batch of data.batches({ batchSize, shuffle: true, seed: deriveSeed(seed, epoch), labels: objective.labelFormat })) {
         if (signal?.aborted === true) {
           tf.dispose([batch.xs, batch.ys]);
           return finish('cancelled');
@@ -233,15 +243,18 @@ export async function train(
           elapsedSeconds: (now - started) / 1000,
         });
         await nextTurn();
-        if (step >= totalSteps) break;
+        if (step >= totalSteps) {
+          passEnded = epochSteps === stepsPerEpoch;
+          break;
+        }
       }
-      if (epochSteps === stepsPerEpoch) {
+      if (passEnded) {
         epochsDone++;
         if (options.onEpochEnd !== undefined) {
           const validation =
             options.validation === undefined
               ? undefined
-              : await evaluate(model, options.validation, { batchSize, loss: lossFn });
+              : await evaluate(model, options.validation, { batchSize, ...(options.loss === undefined ? {} : { loss: options.loss }) });
           await options.onEpochEnd({
             epoch,
             loss: epochLoss / epochSteps,

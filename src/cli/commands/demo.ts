@@ -13,7 +13,7 @@ import { writeProfile } from '../../profile/io.js';
 import { profileProgressBar } from '../../report/profile-progress.js';
 import { shrinkProgressBar } from '../../report/shrink-progress.js';
 import { formatNumber, renderTable } from '../../report/table.js';
-import { shrink } from '../../shrink/index.js';
+import { runShrink } from '../../shrink/index.js';
 import { bundledFashionMnistDir, loadFashionMnist } from '../../train/index.js';
 import { zooEntry } from '../../zoo/index.js';
 import type { CommandSpec } from '../command.js';
@@ -56,7 +56,7 @@ export const demoCommand: CommandSpec = {
       const data = await loadFashionMnist({ dataDir: bundledFashionMnistDir() });
       const target = latencyTarget(profile);
       const shrinkBar = shrinkProgressBar({ interactive: io.interactive });
-      const report = await shrink({
+      const report = await runShrink({
         model: seed,
         target,
         train: data.train,

@@ -1,17 +1,18 @@
 /**
  * `morphlat shrink`: MorphNet for a cost target (FLOPs, size, roofline, or a device's measured latency)
- * on Fashion-MNIST, with the strength driven to a target cost; writes the learned structure, the shrunk
- * model and a report.
+ * on Fashion-MNIST or the user's own data (`--data`), with the strength driven to a target cost; writes
+ * the learned structure, the shrunk model and a report.
  */
 import { initBackend } from '../../backends/index.js';
 import { UsageError } from '../../errors.js';
 import type { ShrinkGoal } from '../../shrink/index.js';
-import { shrink } from '../../shrink/index.js';
+import { runShrink } from '../../shrink/index.js';
 import { shrinkProgressBar } from '../../report/shrink-progress.js';
-import { loadFashionMnist } from '../../train/index.js';
+import { formatNumber } from '../../report/table.js';
 import { resolveModel } from '../../zoo/index.js';
 import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
+import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
 import { costTargetOption } from '../targets.js';
 
@@ -28,7 +29,7 @@ function goalOf(args: CliArgs): ShrinkGoal {
 
 export const shrinkCommand: CommandSpec = {
   command: 'shrink',
-  describe: 'shrink a model with MorphNet for FLOPs, size, roofline or measured device latency',
+  describe: 'shrink a model with MorphNet for FLOPs, size, roofline or measured device latency, on Fashion-MNIST or your own data',
   options: {
     model: { type: 'string', describe: 'zoo model name or model.json path', demandOption: true },
     target: { type: 'string', describe: 'flops | size | memory | roofline:<HW> | latency', default: 'latency' },
@@ -45,38 +46,39 @@ export const shrinkCommand: CommandSpec = {
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phase (SGD lets the strength set how fast channels die)', choices: ['sgd', 'adam'], default: 'sgd' },
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on the device (--no-snap turns it off)', default: true },
-    'data-dir': { type: 'string', describe: 'folder with the Fashion-MNIST IDX files' },
-    'train-limit': { type: 'number', describe: 'use only this many training images' },
     seed: { type: 'number', describe: 'seed', default: 1 },
+    ...DATA_OPTIONS,
     out: { type: 'string', describe: 'output folder', demandOption: true },
     resume: { type: 'boolean', describe: 'continue from the last exported step in --out', default: false },
   },
   examples: [
     ['$0 shrink --model resnet-mini --target latency --profile wasm.json --target-ratio 0.5 --out out/r50', 'halve resnet-mini\'s latency on a profiled device'],
     ['$0 shrink --model plain-cnn --target flops --strength 2 --steps 500 --out out/f', 'MorphNet with a fixed strength'],
+    ['$0 shrink --model my-model/model.json --data photos/ --validation-split 0.2 --profile wasm.json --retrain-epochs 3 --out out/mine', 'your model on a folder of images per class'],
   ],
   async run(args, io) {
     const target = await costTargetOption(stringArg(args, 'target') ?? 'latency', stringArg(args, 'profile'));
     const goal = goalOf(args);
     if (goal.kind === 'cost' && target.unit !== 'ms') throw new UsageError('`--target-ms` needs a latency or roofline target');
+    const choice = dataChoiceFrom(args, numberArg(args, 'seed') ?? 1);
     await initBackend(stringArg(args, 'backend') ?? 'wasm');
     const { model } = await resolveModel(stringArg(args, 'model') ?? '', numberArg(args, 'seed'));
-    const trainLimit = numberArg(args, 'train-limit');
-    const dataDir = stringArg(args, 'data-dir');
-    const data = await loadFashionMnist({ ...(dataDir === undefined ? {} : { dataDir }), ...(trainLimit === undefined ? {} : { trainLimit }) });
-    io.err(`data: ${data.source.description}`);
-    const bar = shrinkProgressBar({ interactive: io.interactive });
     const interrupt = abortOnInterrupt();
+    const bar = shrinkProgressBar({ interactive: io.interactive });
     const optional = (name: string, key: string): Record<string, number> => {
       const v = numberArg(args, name);
       return v === undefined ? {} : { [key]: v };
     };
     try {
-      const report = await shrink({
+      const data = await loadDataChoice(choice, model, interrupt.signal);
+      io.err(`data: ${data.description}: ${splitSizes(data, formatNumber)}`);
+      const heldOut = data.test ?? data.validation;
+      const report = await runShrink({
         model,
         target,
         train: data.train,
-        test: data.test,
+        ...(heldOut === undefined ? {} : { test: heldOut }),
+        loss: choice.loss,
         goal,
         ...optional('steps', 'steps'),
         ...optional('epochs', 'epochs'),
@@ -96,7 +98,9 @@ export const shrinkCommand: CommandSpec = {
       bar.stop();
       const pct = ((report.finalCost / report.initialCost) * 100).toFixed(1);
       io.out(`${report.target}: ${report.initialCost.toPrecision(4)} → ${report.finalCost.toPrecision(4)} ${report.unit} (${pct}% of the seed) after ${report.steps} steps (${report.stoppedBecause})`);
-      if (report.accuracy !== undefined) io.out(`test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`);
+      const which = data.test === undefined ? 'validation' : 'test';
+      if (report.accuracy !== undefined) io.out(`${which} accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`);
+      if (report.meanSquaredError !== undefined) io.out(`${which} mean squared error of the shrunk model retrained from scratch: ${report.meanSquaredError.toPrecision(4)}`);
       io.out(`wrote ${stringArg(args, 'out')}/model.json, structure.json, report.json, report.md`);
     } finally {
       bar.stop();

@@ -201,5 +201,7 @@ export function groupChannels(graph: OpGraph, options: GroupingOptions = {}): Gr
 
 /** The op graph of `model` and its channel groups, with each layer's configuration. */
 export function groupModelChannels(model: tfl.LayersModel): Grouping {
-  return groupChannels(buildGraph(model), { layerConfig: (name) => configOf(model.getLayer(name)) });
+  // model.layers, not getLayer: a Sequential model's implicit InputLayer is an op but not one of its layers.
+  const layers = new Map(model.layers.map((layer) => [layer.name, layer]));
+  return groupChannels(buildGraph(model), { layerConfig: (name) => { const layer = layers.get(name); return layer === undefined ? {} : configOf(layer); } });
 }

@@ -6,42 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError, UsageError } from '../../errors.js';
 import { permutation } from '../../util/random.js';
+import type { Batch, BatchOptions, BatchSource, LabelFormat, LabelSpec } from './source.js';
+import { splitIndices } from './split.js';
 
-/** How labels are delivered: one-hot float32 rows, or int32 class indices. */
-export type LabelFormat = 'one-hot' | 'index';
-
-/** One batch of examples. The consumer owns (and must dispose) both tensors. */
-export interface Batch {
-  /** float32 [size, height, width, channels], values in [0, 1]. */
-  readonly xs: tf.Tensor4D;
-  /** float32 [size, classes] when one-hot, int32 [size] when indices. */
-  readonly ys: tf.Tensor;
-  readonly size: number;
-}
-
-/** How to cut a data set into batches. */
-export interface BatchOptions {
-  readonly batchSize: number;
-  /** Visit the examples in a seeded random order (default false: file order). */
-  readonly shuffle?: boolean;
-  /** Seed of the order when shuffling (default 0). */
-  readonly seed?: number;
-  /** Leave out a last batch smaller than `batchSize` (default false). */
-  readonly dropRemainder?: boolean;
-  /** Default 'one-hot'. */
-  readonly labels?: LabelFormat;
-}
-
-/** Anything `train` and `evaluate` can draw batches of labelled images from. */
-export interface BatchSource {
-  /** Number of examples. */
-  readonly size: number;
-  /** Number of classes of the labels. */
-  readonly numClasses: number;
-  /** Height, width and channels of every image. */
-  readonly imageShape: ImageShape;
-  /** Yields batches lazily: each batch's tensors are made when it is reached. */
-  batches(options: BatchOptions): Generator<Batch, void, undefined>;
+/** What an image data set is called in messages, and the names of its classes. */
+export interface ImageDatasetOptions {
+  /** Default 'in-memory images'. */
+  readonly description?: string;
+  /** One name per class, in label order. */
+  readonly classNames?: readonly string[];
 }
 
 /** Height, width and channels of every image. */
@@ -52,6 +25,8 @@ const PIXEL_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 /** Labelled images held as bytes (one byte per pixel channel, one byte per label). */
 export class ImageDataset implements BatchSource {
   readonly size: number;
+  readonly description: string;
+  readonly classNames: readonly string[] | undefined;
   private readonly pixelsPerImage: number;
 
   /**
@@ -63,9 +38,15 @@ export class ImageDataset implements BatchSource {
     readonly labels: Uint8Array,
     readonly imageShape: ImageShape,
     readonly numClasses: number,
+    options: ImageDatasetOptions = {},
   ) {
     this.pixelsPerImage = imageShape[0] * imageShape[1] * imageShape[2];
     this.size = labels.length;
+    this.description = options.description ?? 'in-memory images';
+    this.classNames = options.classNames;
+    if (this.classNames !== undefined && this.classNames.length !== numClasses) {
+      throw new UsageError(`${this.classNames.length} class names given for ${numClasses} classes`);
+    }
     if (images.length !== this.size * this.pixelsPerImage) {
       throw new DataError(
         `${this.size} labels need ${this.size * this.pixelsPerImage} bytes of ${imageShape.join('x')} images, ` +
@@ -76,6 +57,21 @@ export class ImageDataset implements BatchSource {
     if (bad >= 0) {
       throw new DataError(`label ${labels[bad]} of example ${bad} is not below the number of classes, ${numClasses}`);
     }
+  }
+
+  /** The per-example input shape: the image shape. */
+  get inputShape(): readonly number[] {
+    return this.imageShape;
+  }
+
+  /** Class indices below `numClasses`. */
+  get labelSpec(): LabelSpec {
+    return { kind: 'classes', count: this.numClasses, ...(this.classNames === undefined ? {} : { names: this.classNames }) };
+  }
+
+  /** Batches in one pass: the last one may be smaller. */
+  batchCount(batchSize: number): number {
+    return Math.ceil(this.size / batchSize);
   }
 
   /** How many examples each class has. */
@@ -94,6 +90,7 @@ export class ImageDataset implements BatchSource {
       this.labels.subarray(0, count),
       this.imageShape,
       this.numClasses,
+      this.options(),
     );
   }
 
@@ -107,7 +104,7 @@ export class ImageDataset implements BatchSource {
       images.set(this.images.subarray(i * this.pixelsPerImage, (i + 1) * this.pixelsPerImage), k * this.pixelsPerImage);
       labels[k] = this.labels[i] as number;
     }
-    return new ImageDataset(images, labels, this.imageShape, this.numClasses);
+    return new ImageDataset(images, labels, this.imageShape, this.numClasses, this.options());
   }
 
   /** All examples in the seeded random order of `seed` (copied). */
@@ -120,18 +117,12 @@ export class ImageDataset implements BatchSource {
    * @param validation a fraction in (0, 1) of the examples, or a whole number of examples
    */
   split(validation: number, seed = 0): { train: ImageDataset; validation: ImageDataset } {
-    const count = validation > 0 && validation < 1 ? Math.round(validation * this.size) : validation;
-    if (!Number.isInteger(count) || count < 0 || count > this.size) {
-      throw new UsageError(
-        'validation split must be a fraction in (0, 1) or a whole number of examples ' +
-          `up to ${this.size}, got ${validation}`,
-      );
-    }
-    const order = permutation(this.size, seed);
-    return {
-      train: this.select(order.subarray(count)),
-      validation: this.select(order.subarray(0, count)),
-    };
+    const order = splitIndices(this.size, validation, seed);
+    return { train: this.select(order.train), validation: this.select(order.validation) };
+  }
+
+  private options(): ImageDatasetOptions {
+    return { description: this.description, ...(this.classNames === undefined ? {} : { classNames: this.classNames }) };
   }
 
   /** Yields batches as tensors; see `BatchOptions`. */

@@ -191,7 +191,7 @@ async function readSplit(dir: string, images: FashionMnistFile, labels: FashionM
   }
   const bad = y.data.findIndex((label) => label >= FASHION_MNIST_CLASSES.length);
   if (bad >= 0) throw new DataError(`${labelFile}: label ${y.data[bad]} of example ${bad} is not in 0..9`);
-  return new ImageDataset(x.data, y.data, [28, 28, 1], FASHION_MNIST_CLASSES.length);
+  return new ImageDataset(x.data, y.data, [28, 28, 1], FASHION_MNIST_CLASSES.length, { description: imageFile, classNames: FASHION_MNIST_CLASSES });
 }
 
 /** Reads the four files of one folder. */
