@@ -63,7 +63,7 @@ function proximalStartStrength(regularizer: NetworkRegularizer, initialCost: num
     .flatMap((s) => s.marginalCost);
   const mean = marginal.reduce((a, b) => a + b, 0) / Math.max(1, marginal.length);
   if (!(mean > 0)) return 1;
-  return (2 * initialCost) / (learningRate * mean * Math.max(1, totalSteps));
+  return (0.5 * initialCost) / (learningRate * mean * Math.max(1, totalSteps));
 }
 
 /** Whether a shrunk model can be built at these widths (some alive path still reaches every output). */
@@ -93,7 +93,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   if (!Number.isFinite(stepsPerEpoch)) throw new UsageError(`${request.train.description} never ends, so it has no epochs; give \`--steps\``);
   const totalSteps = request.steps ?? (request.epochs ?? 1) * stepsPerEpoch;
   const loss = request.loss === undefined ? {} : { loss: request.loss };
-  const checkEvery = request.checkEvery ?? 25;
+  const checkEvery = request.checkEvery ?? Math.max(1, Math.min(25, Math.round(totalSteps / 20)));
   const seed = request.seed ?? 1;
 
   const optimizerName = request.optimizer ?? 'sgd';

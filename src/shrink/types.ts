@@ -47,7 +47,10 @@ export interface ShrinkRequest {
   readonly learningRate?: number;
   /** Alive threshold on regularization values (default 1e-2). */
   readonly threshold?: number;
-  /** Steps between checks of the structure (exports, strength updates, stopping). Default 25. */
+  /**
+   * Steps between checks of the structure (exports, strength updates, stopping). Default: a 20th of the
+   * run, at most 25, so a short run still checks often enough to keep the structure that meets the target.
+   */
   readonly checkEvery?: number;
   /** Snap widths to the cheapest on the device (default true). */
   readonly snap?: boolean;
