@@ -22,9 +22,7 @@ import { snapStructure } from '../morph/structure/snap.js';
 import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
 import { runShrink } from '../shrink/run.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
-import { evaluate } from '../train/evaluate.js';
-import { train } from '../train/train.js';
-import { deriveSeed } from '../util/random.js';
+import { retrainFromScratch } from '../shrink/retrain.js';
 import type { CompareDeviceInput, CompareRequest } from './types.js';
 
 /** An architecture as made: what compare needs of it before pricing and timing. */
@@ -95,19 +93,17 @@ async function readFinishedShrink(dir: string): Promise<ShrinkReport | undefined
 async function retrain(request: CompareRequest, device: string, model: tfl.LayersModel): Promise<number | undefined> {
   const data = request.train;
   if (data === undefined) throw new UsageError(`retraining the architecture for \`${device}\` needs training data`);
-  const signal = request.signal === undefined ? {} : { signal: request.signal };
-  const result = await train(model, data, {
+  const result = await retrainFromScratch(model, {
+    train: data,
+    ...(request.test === undefined ? {} : { test: request.test }),
     epochs: request.retrainEpochs ?? 0,
     batchSize: request.shrink?.batchSize ?? 32,
-    seed: deriveSeed(request.shrink?.seed ?? 1, 7),
-    optimizer: 'adam',
-    ...signal,
+    seed: request.shrink?.seed ?? 1,
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
     onStep: (info) => request.onProgress?.({ phase: 'retraining', device, step: info.step, totalSteps: info.totalSteps }),
   });
   if (result.state === 'cancelled') throw new CancelledError(`interrupted while retraining the architecture for \`${device}\``);
-  if (request.test === undefined) return undefined;
-  const evaluation = await evaluate(model, request.test, signal);
-  return evaluation.task === 'classification' ? evaluation.accuracy : undefined;
+  return result.evaluation?.task === 'classification' ? result.evaluation.accuracy : undefined;
 }
 
 /** The architecture given for a device: checked against the seed, saved, and retrained when asked. */

@@ -1,4 +1,6 @@
 export { runShrink } from './run.js';
+export { retrainFromScratch } from './retrain.js';
+export type { RetrainOptions, RetrainResult } from './retrain.js';
 export { StrengthController } from './strength.js';
 export type { StrengthGoal } from './strength.js';
 export { reportMarkdown, shrinkPaths } from './files.js';

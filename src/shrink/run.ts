@@ -21,12 +21,13 @@ import { shrunkTopology } from '../morph/structure/shrunk-topology.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import type { Snap } from '../morph/structure/snap.js';
 import { batchesPerPass, continuingSource } from '../train/data/source.js';
-import { evaluate, type Evaluation } from '../train/evaluate.js';
+import type { Evaluation } from '../train/evaluate.js';
 import { objectiveFor } from '../train/fits.js';
 import { makeOptimizer, train } from '../train/train.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { deriveSeed } from '../util/random.js';
 import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
+import { retrainFromScratch } from './retrain.js';
 import { StrengthController } from './strength.js';
 import type { ShrinkReport, ShrinkRequest } from './types.js';
 
@@ -213,17 +214,18 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   let evaluation: Evaluation | undefined;
   if ((request.retrainEpochs ?? 0) > 0) {
     request.onPhase?.('retraining the shrunk model from scratch');
-    const retrained = await train(shrunk, request.train, {
-      epochs: request.retrainEpochs,
+    const retrained = await retrainFromScratch(shrunk, {
+      train: request.train,
+      ...(request.test === undefined ? {} : { test: request.test }),
+      epochs: request.retrainEpochs ?? 0,
       batchSize,
-      seed: deriveSeed(seed, 7),
-      optimizer: 'adam',
-      ...loss,
+      seed,
+      ...(request.loss === undefined ? {} : { loss: request.loss }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
     if (retrained.state === 'cancelled') throw new CancelledError('interrupted while retraining; the shrunk model (untrained) is saved');
     await saveModelFiles(shrunk, paths.model);
-    if (request.test !== undefined) evaluation = await evaluate(shrunk, request.test, loss);
+    evaluation = retrained.evaluation;
   }
   shrunk.dispose();
 

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:shrink`: what shrinking for measured latency buys. For each model and each target
+ * device (a device profile whose backend runs here), at budgets of about 25%, 50% and 75% of the seed's
+ * latency: (a) MorphNet with the profile's latency target against a uniform width multiplier of the
+ * same predicted latency, each retrained from scratch the same way, with test accuracy and latency
+ * measured on the device; (b) the latency target against MorphNet's FLOP target at matched accuracy
+ * (the FLOP-targeted architectures' latency interpolated at the latency-targeted one's accuracy).
+ *
+ * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
+ *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
+ *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
+ *        [--work DIR] [--dry-run]
+ *
+ * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
+ * folder by default), so an interrupted benchmark picks up where it stopped when run again.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import yargs from 'yargs';
+import { initBackend } from '../src/backends/index.js';
+import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
+import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
+import type { CostTarget } from '../src/costs/index.js';
+import { buildGraph, fullStructure } from '../src/graph/index.js';
+import type { Structure } from '../src/graph/index.js';
+import { expandStructure } from '../src/morph/structure/expand.js';
+import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
+import { readProfile } from '../src/profile/io.js';
+import type { DeviceProfile } from '../src/profile/index.js';
+import { retrainFromScratch, runShrink } from '../src/shrink/index.js';
+import { loadFashionMnist } from '../src/train/index.js';
+import { packageRoot } from '../src/train/data/package-root.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
+import { zooEntry } from '../src/zoo/index.js';
+import { writeSection } from './markdown.js';
+
+const root = packageRoot(import.meta.url);
+const args = await yargs(process.argv.slice(2))
+  .option('models', { type: 'string', default: 'resnet-mini,mobilenet-mini' })
+  .option('profiles', {
+    type: 'string',
+    default: 'device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json',
+    describe: 'target devices\' profiles, comma-separated, {model} replaced by the model name',
+  })
+  .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
+  .option('steps', { type: 'number', default: 300 })
+  .option('retrain-epochs', { type: 'number', default: 1 })
+  .option('train-limit', { type: 'number', default: 10000, describe: 'training images (0: all)' })
+  .option('batch-size', { type: 'number', default: 32 })
+  .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
+  .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
+  .strict()
+  .parseAsync();
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const budgets = args.budgets.split(',').map(Number);
+
+/** One architecture: how it was made, its structure, its retrained accuracy. */
+interface Architecture {
+  readonly method: 'latency' | 'uniform' | 'flops';
+  readonly device: string | null;
+  readonly budget: number;
+  readonly structure: Structure;
+  readonly accuracy: number;
+}
+
+async function cached(file: string, make: () => Promise<Architecture>): Promise<Architecture> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined) return JSON.parse(text) as Architecture;
+  const made = await make();
+  await writeJsonAtomic(file, made);
+  return made;
+}
+
+const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});
+log(`data: ${data.source.description}`);
+const retrain = { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] };
+
+async function shrunkFor(seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, method: Architecture['method'], device: string | null): Promise<Architecture> {
+  return cached(path.join(dir, 'architecture.json'), async () => {
+    await initBackend('wasm');
+    const fresh = await buildShrunkModel(seed, {});
+    const report = await runShrink({
+      model: fresh.model,
+      target,
+      train: data.train,
+      test: data.test,
+      goal: { kind: 'ratio', ratio: budget },
+      steps: args.steps,
+      batchSize: args['batch-size'],
+      retrainEpochs: args['retrain-epochs'],
+      outDir: dir,
+      onPhase: (phase) => log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: ${phase}`),
+    });
+    fresh.model.dispose();
+    return { method, device, budget, structure: report.structure, accuracy: report.accuracy ?? Number.NaN };
+  });
+}
+
+async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, device: string): Promise<Architecture> {
+  return cached(path.join(dir, 'architecture.json'), async () => {
+    await initBackend('wasm');
+    const graph = buildGraph(seed);
+    const { structure } = expandStructure(graph, fullStructure(graph), target, budget * networkCost(graph, target).total);
+    log(`  uniform for ${device} at ${budget}: retraining`);
+    const { model } = await buildShrunkModel(seed, structure);
+    const result = await retrainFromScratch(model, retrain);
+    model.dispose();
+    const evaluation = result.state === 'completed' ? result.evaluation : undefined;
+    return { method: 'uniform', device, budget, structure, accuracy: evaluation?.task === 'classification' ? evaluation.accuracy : Number.NaN };
+  });
+}
+
+/** The FLOP-targeted architectures' latency at `accuracy`, linear between the two that bracket it. */
+function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
+  const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const a = sorted[i]!;
+    const b = sorted[i + 1]!;
+    if (accuracy >= a.accuracy && accuracy <= b.accuracy) return b.accuracy === a.accuracy ? Math.min(a.ms, b.ms) : a.ms + ((accuracy - a.accuracy) / (b.accuracy - a.accuracy)) * (b.ms - a.ms);
+  }
+  return undefined;
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const sections: string[] = [];
+const raw: Record<string, unknown>[] = [];
+for (const modelName of args.models.split(',')) {
+  await initBackend('wasm');
+  const seed = zooEntry(modelName).build();
+  const graph = buildGraph(seed);
+  const profiles: DeviceProfile[] = await Promise.all(args.profiles.split(',').map((p) => readProfile(path.resolve(root, p.replace('{model}', modelName)))));
+  const work = path.join(args.work, modelName);
+  log(`${modelName}: FLOP-targeted architectures`);
+  const flops: Architecture[] = [];
+  for (const b of budgets) flops.push(await shrunkFor(seed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
+  const rows: string[] = [];
+  const matched: string[] = [];
+  for (const profile of profiles) {
+    const target = latencyTarget(profile);
+    log(`${modelName}: ${profile.name}`);
+    const own: Architecture[] = [];
+    for (const b of budgets) {
+      own.push(await shrunkFor(seed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
+      own.push(await uniformFor(seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
+    }
+    const all = [...own, ...flops];
+    log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
+    const [row] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
+    if (row === undefined || row.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${row?.state === 'not-here' ? row.reason : 'no row'}`);
+    const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
+    const mflops = (a: Architecture): number => networkCost(buildGraph(seed), flopsTarget(), a.structure).total / 1e6;
+    for (const b of budgets) {
+      const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
+      const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
+      rows.push(
+        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
+      );
+      const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
+      matched.push(
+        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : atAccuracy.toFixed(2)} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
+      );
+    }
+    const perFlop = all.map((a) => ms(a) / mflops(a));
+    const mean = perFlop.reduce((s, x) => s + x, 0) / perFlop.length;
+    const cv = Math.sqrt(perFlop.reduce((s, x) => s + (x - mean) ** 2, 0) / perFlop.length) / mean;
+    matched.push(`| ${profile.name} | ms per MFLOP across its ${all.length} architectures varies by ${pct(cv)} (coefficient of variation) | | | | |`);
+    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a) => ({ ...a, ms: ms(a), mflops: mflops(a) })) });
+    await initBackend('wasm');
+  }
+  const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
+  sections.push(`#### ${modelName}
+
+(a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
+
+| device | budget | MorphNet latency (of seed) | ms | accuracy | uniform latency (of seed) | ms | accuracy | MorphNet ≥ uniform |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${budgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
+
+| device | budget | latency-target accuracy | its ms | FLOP-target ms at that accuracy | latency target faster by |
+| --- | --- | --- | --- | --- | --- |
+${matched.join('\n')}
+`);
+  seed.dispose();
+}
+
+const cpus = os.cpus();
+const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
+
+Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
+Fashion-MNIST (${data.source.description}), ${args.steps} shrinking steps of ${args['batch-size']} images per architecture (SGD, automatic strength to the budget),
+every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images; training on wasm.
+Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs).
+
+${sections.join('\n')}`;
+await writeJsonAtomic(path.join(root, 'benchmarks', 'results', 'shrink.json'), raw);
+if (!args['dry-run']) await writeSection('bench:shrink', body);
+process.stdout.write(body);
+process.exit(0);
