@@ -88,11 +88,13 @@ for (const backendName of args.backends.split(',')) {
     const [, ...again] = second;
     const seedAtProfiling = specific.calibrationPoints.find((p) => p.label === 'seed')?.measuredMs ?? Number.NaN;
     const drift = seedMs / seedAtProfiling;
+    const seedPredicted = networkCost(graph, latencyTarget(specific)).total;
     const flops = totals(flopsTarget(), graph, structures);
     const roofline = totals(rooflineTarget('V100'), graph, structures);
     const specificMs = totals(latencyTarget(specific), graph, structures);
     const predictors: [string, number[], string][] = [
       ['model-specific profile', specificMs, `${specific.profilingSeconds.toFixed(0)} s`],
+      ["model-specific profile × the seed's drift", specificMs.map((p) => (p * seedMs) / seedPredicted), '-'],
       ['generic profile', totals(latencyTarget(generic), graph, structures), `${generic.profilingSeconds.toFixed(0)} s`],
       ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
       ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
@@ -114,7 +116,8 @@ Each model: ${args.variants} random-width variants (each tie group 25-100% of th
 (batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, the seed and all variants taking turns round by round),
 then measured again the same way: the last row of each model compares the two measurements, the noise floor of any predictor here.
 The notes give the seed's latency when the profile was measured and beside the variants: this shared machine's speed moves
-by tens of percent between minutes, and a profile predicts the speed it was measured at.
+by tens of percent between minutes, and a profile predicts the speed it was measured at. "× the seed's drift" rescales the
+profile's predictions by one number not fitted to the variants: the seed's latency measured beside them over its prediction.
 The FLOPs and roofline baselines take their one scale factor from these very measurements (in-sample).
 
 | backend | model | predictor | within ±10% | median abs error | Spearman | profiling time |

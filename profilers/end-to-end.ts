@@ -21,6 +21,11 @@ export interface EndToEndOptions {
   readonly warmupRuns?: number;
   readonly rounds?: number;
   readonly runsPerRound?: number;
+  /**
+   * A `performance.now()` time after which no new round starts once 3 are done (a profiling budget's
+   * end); the measurement then rests on fewer rounds.
+   */
+  readonly deadline?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -34,6 +39,9 @@ export interface EndToEndLatency {
   readonly batch: number;
   readonly runs: number;
 }
+
+/** Rounds a measurement takes even past its deadline. */
+const MIN_ROUNDS = 3;
 
 /** Resolved defaults: 10 runs and 2 s of warm-up, 25 rounds of 3 runs. */
 export const END_TO_END_DEFAULTS = { batch: 1, warmupMs: 2000, warmupRuns: 10, rounds: 25, runsPerRound: 3 } as const;
@@ -81,6 +89,7 @@ export async function measureEndToEndMany(models: readonly tfl.LayersModel[], op
     for (const [i, m] of models.entries()) await warmUp(m, inputs[i]!, o.warmupMs, o.warmupRuns, o.signal);
     const medians = models.map((): number[] => []);
     for (let r = 0; r < o.rounds; r++) {
+      if (r >= MIN_ROUNDS && o.deadline !== undefined && performance.now() > o.deadline) break;
       for (const [i, m] of models.entries()) {
         const times: number[] = [];
         for (let k = 0; k < o.runsPerRound; k++) {
@@ -97,7 +106,7 @@ export async function measureEndToEndMany(models: readonly tfl.LayersModel[], op
         roundMediansMs,
         spread: (Math.max(...roundMediansMs) - Math.min(...roundMediansMs)) / medianMs,
         batch: o.batch,
-        runs: o.rounds * o.runsPerRound,
+        runs: roundMediansMs.length * o.runsPerRound,
       };
     });
   } finally {

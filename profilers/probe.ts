@@ -59,9 +59,11 @@ export function buildProbe(g: Geometry, aIn: number, aOut: number, batch: number
     tf.randomNormal([batch, ...shape.slice(0, -1), g.kind === 'reshape' ? (shape[shape.length - 1] ?? 1) : (channels[i] ?? aIn)], 0, 1, 'float32', 3),
   );
   const feed = inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs;
-  tf.dispose(layer.apply(feed) as tf.Tensor);
+  // In a tidy, as `predict` runs its layers: some layers' intermediates (ReLU with a maxValue) would leak.
+  const run = (): tf.Tensor => tf.tidy(() => layer.apply(feed) as tf.Tensor);
+  tf.dispose(run());
   return {
-    run: () => layer.apply(feed) as tf.Tensor,
+    run,
     dispose: () => {
       layer.dispose();
       tf.dispose(inputs);

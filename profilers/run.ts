@@ -378,7 +378,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       const cases = networkCases(request, affordableNetworks(profiler.endToEnd, budget.leftMs(), seedMs), seed);
       const timing = endToEndTiming(profiler.endToEnd, budget.leftMs(), cases.length, seedMs);
       progress('end-to-end', `${cases.length} networks end to end`);
-      const measured = await measureNetworks(cases, { ...profiler, endToEnd: timing }, batch, signal);
+      const measured = await measureNetworks(cases, { ...profiler, endToEnd: { ...timing, deadline: performance.now() + budget.leftMs() } }, batch, signal);
       profile = withEndToEnd(profile, measured);
       profile = { ...profile, done: [...profile.done, END_TO_END_ITEM] };
     }

@@ -55,8 +55,8 @@ export function modelSweepItems(model: tfl.LayersModel, graph: OpGraph = buildGr
 export function channelPoints(item: SweepItem, count: number, seed: number): ChannelPoint[] {
   const g = item.geometry;
   const rand = seededRandom(seed);
-  const loIn = Math.max(1, Math.ceil(item.maxIn / 8));
-  const loOut = Math.max(1, Math.ceil(item.maxOut / 8));
+  const loIn = Math.max(1, Math.ceil(item.maxIn / 16));
+  const loOut = Math.max(1, Math.ceil(item.maxOut / 16));
   const points = new Map<string, ChannelPoint>();
   const add = (aIn: number, aOut: number): void => {
     points.set(`${aIn},${aOut}`, [aIn, aOut]);
@@ -100,31 +100,37 @@ function singleLayerItem(layer: tfl.layers.Layer, inputShape: number[], inputs =
 
 /**
  * Common configurations for models not seen: each op kind over spatial sizes, kernels 1/3/5/7 and
- * strides 1/2, at widths typical of small mobile models.
+ * strides 1/2, at widths typical of small mobile models; strided convs double their channels, as
+ * they do in most networks (a stage's first conv, a residual projection). Ops that are cheap to time
+ * (1x1 convs, depthwise convs, the data movers) are swept to 2-4 times the 3x3 convs' width, covering
+ * the expanded widths of inverted residual blocks instead of extrapolating to them.
  */
 export function genericSweepItems(): SweepItem[] {
   const items: SweepItem[] = [];
   const sizes = [28, 14, 7];
   for (const size of sizes) {
     const width = size === 28 ? 32 : size === 14 ? 64 : 128;
+    const wide = 4 * width;
     for (const k of [1, 3, 5, 7]) {
-      for (const s of k === 1 ? [1] : [1, 2]) {
-        items.push(singleLayerItem(tfl.layers.conv2d({ filters: width, kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, width]));
+      const w = k === 1 ? 2 * width : width;
+      for (const s of [1, 2]) {
+        const filters = s === 2 ? 2 * w : w;
+        items.push(singleLayerItem(tfl.layers.conv2d({ filters, kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, w]));
       }
     }
     for (const k of [3, 5]) {
       for (const s of [1, 2]) {
-        items.push(singleLayerItem(tfl.layers.depthwiseConv2d({ kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, 2 * width]));
+        items.push(singleLayerItem(tfl.layers.depthwiseConv2d({ kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, wide]));
       }
     }
-    items.push(singleLayerItem(tfl.layers.batchNormalization({}), [size, size, width]));
-    items.push(singleLayerItem(tfl.layers.reLU({}), [size, size, width]));
-    items.push(singleLayerItem(tfl.layers.reLU({ maxValue: 6 }), [size, size, width]));
-    items.push(singleLayerItem(tfl.layers.add({}), [size, size, width], 2));
-    items.push(singleLayerItem(tfl.layers.concatenate({}), [size, size, width / 2], 2));
-    items.push(singleLayerItem(tfl.layers.maxPooling2d({ poolSize: 2 }), [size, size, width]));
-    items.push(singleLayerItem(tfl.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }), [size, size, width]));
-    items.push(singleLayerItem(tfl.layers.globalAveragePooling2d({}), [size, size, width]));
+    items.push(singleLayerItem(tfl.layers.batchNormalization({}), [size, size, wide]));
+    items.push(singleLayerItem(tfl.layers.reLU({}), [size, size, wide]));
+    items.push(singleLayerItem(tfl.layers.reLU({ maxValue: 6 }), [size, size, wide]));
+    items.push(singleLayerItem(tfl.layers.add({}), [size, size, wide], 2));
+    items.push(singleLayerItem(tfl.layers.concatenate({}), [size, size, wide / 2], 2));
+    items.push(singleLayerItem(tfl.layers.maxPooling2d({ poolSize: 2 }), [size, size, wide]));
+    items.push(singleLayerItem(tfl.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }), [size, size, wide]));
+    items.push(singleLayerItem(tfl.layers.globalAveragePooling2d({}), [size, size, wide]));
     items.push(singleLayerItem(tfl.layers.flatten({}), [size, size, width]));
   }
   items.push(singleLayerItem(tfl.layers.separableConv2d({ filters: 64, kernelSize: 3, padding: 'same' }), [14, 14, 64]));

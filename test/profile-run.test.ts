@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
 import { latencyTarget, networkCost } from '../src/costs/index.js';
@@ -41,6 +43,22 @@ describe.each(['cpu', 'wasm', 'webgpu'])('a short real profile on %s', (name) =>
     expect(total).toBeGreaterThan(0);
     const smaller = networkCost(graph, target, { a: 4, b: 4 }).total;
     expect(smaller).toBeLessThan(total);
+    model.dispose();
+  });
+});
+
+describe('profiling and memory', () => {
+  test('a profile run leaves no tensors behind, ReLU6 layers included', async () => {
+    await initBackend('wasm');
+    const input = tfl.input({ shape: [12, 12, 3] });
+    const conv = tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false }).apply(input) as tfl.SymbolicTensor;
+    const clipped = tfl.layers.reLU({ maxValue: 6 }).apply(tfl.layers.batchNormalization({}).apply(conv)) as tfl.SymbolicTensor;
+    const pooled = tfl.layers.globalAveragePooling2d({}).apply(clipped) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 4 }).apply(pooled) as tfl.SymbolicTensor });
+    const before = tf.memory().numTensors;
+    const profile = await runProfile({ backend: await initBackend('wasm'), model: { model, name: 'relu6' }, budgetSeconds: 6 });
+    expect(profile.status).toBe('complete');
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

@@ -6,12 +6,10 @@ import type { ActiveBackend, BackendName } from '../backends/types.js';
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { DeviceProfile } from '../profile/schema.js';
-import type { ShrinkGoal, ShrinkProgress } from '../shrink/types.js';
+import type { ShrinkGoal, ShrinkRequest } from '../shrink/types.js';
 import type { DataRequest } from '../train/data/formats/types.js';
 import type { BatchSource } from '../train/data/source.js';
 import type { StreamInput } from '../train/data/stream.js';
-import type { LossName } from '../train/loss.js';
-import type { OptimizerName } from '../train/train.js';
 
 /** A model: a tfjs-layers model, a model.json path, or a zoo name. */
 export type ModelInput = tfl.LayersModel | string;
@@ -82,8 +80,14 @@ export interface Prediction {
   readonly profileName: string;
 }
 
-/** A shrink run of the library flow. */
-export interface ShrinkOptions {
+/** The settings a shrink run takes as `runShrink` does (documented there). */
+type ShrinkSettings = Pick<
+  ShrinkRequest,
+  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'checkEvery' | 'snap' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
+>;
+
+/** A shrink run of the library flow: `runShrink`'s settings, with the model, data and target in any of their forms. */
+export interface ShrinkOptions extends ShrinkSettings {
   /** The seed model; a LayersModel is trained in place. */
   readonly model: ModelInput;
   readonly data: DataInput;
@@ -94,31 +98,8 @@ export interface ShrinkOptions {
   readonly profile?: ProfileInput;
   /** Default: half the seed's cost. */
   readonly goal?: ShrinkGoal;
-  /** Training length of the shrinking phase (give one; default 1 epoch). */
-  readonly steps?: number;
-  readonly epochs?: number;
-  /** Default 32. */
-  readonly batchSize?: number;
-  /** Default `auto`: from the model's output and the labels. */
-  readonly loss?: LossName | 'auto';
-  readonly optimizer?: OptimizerName;
-  readonly learningRate?: number;
-  readonly threshold?: number;
-  /** Steps between structure checks and exports (default 25). */
-  readonly checkEvery?: number;
-  readonly snap?: boolean;
-  /** Train the shrunk model from scratch this long and score it on the held-out data. */
-  readonly retrainEpochs?: number;
-  readonly seed?: number;
   /** The backend to train on (default: the active one, else `wasm`). */
   readonly backend?: BackendName;
-  /** Where the structure, the shrunk model.json and the report are written. */
-  readonly outDir: string;
-  readonly resume?: boolean;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: ShrinkProgress) => void;
-  /** Called when a phase starts: reading data, shrinking, snapping, rebuilding, retraining. */
-  readonly onPhase?: (phase: string) => void;
 }
 
 /** The cost an expansion aims at: the seed's own, a share of it, a latency, or a cost in the target's unit. */

@@ -36,7 +36,7 @@ export type CompareProgress =
  * How the devices that run here are timed end to end: profilers' one definition of latency, with its
  * knobs; each device at its profile's batch.
  */
-export type MeasureSettings = Omit<EndToEndOptions, 'signal' | 'batch'>;
+export type MeasureSettings = Omit<EndToEndOptions, 'signal' | 'batch' | 'deadline'>;
 
 /** A compare run. */
 export interface CompareRequest {
