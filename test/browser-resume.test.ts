@@ -14,7 +14,7 @@ import { initBackend } from '../src/backends/index.js';
 import { readProfile } from '../src/profile/io.js';
 import type { DeviceProfile } from '../src/profile/schema.js';
 import { saveModelFiles } from '../src/graph/index.js';
-import { launchChromium } from './helpers/chromium.js';
+import { launchChromium, waitForText } from './helpers/chromium.js';
 import { ensureBuilt, ROOT } from './helpers/cli.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
@@ -80,7 +80,7 @@ describe('a browser profile across tabs', () => {
       expect(kept?.heldOut).toEqual(op.heldOut);
     }
     expect(final.ops.length).toBeGreaterThan(partial.ops.length);
-    await second.waitForFunction("document.getElementById('status').textContent.startsWith('done')");
+    await waitForText(second, '#status', 'done');
     await second.close();
   });
 
@@ -100,7 +100,7 @@ describe('a browser profile across tabs', () => {
     await swept;
     const second = await browser.newPage();
     await second.goto(profiler.url);
-    await first.waitForFunction("document.getElementById('status').textContent.includes('another tab took over')", undefined, { timeout: 60_000 });
+    await waitForText(first, '#status', 'another tab took over', { contains: true, timeout: 60_000 });
     const outcome = await profiler.done;
     expect(outcome.status).toBe('complete');
     expect(outcome.backends[0]!.profile?.status).toBe('complete');

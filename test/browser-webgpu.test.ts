@@ -16,7 +16,7 @@ import { initBackend } from '../src/backends/index.js';
 import { latencyTarget, networkCost } from '../src/costs/index.js';
 import { buildGraph } from '../src/graph/index.js';
 import { parseProfile } from '../src/profile/io.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './helpers/chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, waitForText } from './helpers/chromium.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-browser-webgpu-'));
@@ -67,7 +67,7 @@ describe('webgpu in headless Chromium', () => {
       expect(outcome.backends[0]).toMatchObject({ name: 'webgpu', status: 'unavailable', profile: null });
       expect(outcome.backends[0]!.reason).toMatch(/no adapter/);
       expect(existsSync(file)).toBe(false);
-      await page.waitForFunction("document.getElementById('status').textContent.startsWith('done')");
+      await waitForText(page, '#status', 'done');
     } finally {
       await browser.close();
       await profiler.stop();

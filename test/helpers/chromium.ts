@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** Where Debian's `chromium` package puts the browser (override with MORPHLAT_CHROMIUM). */
 export const CHROMIUM_PATH = process.env['MORPHLAT_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -29,4 +29,20 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` package (apt-get install -y chromium), or set MORPHLAT_CHROMIUM`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Waits until the text of the element `selector` starts with (or contains) `text`. The check is a
+ * function handed to the page, not a string: the profiling page's Content Security Policy forbids
+ * `eval`, which Playwright uses for string predicates.
+ */
+export async function waitForText(page: Page, selector: string, text: string, options: { contains?: boolean; timeout?: number } = {}): Promise<void> {
+  await page.waitForFunction(
+    ([s, t, contains]) => {
+      const content = (globalThis as unknown as { document: { querySelector(q: string): { textContent: string | null } | null } }).document.querySelector(s)?.textContent ?? '';
+      return contains ? content.includes(t) : content.startsWith(t);
+    },
+    [selector, text, options.contains === true] as const,
+    options.timeout === undefined ? {} : { timeout: options.timeout },
+  );
 }
