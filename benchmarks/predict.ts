@@ -80,29 +80,35 @@ for (const backendName of args.backends.split(',')) {
     if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
     const structures = Array.from({ length: args.variants }, (_, i) => randomStructure(graph, 777_000 + i));
     const variants = await Promise.all(structures.map((s) => rebuildWithStructure(seed, s)));
-    log(`${modelName}: measuring the seed and ${variants.length} variants end to end, twice`);
-    const first = (await measureEndToEndMany([seed, ...variants])).map((r) => r.medianMs);
-    const second = (await measureEndToEndMany([seed, ...variants])).map((r) => r.medianMs);
+    const calibration = specific.calibrationPoints;
+    const calibrationModels = await Promise.all(calibration.map((p) => (p.label === 'seed' ? seed : rebuildWithStructure(seed, p.structure))));
+    log(`${modelName}: measuring ${variants.length} variants and the profile's ${calibration.length} calibration networks end to end, twice`);
+    const together = [...variants, ...calibrationModels];
+    const first = (await measureEndToEndMany(together)).map((r) => r.medianMs);
+    const second = (await measureEndToEndMany(together)).map((r) => r.medianMs);
     variants.forEach((v) => v.dispose());
-    const [seedMs = Number.NaN, ...measured] = first;
-    const [, ...again] = second;
-    const seedAtProfiling = specific.calibrationPoints.find((p) => p.label === 'seed')?.measuredMs ?? Number.NaN;
-    const drift = seedMs / seedAtProfiling;
-    const seedPredicted = networkCost(graph, latencyTarget(specific)).total;
+    calibrationModels.forEach((m) => m !== seed && m.dispose());
+    const measured = first.slice(0, variants.length);
+    const again = second.slice(0, variants.length);
+    const calibrationNow = first.slice(variants.length);
+    const drifts = calibration.map((p, i) => (calibrationNow[i] ?? Number.NaN) / p.measuredMs);
+    const drift = median(drifts);
     const flops = totals(flopsTarget(), graph, structures);
     const roofline = totals(rooflineTarget('V100'), graph, structures);
     const specificMs = totals(latencyTarget(specific), graph, structures);
     const predictors: [string, number[], string][] = [
       ['model-specific profile', specificMs, `${specific.profilingSeconds.toFixed(0)} s`],
-      ["model-specific profile × the seed's drift", specificMs.map((p) => (p * seedMs) / seedPredicted), '-'],
+      ['model-specific profile × machine drift', specificMs.map((p) => p * drift), '-'],
       ['generic profile', totals(latencyTarget(generic), graph, structures), `${generic.profilingSeconds.toFixed(0)} s`],
       ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
       ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
     ];
-    raw.push({ backend: backendName, model: modelName, structures, seedMs, seedAtProfiling, measured, again, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
+    raw.push({ backend: backendName, model: modelName, structures, measured, again, calibrationAtProfiling: calibration.map((p) => p.measuredMs), calibrationNow, drift, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
     for (const [name, predicted, time] of predictors) rows.push(row(backendName, modelName, name, accuracy(predicted, measured), time));
     rows.push(row(backendName, modelName, 'the same variants measured again (noise floor)', accuracy(again, measured), '-'));
-    notes.push(`${backendName} ${modelName}: seed ${seedAtProfiling.toFixed(3)} ms when profiled, ${seedMs.toFixed(3)} ms beside the variants (drift ×${drift.toFixed(3)})`);
+    notes.push(
+      `${backendName} ${modelName}: the profile's ${calibration.length} calibration networks ran ×${drift.toFixed(3)} (median; ${Math.min(...drifts).toFixed(3)} to ${Math.max(...drifts).toFixed(3)}) of their latency when profiled`,
+    );
     log(`${modelName}: ${rows.slice(-predictors.length - 1).join('\n')}`);
     seed.dispose();
   }
@@ -112,13 +118,13 @@ const cpus = os.cpus();
 const body = `### Latency prediction on ${args.backends} (\`npm run bench:predict\`)
 
 Command: \`npm run bench:predict -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), ${os.type()} ${os.release()}; date: ${started}.
-Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end with the seed
-(batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, the seed and all variants taking turns round by round),
-then measured again the same way: the last row of each model compares the two measurements, the noise floor of any predictor here.
-The notes give the seed's latency when the profile was measured and beside the variants: this shared machine's speed moves
-by tens of percent between minutes, and a profile predicts the speed it was measured at. "× the seed's drift" rescales the
-profile's predictions by one number not fitted to the variants: the seed's latency measured beside them over its prediction.
-The FLOPs and roofline baselines take their one scale factor from these very measurements (in-sample).
+Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end with the
+profile's own calibration networks (batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, all of them taking
+turns round by round), then measured again the same way: the last row of each model compares the two measurements of the
+variants, the noise floor of any predictor here. This shared machine's speed moves by tens of percent between minutes, and a
+profile predicts the speed it was measured at: "× machine drift" rescales the profile's predictions by one number not fitted to
+the variants, how much faster or slower the profile's calibration networks ran beside them than when the profile was measured
+(the notes give it). The FLOPs and roofline baselines take their one scale factor from these very measurements (in-sample).
 
 | backend | model | predictor | within ±10% | median abs error | Spearman | profiling time |
 | --- | --- | --- | --- | --- | --- | --- |

@@ -13,12 +13,16 @@ import { main } from '../src/cli/main.js';
 import { saveModelFiles } from '../src/graph/index.js';
 import type { CliResult } from './helpers/cli.js';
 import { ensureBuilt, linesOf, ROOT, runCli } from './helpers/cli.js';
+import { committedProfileFileHere } from './helpers/profiles.js';
+import { kerasStyleModel, saveAsConvertedFromKeras, writeImageFolder } from './helpers/own-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-cli-compare-'));
 const modelFile = path.join(dir, 'tiny', 'model.json');
-const wasm = path.join(ROOT, 'device-profiles', 'amd-epyc-2c-wasm-resnet-mini.json');
-const webgpu = path.join(ROOT, 'device-profiles', 'llvmpipe-2c-webgpu-resnet-mini.json');
+const committedWasm = path.join(ROOT, 'device-profiles', 'amd-epyc-2c-wasm-resnet-mini.json');
+const committedWebgpu = path.join(ROOT, 'device-profiles', 'llvmpipe-2c-webgpu-resnet-mini.json');
+let wasm: string;
+let webgpu: string;
 const narrow = path.join(dir, 'narrow.json');
 const wide = path.join(dir, 'wide.json');
 const out = path.join(dir, 'out');
@@ -26,6 +30,8 @@ let run: CliResult;
 
 beforeAll(async () => {
   ensureBuilt();
+  webgpu = await committedProfileFileHere('llvmpipe-2c-webgpu-resnet-mini', dir);
+  wasm = await committedProfileFileHere('amd-epyc-2c-wasm-resnet-mini', dir);
   await initBackend('cpu');
   await saveModelFiles(tinyResidualModel({ size: 28, channels: 1, classes: 10, width: 12 }), path.join(dir, 'tiny'));
   writeFileSync(narrow, JSON.stringify({ a: 4, b: 4 }));
@@ -82,11 +88,11 @@ describe('morphlat compare --structures', () => {
 
 describe('morphlat compare refuses bad arguments', () => {
   test.each([
-    [['--profiles', wasm], 2, /`--profiles` needs at least two device profiles, got 1/],
-    [['--profiles', wasm, webgpu, '--structures', narrow], 2, /`--structures` needs one structure per profile: 2 profiles, 1 structures/],
-    [['--profiles', wasm, path.join(dir, 'missing.json')], 5, /missing\.json: no such file/],
-    [['--profiles', wasm, webgpu, '--structures', narrow, path.join(dir, 'nope.json')], 4, /nope\.json: no such file/],
-    [['--profiles', wasm, webgpu, '--target-ratio', '1.5'], 2, /`--target-ratio` must be in \(0, 1\)/],
+    [['--profiles', committedWasm], 2, /`--profiles` needs at least two device profiles, got 1/],
+    [['--profiles', committedWasm, committedWebgpu, '--structures', narrow], 2, /`--structures` needs one structure per profile: 2 profiles, 1 structures/],
+    [['--profiles', committedWasm, path.join(dir, 'missing.json')], 5, /missing\.json: no such file/],
+    [['--profiles', committedWasm, committedWebgpu, '--structures', narrow, path.join(dir, 'nope.json')], 4, /nope\.json: no such file/],
+    [['--profiles', committedWasm, committedWebgpu, '--target-ratio', '1.5'], 2, /`--target-ratio` must be in \(0, 1\)/],
   ])('%j: one error line, exit %d', async (extra, code, message) => {
     const stderr: string[] = [];
     const io = { out: () => undefined, err: (t: string) => void stderr.push(t), verbose: false, interactive: false };
@@ -96,4 +102,30 @@ describe('morphlat compare refuses bad arguments', () => {
     expect(errors[0]).toMatch(message);
     expect(existsSync(path.join(dir, 'bad', 'compare.json'))).toBe(false);
   });
+});
+
+describe('morphlat compare on your own model and data', () => {
+  test('--data: architectures of a Keras-style model retrained on a folder of images, their accuracy in compare.json', async () => {
+    const own = path.join(dir, 'own');
+    const keras = await saveAsConvertedFromKeras(kerasStyleModel(), path.join(own, 'model'));
+    await writeImageFolder(path.join(own, 'photos'), { perClass: 6 });
+    const small = path.join(own, 'small.json');
+    const large = path.join(own, 'large.json');
+    writeFileSync(small, JSON.stringify({ conv2d: 8, separable_conv2d: 8, conv2d_1: 4 }));
+    writeFileSync(large, JSON.stringify({ conv2d: 16, separable_conv2d: 12, conv2d_1: 8 }));
+    const result = path.join(own, 'out');
+    const r = await runCli([
+      'compare', '--model', keras, '--profiles', committedWasm, committedWebgpu, '--structures', small, large,
+      '--data', path.join(own, 'photos'), '--validation-split', '0.25', '--retrain-epochs', '1', '--batch-size', '4', '--no-measure', '--no-png', '--out', result,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/data: 18 images in 3 classes \(blue, green, red\) from .*photos.*: \d+ training and \d+ validation/);
+    const json = JSON.parse(readFileSync(path.join(result, 'compare.json'), 'utf8'));
+    expect(json.architectures.map((a: { structure: Record<string, number> }) => a.structure.separable_conv2d)).toEqual([8, 12]);
+    for (const a of json.architectures) {
+      expect(a.accuracy).toBeGreaterThanOrEqual(0);
+      expect(a.accuracy).toBeLessThanOrEqual(1);
+    }
+    expect(json.measuredMs.every((row: unknown[]) => row.every((ms) => ms === null))).toBe(true);
+  }, 120_000);
 });

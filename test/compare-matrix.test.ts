@@ -14,12 +14,10 @@ import { latencyTarget, networkCost } from '../src/costs/index.js';
 import { StructureError, UsageError } from '../src/errors.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
 import { buildShrunkModel } from '../src/morph/index.js';
-import { readProfile } from '../src/profile/io.js';
 import type { DeviceProfile } from '../src/profile/schema.js';
-import { ROOT } from './helpers/cli.js';
+import { committedProfileHere } from './helpers/profiles.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
-const profileFile = (name: string): string => path.join(ROOT, 'device-profiles', `${name}.json`);
 const QUICK = { rounds: 1, runsPerRound: 3, warmupMs: 0, warmupRuns: 2 } as const;
 const narrow = { a: 4, b: 4 };
 const wide = { a: 12, b: 12 };
@@ -30,10 +28,9 @@ let wasmGeneric: DeviceProfile;
 const seed = () => tinyResidualModel({ size: 28, channels: 1, classes: 10, width: 12 });
 
 beforeAll(async () => {
-  await initBackend('wasm');
-  wasm = await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini'));
-  webgpu = await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini'));
-  wasmGeneric = await readProfile(profileFile('amd-epyc-2c-wasm'));
+  webgpu = await committedProfileHere('llvmpipe-2c-webgpu-resnet-mini');
+  wasm = await committedProfileHere('amd-epyc-2c-wasm-resnet-mini');
+  wasmGeneric = await committedProfileHere('amd-epyc-2c-wasm');
 });
 
 async function shrunkGraph(structure: Record<string, number>) {

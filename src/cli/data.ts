@@ -1,5 +1,5 @@
 /**
- * The data options shared by `train` and `shrink`: `--data` (Fashion-MNIST by default, IDX files, a folder of
+ * The data options shared by `train`, `shrink` and `compare`: `--data` (Fashion-MNIST by default, IDX files, a folder of
  * class sub-folders of images, or a CSV file), the options of each format, the validation split, and `--loss`;
  * and their loader, which reads the data against the model it will train.
  */

@@ -99,6 +99,7 @@ async function retrain(request: CompareRequest, device: string, model: tfl.Layer
     epochs: request.retrainEpochs ?? 0,
     batchSize: request.shrink?.batchSize ?? 32,
     seed: request.shrink?.seed ?? 1,
+    ...(request.shrink?.loss === undefined ? {} : { loss: request.shrink.loss }),
     ...(request.signal === undefined ? {} : { signal: request.signal }),
     onStep: (info) => request.onProgress?.({ phase: 'retraining', device, step: info.step, totalSteps: info.totalSteps }),
   });

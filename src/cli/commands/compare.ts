@@ -13,13 +13,16 @@ import { UsageError } from '../../errors.js';
 import { readStructureFile } from '../../graph/structure-file.js';
 import { readProfile } from '../../profile/io.js';
 import { compareProgressDisplay } from '../../report/compare-progress.js';
-import { loadFashionMnist } from '../../train/index.js';
+import type { BatchSource } from '../../train/data/source.js';
+import type { LossName } from '../../train/loss.js';
+import { formatNumber } from '../../report/table.js';
 import { modelName, resolveModel } from '../../zoo/index.js';
 import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, listArg, numberArg, stringArg } from '../command.js';
+import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
 
-function shrinkOptions(args: CliArgs): CompareShrinkOptions {
+function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOptions {
   const optional = <K extends keyof CompareShrinkOptions>(name: string, key: K): Partial<CompareShrinkOptions> => {
     const v = numberArg(args, name);
     return v === undefined ? {} : { [key]: v };
@@ -34,6 +37,7 @@ function shrinkOptions(args: CliArgs): CompareShrinkOptions {
     batchSize: numberArg(args, 'batch-size') ?? 32,
     snap: args['snap'] !== false,
     seed: numberArg(args, 'seed') ?? 1,
+    loss,
   };
 }
 
@@ -74,8 +78,7 @@ export const compareCommand: CommandSpec = {
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phases', choices: ['sgd', 'adam'], default: 'sgd' },
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on each device (--no-snap turns it off)', default: true },
-    'data-dir': { type: 'string', describe: 'folder with the Fashion-MNIST IDX files' },
-    'train-limit': { type: 'number', describe: 'use only this many training images' },
+    ...DATA_OPTIONS,
     seed: { type: 'number', describe: 'seed', default: 1 },
     measure: { type: 'boolean', describe: 'measure the devices whose backend runs here (--no-measure: predictions only)', default: true },
     png: { type: 'boolean', describe: 'write PNG pictures beside the SVGs (--no-png turns it off)', default: true },
@@ -99,24 +102,25 @@ export const compareCommand: CommandSpec = {
     if (!(ratio > 0 && ratio < 1)) throw new UsageError(`\`--target-ratio\` must be in (0, 1), got ${ratio}`);
     const backend = (stringArg(args, 'backend') ?? 'wasm') as BackendName;
     const needsData = devices.some((d) => d.structure === undefined) || retrainEpochs > 0;
+    const choice = dataChoiceFrom(args, numberArg(args, 'seed') ?? 1);
     await initBackend(backend);
     const { model } = await resolveModel(spec, numberArg(args, 'seed'));
-    let data: Awaited<ReturnType<typeof loadFashionMnist>> | undefined;
-    if (needsData) {
-      const trainLimit = numberArg(args, 'train-limit');
-      const dataDir = stringArg(args, 'data-dir');
-      data = await loadFashionMnist({ ...(dataDir === undefined ? {} : { dataDir }), ...(trainLimit === undefined ? {} : { trainLimit }) });
-      io.err(`data: ${data.source.description}`);
-    }
     const progress = compareProgressDisplay({ interactive: io.interactive });
     const interrupt = abortOnInterrupt();
     try {
+      let data: { train: BatchSource; test?: BatchSource } | undefined;
+      if (needsData) {
+        const loaded = await loadDataChoice(choice, model, interrupt.signal);
+        io.err(`data: ${loaded.description}: ${splitSizes(loaded, formatNumber)}`);
+        const heldOut = loaded.test ?? loaded.validation;
+        data = { train: loaded.train, ...(heldOut === undefined ? {} : { test: heldOut }) };
+      }
       const result = await compareArchitectures({
         model,
         modelName: modelName(spec),
         devices,
-        shrink: shrinkOptions(args),
-        ...(data === undefined ? {} : { train: data.train, test: data.test }),
+        shrink: shrinkOptions(args, choice.loss),
+        ...(data === undefined ? {} : { train: data.train, ...(data.test === undefined ? {} : { test: data.test }) }),
         retrainEpochs,
         matchFlops: flagArg(args, 'match-flops'),
         trainBackend: backend,
