@@ -6,6 +6,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfd from '@tensorflow/tfjs-data';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -126,7 +127,7 @@ describe('shrink', () => {
 
   test('on a tf.data.Dataset of batches', async () => {
     const images = (await loadData({ path: photos }, { inputShape: [16, 16, 3], outputUnits: 3, labels: 'classes' })).train as ImageDataset;
-    const dataset = tfd.generator(() => images.batches({ batchSize: 8, labels: 'index' }));
+    const dataset = tfd.generator(() => images.batches({ batchSize: 8, labels: 'index' }) as unknown as Iterator<tf.TensorContainer>);
     const report = await shrink({ model: modelFile, target: 'flops', data: dataset, goal: { kind: 'strength', strength: 0.5 }, epochs: 2, checkEvery: 3, outDir: at('shrunk-tfdata') });
     expect(report.target).toBe('flops');
     expect(report.steps).toBe(6);
