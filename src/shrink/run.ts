@@ -168,7 +168,8 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
       const usable = buildable(request.model, structure);
       if (usable) lastBuildable = structure;
       if (usable && controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
-      controller.update(cost);
+      if (usable) controller.update(cost);
+      else controller.backOff();
       proximal.refresh();
       regularization = (controller.strength / initialCost) * termValue();
       await writeAlive(request.outDir, step, structure);
@@ -183,7 +184,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
       };
       await writeJsonAtomic(paths.state, state);
       if (result.state === 'cancelled') throw new CancelledError(`interrupted at step ${step}; rerun with \`--resume\` to continue from it`);
-      if (controller.met(cost) && settled >= 1) {
+      if (usable && controller.met(cost) && settled >= 1) {
         stoppedBecause = 'target met and settled';
         break;
       }

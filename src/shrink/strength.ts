@@ -42,6 +42,15 @@ export class StrengthController {
     return this.value;
   }
 
+  /**
+   * Lowers the strength after a check whose structure cannot be built (a path to an output died):
+   * a cliff overshoots the target whatever the cost says, so the strength must give way.
+   */
+  backOff(): number {
+    if (this.goal.kind === 'cost') this.value *= 0.8;
+    return this.value;
+  }
+
   /** The state to save with a checkpoint. */
   snapshot(): { strength: number; lastCost: number | null } {
     return { strength: this.value, lastCost: this.lastCost ?? null };
