@@ -59,7 +59,7 @@ const budgets = args.budgets.split(',').map(Number);
 
 /** One architecture: how it was made, its structure, its retrained accuracy. */
 interface Architecture {
-  readonly method: 'latency' | 'uniform' | 'flops';
+  readonly method: 'latency' | 'uniform' | 'flops' | 'seed';
   readonly device: string | null;
   readonly budget: number;
   readonly structure: Structure;
@@ -123,6 +123,19 @@ async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: num
   });
 }
 
+/** The seed itself, retrained from scratch the same way: the accuracy the shrunk ones give up from. */
+async function seedFor(seed: tfl.LayersModel, dir: string): Promise<Architecture> {
+  return cached(path.join(dir, 'architecture.json'), async () => {
+    await initBackend('wasm');
+    log('  the seed: retraining');
+    const { model } = await buildShrunkModel(seed, {});
+    const result = await retrainFromScratch(model, retrain);
+    model.dispose();
+    const evaluation = result.state === 'completed' ? result.evaluation : undefined;
+    return { method: 'seed', device: null, budget: 1, structure: fullStructure(buildGraph(seed)), accuracy: evaluation?.task === 'classification' ? evaluation.accuracy : Number.NaN };
+  });
+}
+
 /** The FLOP-targeted architectures' latency at `accuracy`, linear between the two that bracket it. */
 function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
   const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
@@ -143,11 +156,16 @@ for (const modelName of args.models.split(',')) {
   const graph = buildGraph(seed);
   const profiles: DeviceProfile[] = await Promise.all(args.profiles.split(',').map((p) => readProfile(path.resolve(root, p.replace('{model}', modelName)))));
   const work = path.join(args.work, modelName);
+  const seedArchitecture = await seedFor(seed, path.join(work, 'seed'));
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
   for (const b of budgets) flops.push(await shrunkFor(seed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
   const rows: string[] = [];
   const matched: string[] = [];
+  let asAccurate = 0;
+  let compared = 0;
+  let fasterBy10 = 0;
+  let comparable = 0;
   for (const profile of profiles) {
     const target = latencyTarget(profile);
     log(`${modelName}: ${profile.name}`);
@@ -165,10 +183,16 @@ for (const modelName of args.models.split(',')) {
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
+      compared++;
+      if (m.accuracy >= u.accuracy) asAccurate++;
       rows.push(
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
       const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
+      if (atAccuracy !== undefined) {
+        comparable++;
+        if (atAccuracy / ms(m) - 1 >= 0.1) fasterBy10++;
+      }
       matched.push(
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : atAccuracy.toFixed(2)} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
       );
@@ -182,6 +206,11 @@ for (const modelName of args.models.split(',')) {
   }
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
   sections.push(`#### ${modelName}
+
+The seed, retrained the same way: ${pct(seedArchitecture.accuracy)} test accuracy.
+Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
+the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} pairs whose accuracy
+the FLOP-targeted architectures bracket.
 
 (a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
 
