@@ -26,16 +26,12 @@ import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
 
 const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
-  .option('models', { type: 'string', default: 'resnet-mini,mobilenet-mini' })
-  .option('profiles', {
-    type: 'string',
-    default: 'device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json',
-    describe: 'device profiles, comma-separated, {model} replaced by the model name',
-  })
+  .options(DEVICE_BENCH_OPTIONS)
   .option('target-ratio', { type: 'number', default: 0.5, describe: 'share of the seed\'s layer latency each device\'s architecture is shrunk to' })
   .option('steps', { type: 'number', default: 600, describe: 'shrinking steps per device' })
   .option('match-flops', { type: 'boolean', default: false, describe: 'rescale the shrunk architectures to the FLOPs of the smallest before retraining' })
@@ -90,7 +86,7 @@ const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args
 log(`data: ${data.source.description}`);
 const sections: string[] = [];
 for (const model of args.models.split(',')) {
-  const files = args.profiles.split(',').map((p) => path.resolve(root, p.replace('{model}', model)));
+  const files = profileFilesFor(args.profiles, model, root);
   const devices = await Promise.all(files.map(async (file) => ({ profile: await readProfile(file), file: path.relative(root, file) })));
   const outDir = path.resolve(root, args.out, `compare-${model}`);
   const workDir = path.resolve(args.work, model);

@@ -34,16 +34,12 @@ import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
 
 const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
-  .option('models', { type: 'string', default: 'resnet-mini,mobilenet-mini' })
-  .option('profiles', {
-    type: 'string',
-    default: 'device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json',
-    describe: 'target devices\' profiles, comma-separated, {model} replaced by the model name',
-  })
+  .options(DEVICE_BENCH_OPTIONS)
   .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
   .option('steps', { type: 'number', default: 300 })
   .option('retrain-epochs', { type: 'number', default: 1 })
@@ -154,7 +150,7 @@ for (const modelName of args.models.split(',')) {
   await initBackend('wasm');
   const seed = zooEntry(modelName).build();
   const graph = buildGraph(seed);
-  const profiles: DeviceProfile[] = await Promise.all(args.profiles.split(',').map((p) => readProfile(path.resolve(root, p.replace('{model}', modelName)))));
+  const profiles: DeviceProfile[] = await Promise.all(profileFilesFor(args.profiles, modelName, root).map((file) => readProfile(file)));
   const work = path.join(args.work, modelName);
   const seedArchitecture = await seedFor(seed, path.join(work, 'seed'));
   log(`${modelName}: FLOP-targeted architectures`);

@@ -34,6 +34,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     ...(options.shrink === undefined ? {} : { shrink: options.shrink }),
     ...(data === undefined ? {} : { train: data.train }),
     ...(test === undefined ? {} : { test }),
+    ...(options.matchFlops === undefined ? {} : { matchFlops: options.matchFlops }),
     ...(options.retrainEpochs === undefined ? {} : { retrainEpochs: options.retrainEpochs }),
     ...(options.trainBackend === undefined ? {} : { trainBackend: options.trainBackend }),
     outDir: options.outDir,

@@ -1,7 +1,7 @@
 /** The public types of the library flow: what `profile`, `predict`, `shrink` and `expand` take and return. */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ProfileProgress } from '../../profilers/run.js';
-import type { CompareProgress, CompareShrinkOptions, MeasureSettings } from '../compare/types.js';
+import type { CompareRequest } from '../compare/types.js';
 import type { ActiveBackend, BackendName } from '../backends/types.js';
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
@@ -135,7 +135,8 @@ export interface Expanded {
 export type CompareDeviceOption = ProfileInput | { readonly profile: ProfileInput; readonly structure?: StructureInput };
 
 /** What `compare` compares. */
-export interface CompareOptions {
+export interface CompareOptions
+  extends Pick<CompareRequest, 'shrink' | 'matchFlops' | 'retrainEpochs' | 'trainBackend' | 'outDir' | 'resume' | 'measure' | 'signal' | 'onProgress'> {
   /** The seed every architecture is derived from. */
   readonly model: ModelInput;
   /** How the seed is called in the result (default: its zoo name, model.json folder, or `name`). */
@@ -146,15 +147,4 @@ export interface CompareOptions {
   readonly data?: DataInput;
   /** Held-out data for the retrained architectures' metric (default: the test or validation split of `data`). */
   readonly validation?: DataInput;
-  readonly shrink?: CompareShrinkOptions;
-  readonly retrainEpochs?: number;
-  /** Default `wasm`. */
-  readonly trainBackend?: BackendName;
-  /** Each architecture lands in `<outDir>/architectures/<device>/`, the result in `<outDir>/compare.json`. */
-  readonly outDir: string;
-  readonly resume?: boolean;
-  /** End-to-end timing of the devices that run here; false measures nothing. */
-  readonly measure?: MeasureSettings | false;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: CompareProgress) => void;
 }

@@ -23,21 +23,10 @@ import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
 import { runShrink } from '../shrink/run.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
-import type { CompareDeviceInput, CompareRequest } from './types.js';
+import type { CompareArchitecture, CompareDeviceInput, CompareRequest } from './types.js';
 
 /** An architecture as made: what compare needs of it before pricing and timing. */
-export interface MadeArchitecture {
-  readonly device: string;
-  readonly source: 'shrunk' | 'given';
-  /** Complete: every channel-owning layer of the seed, 0 where it died. */
-  readonly structure: Structure;
-  readonly accuracy?: number;
-  /** The latency it was shrunk to on its device (ms). */
-  readonly targetMs?: number;
-  /** The width multiplier it was rescaled by to match FLOPs. */
-  readonly multiplier?: number;
-  readonly dir: string;
-}
+export type MadeArchitecture = Pick<CompareArchitecture, 'device' | 'source' | 'structure' | 'accuracy' | 'targetMs' | 'multiplier' | 'dir'>;
 
 /** Shrink each device's architecture to half of the seed's layer latency on that device unless told otherwise. */
 export const DEFAULT_GOAL: ShrinkGoal = { kind: 'ratio', ratio: 0.5 };
