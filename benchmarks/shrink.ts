@@ -30,7 +30,7 @@ import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
 import { readProfile } from '../src/profile/io.js';
 import type { DeviceProfile } from '../src/profile/index.js';
 import { retrainFromScratch, runShrink } from '../src/shrink/index.js';
-import { loadFashionMnist } from '../src/train/index.js';
+import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
@@ -105,17 +105,21 @@ async function shrunkFor(seed: tfl.LayersModel, target: CostTarget, budget: numb
   });
 }
 
+/** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
+async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure): Promise<number> {
+  const { model } = await buildShrunkModel(seed, structure);
+  const result = await retrainFromScratch(model, retrain);
+  model.dispose();
+  return (result.state === 'completed' ? classificationAccuracy(result.evaluation) : undefined) ?? Number.NaN;
+}
+
 async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, device: string): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
     const graph = buildGraph(seed);
     const { structure } = expandStructure(graph, fullStructure(graph), target, budgetCost(graph, target, budget));
     log(`  uniform for ${device} at ${budget}: retraining`);
-    const { model } = await buildShrunkModel(seed, structure);
-    const result = await retrainFromScratch(model, retrain);
-    model.dispose();
-    const evaluation = result.state === 'completed' ? result.evaluation : undefined;
-    return { method: 'uniform', device, budget, structure, accuracy: evaluation?.task === 'classification' ? evaluation.accuracy : Number.NaN };
+    return { method: 'uniform', device, budget, structure, accuracy: await retrainedAccuracy(seed, structure) };
   });
 }
 
@@ -124,11 +128,8 @@ async function seedFor(seed: tfl.LayersModel, dir: string): Promise<Architecture
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
     log('  the seed: retraining');
-    const { model } = await buildShrunkModel(seed, {});
-    const result = await retrainFromScratch(model, retrain);
-    model.dispose();
-    const evaluation = result.state === 'completed' ? result.evaluation : undefined;
-    return { method: 'seed', device: null, budget: 1, structure: fullStructure(buildGraph(seed)), accuracy: evaluation?.task === 'classification' ? evaluation.accuracy : Number.NaN };
+    const structure = fullStructure(buildGraph(seed));
+    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure) };
   });
 }
 

@@ -40,8 +40,7 @@ export const CALIBRATION_NETS: readonly CalibrationNet[] = [
       let x = convBnRelu(input, w(24, m), 3, 1);
       x = convBnRelu(x, w(48, m), 3, 2);
       x = convBnRelu(x, w(96, m), 3, 2);
-      x = tfl.layers.globalAveragePooling2d({}).apply(x) as Tensor;
-      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as Tensor });
+      return head(x, input);
     },
   },
   {
@@ -54,8 +53,7 @@ export const CALIBRATION_NETS: readonly CalibrationNet[] = [
         x = tfl.layers.reLU({ maxValue: 6 }).apply(tfl.layers.batchNormalization({}).apply(x)) as Tensor;
         x = convBnRelu(x, c, 1, 1);
       }
-      x = tfl.layers.globalAveragePooling2d({}).apply(x) as Tensor;
-      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as Tensor });
+      return head(x, input);
     },
   },
   {

@@ -23,6 +23,7 @@ import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
 import { runShrink } from '../shrink/run.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
+import { classificationAccuracy } from '../train/evaluate.js';
 import type { CompareArchitecture, CompareDeviceInput, CompareRequest } from './types.js';
 
 /** An architecture as made: what compare needs of it before pricing and timing. */
@@ -93,7 +94,7 @@ async function retrain(request: CompareRequest, device: string, model: tfl.Layer
     onStep: (info) => request.onProgress?.({ phase: 'retraining', device, step: info.step, totalSteps: info.totalSteps }),
   });
   if (result.state === 'cancelled') throw new CancelledError(`interrupted while retraining the architecture for \`${device}\``);
-  return result.evaluation?.task === 'classification' ? result.evaluation.accuracy : undefined;
+  return classificationAccuracy(result.evaluation);
 }
 
 /** The architecture given for a device: checked against the seed, saved, and retrained when asked. */

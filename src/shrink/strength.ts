@@ -5,6 +5,10 @@
  * overshoots below it.
  */
 
+/** How much the strength rises at a check that falls short, and how much it eases on an overshoot. */
+const RAISE = 1.3;
+const EASE = 0.8;
+
 /** What the controller aims at. */
 export type StrengthGoal =
   | { readonly kind: 'cost'; readonly cost: number }
@@ -36,8 +40,8 @@ export class StrengthController {
     if (this.goal.kind === 'fixed') return this.value;
     const target = this.goal.cost;
     const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99;
-    if (cost > target && !falling) this.value *= 1.3;
-    else if (cost < target * 0.9) this.value *= 0.8;
+    if (cost > target && !falling) this.value *= RAISE;
+    else if (cost < target * 0.9) this.value *= EASE;
     this.lastCost = cost;
     return this.value;
   }
@@ -47,7 +51,7 @@ export class StrengthController {
    * a cliff overshoots the target whatever the cost says, so the strength must give way.
    */
   backOff(): number {
-    if (this.goal.kind === 'cost') this.value *= 0.8;
+    if (this.goal.kind === 'cost') this.value *= EASE;
     return this.value;
   }
 

@@ -35,6 +35,11 @@ export type Evaluation =
       readonly examples: number;
     };
 
+/** The test accuracy of a classification evaluation; undefined for none or for a regression. */
+export function classificationAccuracy(evaluation: Evaluation | undefined): number | undefined {
+  return evaluation?.task === 'classification' ? evaluation.accuracy : undefined;
+}
+
 /** The objective of a `loss` option: a name or `auto` chooses it; a function replaces the chosen one's loss. */
 export function resolveObjective(model: tfl.LayersModel, data: BatchSource, loss: LossName | 'auto' | LossFn | undefined, what: string): Objective {
   if (typeof loss === 'function') return { ...objectiveFor(model, data, 'auto', what), loss };

@@ -1,6 +1,6 @@
 export * from './data/index.js';
 export { checkDataFitsModel, checkInputFits, objectiveFor } from './fits.js';
-export { evaluate, resolveObjective } from './evaluate.js';
+export { classificationAccuracy, evaluate, resolveObjective } from './evaluate.js';
 export type { EvaluateOptions, Evaluation } from './evaluate.js';
 export {
   LOSS_CHOICES,

@@ -108,7 +108,7 @@ export const compareCommand: CommandSpec = {
     const progress = compareProgressDisplay({ interactive: io.interactive });
     const interrupt = abortOnInterrupt();
     try {
-      let data: { train: BatchSource; test?: BatchSource } | undefined;
+      let data: { train?: BatchSource; test?: BatchSource } = {};
       if (needsData) {
         const loaded = await loadDataChoice(choice, model, interrupt.signal);
         io.err(`data: ${loaded.description}: ${splitSizes(loaded, formatNumber)}`);
@@ -120,7 +120,7 @@ export const compareCommand: CommandSpec = {
         modelName: modelName(spec),
         devices,
         shrink: shrinkOptions(args, choice.loss),
-        ...(data === undefined ? {} : { train: data.train, ...(data.test === undefined ? {} : { test: data.test }) }),
+        ...data,
         retrainEpochs,
         matchFlops: flagArg(args, 'match-flops'),
         trainBackend: backend,

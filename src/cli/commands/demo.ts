@@ -15,7 +15,7 @@ import { profileProgressBar } from '../../report/profile-progress.js';
 import { shrinkProgressBar } from '../../report/shrink-progress.js';
 import { formatNumber, renderTable } from '../../report/table.js';
 import { retrainFromScratch, runShrink } from '../../shrink/index.js';
-import { bundledFashionMnistDir, loadFashionMnist } from '../../train/index.js';
+import { bundledFashionMnistDir, classificationAccuracy, loadFashionMnist } from '../../train/index.js';
 import { zooEntry } from '../../zoo/index.js';
 import type { CommandSpec } from '../command.js';
 import { numberArg, stringArg } from '../command.js';
@@ -85,14 +85,13 @@ export const demoCommand: CommandSpec = {
       const [before, after] = await measureEndToEndMany([fresh, shrunk], { signal: interrupt.signal });
       if (before === undefined || after === undefined) throw new Error('measureEndToEndMany returned fewer measurements than models');
       const percent = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
-      const seedAccuracy = seedRun.evaluation?.task === 'classification' ? seedRun.evaluation.accuracy : undefined;
       const flops = analyticTargetNamed('flops');
       const rows = [
         ['parameters', formatNumber(fresh.countParams()), formatNumber(shrunk.countParams())],
         ['FLOPs', formatNumber(networkCost(buildGraph(fresh), flops).total), formatNumber(networkCost(buildGraph(shrunk), flops).total)],
         ['predicted latency (ms)', report.initialCost.toFixed(3), report.finalCost.toFixed(3)],
         ['measured latency (ms)', before.medianMs.toFixed(3), after.medianMs.toFixed(3)],
-        [`test accuracy (${retrainEpochs} epochs from scratch, subset)`, percent(seedAccuracy), percent(report.accuracy)],
+        [`test accuracy (${retrainEpochs} epochs from scratch, subset)`, percent(classificationAccuracy(seedRun.evaluation)), percent(report.accuracy)],
       ];
       io.out(renderTable([{ header: '' }, { header: `seed ${name}`, align: 'right' }, { header: 'shrunk', align: 'right' }], rows));
       io.out(`structure: ${JSON.stringify(report.structure)}`);
