@@ -6,6 +6,7 @@ import { initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
 import { CancelledError } from '../src/errors.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
+import { structureCost } from '../src/morph/index.js';
 import { runShrink } from '../src/shrink/index.js';
 import { brightnessImages } from './helpers/synthetic-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
@@ -39,6 +40,25 @@ describe('shrink', () => {
     const shrunk = await loadModelFile(path.join(dir, 'model.json'));
     expect(networkCost(buildGraph(shrunk), target).total).toBe(report.finalCost);
     expect(shrunk.getLayer('a').getConfig()['filters']).toBe(report.structure['a']);
+  });
+
+  test('a structure that lands under the target is filled back up to it by one width multiplier', async () => {
+    const target = flopsTarget();
+    const model = tinyResidualModel({ size: 8, channels: 1, width: 32 });
+    const seedCost = networkCost(buildGraph(model), target).total;
+    const run = (fill: boolean) =>
+      runShrink({ model, target, train, goal: { kind: 'ratio', ratio: 0.9 }, steps: 400, checkEvery: 40, batchSize: 16, snap: false, fill, outDir: mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-fill-')) });
+    const plain = await run(false);
+    const filled = await run(true);
+    expect(filled.learnedStructure).toEqual(plain.learnedStructure);
+    expect(plain.fill).toBeUndefined();
+    expect(plain.finalCost).toBeLessThan(0.9 * 0.98 * seedCost);
+    expect(filled.fill?.fromCost).toBe(plain.finalCost);
+    expect(filled.fill?.multiplier).toBeGreaterThan(1);
+    expect(filled.finalCost).toBeGreaterThan(plain.finalCost);
+    expect(filled.finalCost).toBeLessThanOrEqual(0.9 * seedCost);
+    const over = Object.fromEntries(Object.entries(filled.structure).map(([name, count]) => [name, count + 1]));
+    expect(structureCost(buildGraph(model), target, over)).toBeGreaterThan(0.9 * seedCost);
   });
 
   test('an interrupted run resumes from its last exported step', async () => {

@@ -2,13 +2,15 @@ import { describe, expect, test } from 'vitest';
 import { StrengthController } from '../src/shrink/strength.js';
 
 describe('the automatic strength', () => {
-  test('rises while the cost stays above the target and stops falling, eases once it undershoots', () => {
+  test('rises while the cost stays above the target and stops falling, eases once it meets it, harder below the band', () => {
     const c = new StrengthController({ kind: 'cost', cost: 10 }, 2);
     expect(c.update(20)).toBeCloseTo(2.6);
     expect(c.update(15)).toBeCloseTo(2.6);
     expect(c.update(14.99)).toBeCloseTo(3.38);
-    expect(c.update(9.5)).toBeCloseTo(3.38);
-    expect(c.update(8)).toBeCloseTo(2.704);
+    expect(c.update(10.5)).toBeCloseTo(3.38);
+    expect(c.update(9.6)).toBeCloseTo(3.38 * 0.9);
+    expect(c.update(9.6)).toBeCloseTo(3.38 * 0.81);
+    expect(c.update(8)).toBeCloseTo(3.38 * 0.81 * 0.8);
     expect(c.met(10)).toBe(true);
     expect(c.met(10.01)).toBe(false);
   });

@@ -47,6 +47,7 @@ export function reportMarkdown(report: ShrinkReport): string {
     `- cost: ${fmt(report.initialCost)} → ${fmt(report.finalCost)} ${report.unit} (${((report.finalCost / report.initialCost) * 100).toFixed(1)}% of the seed)`,
     `- training steps: ${report.steps}; final strength ${report.strength.toPrecision(3)}`,
     heldOutLine(report),
+    report.fill === undefined ? '' : `- filled up to the target by a width multiplier of ${report.fill.multiplier.toFixed(3)} (the learned structure cost ${fmt(report.fill.fromCost)} ${report.unit})`,
     report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
     report.removed.length === 0 ? '' : `- removed (no alive channels): ${report.removed.join(', ')}`,
     '',

@@ -9,13 +9,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { networkCost } from '../costs/network.js';
 import { CancelledError, StructureError, UsageError } from '../errors.js';
+import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import { fullStructure } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
+import type { OpGraph } from '../graph/types.js';
 import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import { NetworkRegularizer } from '../morph/network-regularizer.js';
 import { GammaProximal } from '../morph/proximal.js';
+import { expandStructure, structureCost } from '../morph/structure/expand.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { shrunkTopology } from '../morph/structure/shrunk-topology.js';
 import { snapStructure } from '../morph/structure/snap.js';
@@ -76,6 +79,21 @@ function buildable(model: tfl.LayersModel, structure: Structure): boolean {
     if (e instanceof StructureError) return false;
     throw e;
   }
+}
+
+/** A learned structure this far under the target cost is filled up to it. */
+const FILL_BELOW = 0.98;
+
+/**
+ * MorphNet's expansion step inside a shrink run: a learned structure that met the target with room to
+ * spare is widened by one width multiplier to the largest structure that still meets it.
+ */
+function fillToTarget(graph: OpGraph, structure: Structure, target: CostTarget, goal: number): { structure: Structure; fill?: ShrinkReport['fill'] } {
+  const fromCost = structureCost(graph, target, structure);
+  if (!(fromCost < goal * FILL_BELOW)) return { structure };
+  const expansion = expandStructure(graph, structure, target, goal);
+  if (structureCost(graph, target, expansion.structure) <= fromCost) return { structure };
+  return { structure: expansion.structure, fill: { multiplier: expansion.multiplier, fromCost } };
 }
 
 function aliveChannels(structure: Structure): number {
@@ -201,10 +219,16 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     throw new StructureError(`structure: every channel on the way to an output died by step ${step}; lower the strength or the target, or shrink for more steps`);
   }
   let structure: Structure = learned;
+  let fill: ShrinkReport['fill'];
+  const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
+  if (request.fill !== false && goalCost !== undefined && best !== undefined) {
+    request.onPhase?.('filling the structure up to the target');
+    ({ structure, fill } = fillToTarget(seedGraph, learned, request.target, goalCost));
+  }
   let snaps: Snap[] = [];
   if (request.snap !== false) {
     request.onPhase?.('snapping widths to the device');
-    ({ structure, snaps } = snapStructure(seedGraph, learned, request.target));
+    ({ structure, snaps } = snapStructure(seedGraph, structure, request.target));
   }
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
@@ -243,6 +267,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     seedStructure: fullStructure(seedGraph),
     learnedStructure: learned,
     strength: controller.strength,
+    ...(fill === undefined ? {} : { fill }),
     snaps,
     removed: pruned.removed,
     stoppedBecause,

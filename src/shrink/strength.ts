@@ -1,13 +1,18 @@
 /**
  * The automatic strength of MorphNet's regularizer. MorphNet offers only a raw strength its users
  * struggle to tune; here the strength is per unit of the seed's cost (so it is unit-free) and, given a
- * target cost, it is raised while the cost stops falling short of the target and lowered once the cost
- * overshoots below it.
+ * target cost, it is raised while the cost stops falling short of the target, eased as soon as the cost
+ * meets it (so shrinking slows where it should stop), and eased harder once the cost overshoots below the
+ * band [HOLD_BAND·target, target].
  */
 
-/** How much the strength rises at a check that falls short, and how much it eases on an overshoot. */
+/** How much the strength rises at a check that falls short of the target. */
 const RAISE = 1.3;
+/** How much it eases on a check inside the band, and below the band (or at a structure that cannot be built). */
+const HOLD = 0.9;
 const EASE = 0.8;
+/** The share of the target below which the cost has overshot. */
+const HOLD_BAND = 0.95;
 
 /** What the controller aims at. */
 export type StrengthGoal =
@@ -40,8 +45,9 @@ export class StrengthController {
     if (this.goal.kind === 'fixed') return this.value;
     const target = this.goal.cost;
     const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99;
-    if (cost > target && !falling) this.value *= RAISE;
-    else if (cost < target * 0.9) this.value *= EASE;
+    if (cost > target) {
+      if (!falling) this.value *= RAISE;
+    } else this.value *= cost < target * HOLD_BAND ? EASE : HOLD;
     this.lastCost = cost;
     return this.value;
   }

@@ -54,6 +54,12 @@ export interface ShrinkRequest {
   readonly checkEvery?: number;
   /** Snap widths to the cheapest on the device (default true). */
   readonly snap?: boolean;
+  /**
+   * With a target cost: when the learned structure comes in under the target, widen it by one width
+   * multiplier up to the target, MorphNet's expansion step (default true). Checks are a few steps apart,
+   * so the structure that first meets the target can lie well below it.
+   */
+  readonly fill?: boolean;
   /** Epochs to train the shrunk architecture from scratch; its test accuracy goes in the report. */
   readonly retrainEpochs?: number;
   readonly seed?: number;
@@ -81,9 +87,11 @@ export interface ShrinkReport {
   /** Of the retrained shrunk model on the held-out data, for regression. */
   readonly meanSquaredError?: number;
   readonly seedStructure: Structure;
-  /** The learned structure: of the checks that met the target, the one of highest cost; else the last. */
+  /** The learned structure: of the checks that met the target, the one of highest cost; else the last (before filling and snapping). */
   readonly learnedStructure: Structure;
   readonly strength: number;
+  /** The width multiplier that brought the learned structure up to the target, and the cost it had before. */
+  readonly fill?: { readonly multiplier: number; readonly fromCost: number };
   readonly snaps: readonly Snap[];
   readonly removed: readonly string[];
   readonly stoppedBecause: 'target met and settled' | 'steps done';
