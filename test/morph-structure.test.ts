@@ -7,7 +7,7 @@ import { initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
-import { buildGraph, loadModelFile, saveModelFiles } from '../src/graph/index.js';
+import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import { buildShrunkModel, expandStructure, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import { zooEntry } from '../src/zoo/index.js';
 
@@ -87,6 +87,21 @@ describe('expansion by one width multiplier', () => {
     expect(structure['b1_project']).toBe(structure['b2_project']);
     expect(structure['b3_project']).toBe(structure['b4_project']);
     if (ratio > 1) expect(structure['head']).toBeGreaterThan(90);
+  });
+
+  test('within the model, no group grows past the seed\'s width, and the goal is still met', () => {
+    const seed = zooEntry('mobilenet-mini').build();
+    const graph = buildGraph(seed);
+    const full = fullStructure(graph);
+    const learned = { ...full, stem: Math.ceil((full['stem'] ?? 2) / 2) };
+    const target = flopsTarget();
+    const goal = 0.99 * structureCost(graph, target, full);
+    const free = expandStructure(graph, learned, target, goal);
+    expect(Object.entries(free.structure).some(([name, count]) => count > (full[name] ?? Infinity))).toBe(true);
+    const within = expandStructure(graph, learned, target, goal, { withinModel: true });
+    expect(within.cost).toBeLessThanOrEqual(goal);
+    for (const [name, count] of Object.entries(within.structure)) expect(count).toBeLessThanOrEqual(full[name] ?? Infinity);
+    expect(within.structure['stem']).toBeGreaterThan(learned['stem']);
   });
 });
 

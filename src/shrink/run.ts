@@ -86,12 +86,13 @@ const FILL_BELOW = 0.98;
 
 /**
  * MorphNet's expansion step inside a shrink run: a learned structure that met the target with room to
- * spare is widened by one width multiplier to the largest structure that still meets it.
+ * spare is widened by one width multiplier to the largest structure that still meets it, no group above
+ * the seed's width.
  */
 function fillToTarget(graph: OpGraph, structure: Structure, target: CostTarget, goal: number): { structure: Structure; fill?: ShrinkReport['fill'] } {
   const fromCost = structureCost(graph, target, structure);
   if (!(fromCost < goal * FILL_BELOW)) return { structure };
-  const expansion = expandStructure(graph, structure, target, goal);
+  const expansion = expandStructure(graph, structure, target, goal, { withinModel: true });
   if (structureCost(graph, target, expansion.structure) <= fromCost) return { structure };
   return { structure: expansion.structure, fill: { multiplier: expansion.multiplier, fromCost } };
 }

@@ -17,11 +17,21 @@ export interface Expansion {
   readonly cost: number;
 }
 
-/** `structure` with every resizable group's count times `multiplier` (rounded, alive groups keep ≥ 1). */
-export function scaleStructure(graph: OpGraph, structure: Structure, multiplier: number): Structure {
+/** How an expansion treats the model's own widths. */
+export interface ExpandOptions {
+  /** Keep every group within the model's own width (a shrink result stays a sub-network of its seed). */
+  readonly withinModel?: boolean;
+}
+
+/**
+ * `structure` with every resizable group's count times `multiplier` (rounded, alive groups keep ≥ 1;
+ * with `withinModel`, no group above the model's width).
+ */
+export function scaleStructure(graph: OpGraph, structure: Structure, multiplier: number, options: ExpandOptions = {}): Structure {
   const out: Record<string, number> = { ...structure };
   for (const { group, count } of groupCounts(graph, structure)) {
-    const scaled = count === 0 ? 0 : Math.max(1, Math.round(count * multiplier));
+    const rounded = count === 0 ? 0 : Math.max(1, Math.round(count * multiplier));
+    const scaled = options.withinModel === true ? Math.min(group.width, rounded) : rounded;
     for (const owner of group.owners) out[owner] = scaled;
   }
   return out;
@@ -33,8 +43,8 @@ export function structureCost(graph: OpGraph, target: CostTarget, structure: Str
 }
 
 /** The largest multiplier whose scaled structure costs at most `goal`, by bisection. */
-export function expandStructure(graph: OpGraph, structure: Structure, target: CostTarget, goal: number): Expansion {
-  const cost = (m: number): number => structureCost(graph, target, scaleStructure(graph, structure, m));
+export function expandStructure(graph: OpGraph, structure: Structure, target: CostTarget, goal: number, options: ExpandOptions = {}): Expansion {
+  const cost = (m: number): number => structureCost(graph, target, scaleStructure(graph, structure, m, options));
   if (!(goal > 0)) throw new UsageError(`the expansion goal must be a positive cost, got ${goal}`);
   let lo = 0;
   let hi = 1;
@@ -48,6 +58,6 @@ export function expandStructure(graph: OpGraph, structure: Structure, target: Co
     else hi = mid;
   }
   if (lo === 0) throw new UsageError(`no width multiplier reaches a cost of ${goal}: even the narrowest structure costs ${cost(1e-6)}`);
-  const expanded = scaleStructure(graph, structure, lo);
+  const expanded = scaleStructure(graph, structure, lo, options);
   return { structure: expanded, multiplier: lo, cost: structureCost(graph, target, expanded) };
 }
