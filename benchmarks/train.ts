@@ -4,10 +4,13 @@
  * For wasm, also the share of its bound: the backend's measured forward conv rate (GFLOP/s) divided
  * by the model's training FLOPs per image (3x the forward FLOPs), and, for one model, where the time
  * of a training step goes (tf.profile, top-level kernels only, so composite gradient kernels count
- * once with everything they run).
+ * once with everything they run). For wasm it also times the forward pass alone (inference, batch as
+ * in training) with tfjs' own kernels: a training step runs that forward and a backward of at least
+ * as much work, so twice the forward time is a floor under the step that no gradient kernel can lower,
+ * and the bound's share at that floor is the most these kernels can reach.
  *
  * Usage: node dist/benchmarks/train.js [--backends wasm,cpu,webgpu] [--models a,b] [--warmup 3]
- *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini]
+ *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini,mobilenet-mini]
  *
  * A backend too slow for the fixed step count within --budget-s (tfjs' cpu backend computes the conv
  * filter gradient at about 0.01 GFLOP/s, a step taking minutes) times fewer steps; the table says how many.
@@ -37,6 +40,8 @@ interface Row {
   readonly model: string;
   readonly forwardFlops: number;
   readonly throughput: Throughput;
+  /** wasm only: ms of one inference forward pass at the training batch. */
+  readonly forwardMs?: number;
 }
 
 /** wasm's forward conv rate, GFLOP/s, on the roofline microbenchmark's shape and a training-shaped one. */
@@ -52,7 +57,7 @@ const args = await yargs(process.argv.slice(2))
   .option('steps', { type: 'number', default: 10 })
   .option('budget-s', { type: 'number', default: 120, describe: 'seconds of timed steps per model at most (slow backends time fewer steps)' })
   .option('batch', { type: 'number', default: 32 })
-  .option('breakdown', { type: 'string', default: 'resnet-mini', describe: 'model whose wasm step is broken down by kernel ("" for none)' })
+  .option('breakdown', { type: 'string', default: 'resnet-mini,mobilenet-mini', describe: 'models whose wasm step is broken down by kernel, comma-separated ("" for none)' })
   .strict()
   .parseAsync();
 
@@ -115,6 +120,36 @@ async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Pr
   }
 }
 
+/**
+ * Milliseconds of one inference forward pass of `model` at the training batch, outputs read back: the
+ * median of 5 rounds of 5 passes after a time-based warm-up (at least 10 passes and 2 s).
+ */
+async function forwardPassMs(model: tfl.LayersModel, data: ImageDataset): Promise<number> {
+  const { xs, ys } = data.take(args.batch).toTensors();
+  const pass = async (): Promise<void> => {
+    const y = model.predict(xs) as tf.Tensor;
+    await y.data();
+    y.dispose();
+  };
+  try {
+    const warmStart = performance.now();
+    for (let i = 0; i < 10 || performance.now() - warmStart < 2000; i++) await pass();
+    const rounds: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await pass();
+        times.push(performance.now() - start);
+      }
+      rounds.push(times.sort((a, b) => a - b)[2] ?? Number.NaN);
+    }
+    return rounds.sort((a, b) => a - b)[2] ?? Number.NaN;
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+}
+
 /** Milliseconds per kernel name over the top-level kernels of one profiled training step. */
 async function stepBreakdown(model: tfl.LayersModel, data: ImageDataset): Promise<{ stepMs: number; kernels: [string, number, number][] }> {
   const optimizer = tf.train.adam(0.001);
@@ -166,7 +201,8 @@ await initBackend('cpu');
 const forwardFlops = new Map(models.map((name) => [name, networkCost(buildGraph(zooEntry(name).build()), flopsTarget()).total]));
 const rows: Row[] = [];
 let convRates: ConvRate | undefined;
-let breakdown: Awaited<ReturnType<typeof stepBreakdown>> | undefined;
+const breakdowns = new Map<string, Awaited<ReturnType<typeof stepBreakdown>>>();
+const breakdownModels = args.breakdown.split(',').filter((m) => m !== '');
 
 for (const backendName of args.backends.split(',')) {
   let started: string | undefined;
@@ -188,9 +224,10 @@ for (const backendName of args.backends.split(',')) {
     const model = zooEntry(name).build();
     log(`[${backendName}] ${name}: up to ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
     const throughput = await measureThroughput(model, data.train);
-    rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput });
+    const forwardMs = backendName === 'wasm' && throughput.state === 'completed' ? await forwardPassMs(model, data.train) : undefined;
+    rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput, ...(forwardMs === undefined ? {} : { forwardMs }) });
     log(`[${backendName}] ${name}: ${throughput.state === 'completed' ? `${throughput.imagesPerSecond.toFixed(1)} img/s` : throughput.error}`);
-    if (backendName === 'wasm' && name === args.breakdown) breakdown = await stepBreakdown(model, data.train);
+    if (backendName === 'wasm' && breakdownModels.includes(name)) breakdowns.set(name, await stepBreakdown(model, data.train));
     model.dispose();
   }
 }
@@ -198,33 +235,35 @@ for (const backendName of args.backends.split(',')) {
 const rate = convRates === undefined ? undefined : Math.max(convRates.roofline, convRates.trainingShaped);
 const table = rows.map((r) => {
   const mflops = (r.forwardFlops / 1e6).toFixed(2);
-  if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | – | ${r.throughput.error} |`;
+  if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | – | – | – | ${r.throughput.error} |`;
   const { imagesPerSecond, msPerStep, steps } = r.throughput;
   let bound = '–';
   let share = '–';
+  let ceiling = '–';
   if (r.backend === 'wasm' && rate !== undefined) {
     const boundIps = (rate * 1e9) / (TRAINING_FLOPS_PER_FORWARD * r.forwardFlops);
     bound = boundIps.toFixed(0);
     share = `${((imagesPerSecond / boundIps) * 100).toFixed(0)}%`;
+    if (r.forwardMs !== undefined) ceiling = `${(((args.batch * 1000) / (2 * r.forwardMs) / boundIps) * 100).toFixed(0)}%`;
   }
-  return `| ${r.backend} | ${r.model} | ${mflops} | ${steps} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | |`;
+  const forward = r.forwardMs === undefined ? '–' : r.forwardMs.toFixed(1);
+  return `| ${r.backend} | ${r.model} | ${mflops} | ${steps} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | ${forward} | ${ceiling} | |`;
 });
 
-const breakdownText =
-  breakdown === undefined
-    ? ''
-    : (() => {
-        const total = breakdown.kernels.reduce((s, [, ms]) => s + ms, 0);
-        const top = breakdown.kernels.slice(0, 14).map(([name, ms, count]) => `| ${name} | ${count} | ${ms.toFixed(1)} | ${((ms / total) * 100).toFixed(0)}% |`);
-        return `
-Where a wasm training step of ${args.breakdown} goes (batch ${args.batch}; one step under \`tf.profile\`, top-level kernels,
+const breakdownText = [...breakdowns]
+  .map(([model, breakdown]) => {
+    const total = breakdown.kernels.reduce((s, [, ms]) => s + ms, 0);
+    const top = breakdown.kernels.slice(0, 14).map(([name, ms, count]) => `| ${name} | ${count} | ${ms.toFixed(1)} | ${((ms / total) * 100).toFixed(0)}% |`);
+    return `
+Where a wasm training step of ${model} goes (batch ${args.batch}; one step under \`tf.profile\`, top-level kernels,
 ${breakdown.stepMs.toFixed(0)} ms unprofiled, ${total.toFixed(0)} ms profiled; composite gradient kernels include what they run):
 
 | kernel | calls | ms | share |
 | --- | --- | --- | --- |
 ${top.join('\n')}
 `;
-      })();
+  })
+  .join('');
 
 const cpus = os.cpus();
 const body = `## Training throughput (\`npm run bench:train\`)
@@ -233,9 +272,12 @@ Command: \`npm run bench:train${process.argv.length > 2 ? ` -- ${process.argv.sl
 \`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included);
 a backend whose first step takes over ${args['budget-s'] / 10} s gets no more warm-up and times only the steps that fit in ${args['budget-s']} s.
 wasm's bound: its forward conv rate${convRates === undefined ? '' : ` (${rate?.toFixed(1)} GFLOP/s, the larger of two 3x3 convs timed here: the roofline microbenchmark's 1x14x14x64→64 at ${convRates.roofline.toFixed(1)} and resnet-mini's ${args.batch}x14x14x32→32 at ${convRates.trainingShaped.toFixed(1)})`} over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image.
+Forward pass: one inference pass at batch ${args.batch} with tfjs' own forward kernels (median of 5 rounds of 5 after a 2 s warm-up);
+a training step runs a forward pass and a backward pass of at least as much work, so the last column, the bound's share at a step of
+exactly twice the forward pass, is the most that faster gradient kernels could reach.
 
-| backend | model | forward MFLOP/image | timed steps | images/s | ms/step | wasm bound images/s | share of bound | note |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| backend | model | forward MFLOP/image | timed steps | images/s | ms/step | wasm bound images/s | share of bound | forward pass ms | share of bound at 2x the forward pass | note |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table.join('\n')}
 ${breakdownText}`;
 
