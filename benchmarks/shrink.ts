@@ -9,7 +9,7 @@
  * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
- *        [--work DIR] [--dry-run]
+ *        [--accuracy-seeds 1] [--work DIR] [--dry-run]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again.
@@ -45,6 +45,7 @@ const args = await yargs(process.argv.slice(2))
   .option('retrain-epochs', { type: 'number', default: 1 })
   .option('train-limit', { type: 'number', default: 10000, describe: 'training images (0: all)' })
   .option('batch-size', { type: 'number', default: 32 })
+  .option('accuracy-seeds', { type: 'number', default: 1, describe: 'retrain the seed architecture with this many seeds, for how far accuracy moves between retrainings' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
   .strict()
@@ -106,9 +107,9 @@ async function shrunkFor(seed: tfl.LayersModel, target: CostTarget, budget: numb
 }
 
 /** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
-async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure): Promise<number> {
+async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, retrainSeed = 1): Promise<number> {
   const { model } = await buildShrunkModel(seed, structure);
-  const result = await retrainFromScratch(model, retrain);
+  const result = await retrainFromScratch(model, { ...retrain, seed: retrainSeed });
   model.dispose();
   return (result.state === 'completed' ? classificationAccuracy(result.evaluation) : undefined) ?? Number.NaN;
 }
@@ -133,6 +134,23 @@ async function seedFor(seed: tfl.LayersModel, dir: string): Promise<Architecture
   });
 }
 
+/** The seed architecture retrained with another seed (data order, and initial weights where unseeded). */
+async function seedAgain(seed: tfl.LayersModel, dir: string, retrainSeed: number): Promise<Architecture> {
+  return cached(path.join(dir, 'architecture.json'), async () => {
+    await initBackend('wasm');
+    log(`  the seed: retraining with seed ${retrainSeed}`);
+    const structure = fullStructure(buildGraph(seed));
+    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure, retrainSeed) };
+  });
+}
+
+/** How far the seed architecture's accuracy moves between retraining seeds, as a sentence ('' with one seed). */
+function accuracySpread(accuracies: readonly number[]): string {
+  if (accuracies.length < 2) return '';
+  const spread = (Math.max(...accuracies) - Math.min(...accuracies)) * 100;
+  return ` Retrained with ${accuracies.length} seeds: ${accuracies.map((a) => pct(a)).join(', ')}, a spread of ${spread.toFixed(1)} points: differences between architectures smaller than that are within retraining noise.`;
+}
+
 /** The FLOP-targeted architectures' latency at `accuracy`, linear between the two that bracket it. */
 function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
   const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
@@ -154,6 +172,8 @@ for (const modelName of args.models.split(',')) {
   const profiles: DeviceProfile[] = await Promise.all(profileFilesFor(args.profiles, modelName, root).map((file) => readProfile(file)));
   const work = path.join(args.work, modelName);
   const seedArchitecture = await seedFor(seed, path.join(work, 'seed'));
+  const seedAccuracies = [seedArchitecture.accuracy];
+  for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedAgain(seed, path.join(work, `seed-${k}`), k)).accuracy);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
   for (const b of budgets) flops.push(await shrunkFor(seed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
@@ -204,7 +224,7 @@ for (const modelName of args.models.split(',')) {
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
   sections.push(`#### ${modelName}
 
-The seed, retrained the same way: ${pct(seedArchitecture.accuracy)} test accuracy.
+The seed, retrained the same way: ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
 Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
 the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} pairs whose accuracy
 the FLOP-targeted architectures bracket.
