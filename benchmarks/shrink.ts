@@ -5,6 +5,8 @@
  * same predicted latency, each retrained from scratch the same way, with test accuracy and latency
  * measured on the device; (b) the latency target against MorphNet's FLOP target at matched accuracy
  * (the FLOP-targeted architectures' latency interpolated at the latency-targeted one's accuracy).
+ * As MorphNet does, every shrink run starts from a trained seed: the seed architecture trained the
+ * way every architecture is retrained, so its gammas say which channels matter.
  *
  * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
@@ -23,7 +25,7 @@ import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
 import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
-import { buildGraph, fullStructure } from '../src/graph/index.js';
+import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import type { OpGraph, Structure } from '../src/graph/index.js';
 import { expandStructure, scaleStructure, structureCost } from '../src/morph/structure/expand.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
@@ -85,31 +87,32 @@ function budgetCost(graph: OpGraph, target: CostTarget, budget: number): number 
   return Math.max(budget * networkCost(graph, target).total, 1.2 * floor);
 }
 
-async function shrunkFor(seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, method: Architecture['method'], device: string | null): Promise<Architecture> {
+async function shrunkFor(trainedSeed: string, target: CostTarget, budget: number, dir: string, method: Architecture['method'], device: string | null): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
-    const fresh = await buildShrunkModel(seed, {});
+    const start = await loadModelFile(trainedSeed);
     const report = await runShrink({
-      model: fresh.model,
+      model: start,
       target,
       train: data.train,
       test: data.test,
-      goal: { kind: 'cost', cost: budgetCost(buildGraph(seed), target, budget) },
+      goal: { kind: 'cost', cost: budgetCost(buildGraph(start), target, budget) },
       steps: args.steps,
       batchSize: args['batch-size'],
       retrainEpochs: args['retrain-epochs'],
       outDir: dir,
       onPhase: (phase) => log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: ${phase}`),
     });
-    fresh.model.dispose();
+    start.dispose();
     return { method, device, budget, structure: report.structure, accuracy: report.accuracy ?? Number.NaN };
   });
 }
 
 /** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
-async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, retrainSeed = 1): Promise<number> {
+async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, retrainSeed = 1, saveTo?: string): Promise<number> {
   const { model } = await buildShrunkModel(seed, structure);
   const result = await retrainFromScratch(model, { ...retrain, seed: retrainSeed });
+  if (saveTo !== undefined) await saveModelFiles(model, saveTo);
   model.dispose();
   return (result.state === 'completed' ? classificationAccuracy(result.evaluation) : undefined) ?? Number.NaN;
 }
@@ -124,13 +127,16 @@ async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: num
   });
 }
 
-/** The seed itself, retrained from scratch the same way: the accuracy the shrunk ones give up from. */
+/**
+ * The seed itself, trained from scratch the way every architecture is retrained: the accuracy the shrunk
+ * ones give up from, and (saved in `dir/model`) the trained network every shrink run starts from.
+ */
 async function seedFor(seed: tfl.LayersModel, dir: string): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
-    log('  the seed: retraining');
+    log('  the seed: training');
     const structure = fullStructure(buildGraph(seed));
-    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure) };
+    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure, 1, path.join(dir, 'model')) };
   });
 }
 
@@ -172,11 +178,12 @@ for (const modelName of args.models.split(',')) {
   const profiles: DeviceProfile[] = await Promise.all(profileFilesFor(args.profiles, modelName, root).map((file) => readProfile(file)));
   const work = path.join(args.work, modelName);
   const seedArchitecture = await seedFor(seed, path.join(work, 'seed'));
+  const trainedSeed = path.join(work, 'seed', 'model', 'model.json');
   const seedAccuracies = [seedArchitecture.accuracy];
   for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedAgain(seed, path.join(work, `seed-${k}`), k)).accuracy);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
-  for (const b of budgets) flops.push(await shrunkFor(seed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
+  for (const b of budgets) flops.push(await shrunkFor(trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
   const rows: string[] = [];
   const matched: string[] = [];
   let asAccurate = 0;
@@ -188,7 +195,7 @@ for (const modelName of args.models.split(',')) {
     log(`${modelName}: ${profile.name}`);
     const own: Architecture[] = [];
     for (const b of budgets) {
-      own.push(await shrunkFor(seed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
+      own.push(await shrunkFor(trainedSeed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
       own.push(await uniformFor(seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
     const all = [...own, ...flops];
@@ -224,7 +231,7 @@ for (const modelName of args.models.split(',')) {
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
   sections.push(`#### ${modelName}
 
-The seed, retrained the same way: ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
+The seed, trained the same way (every shrink run starts from it): ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
 Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
 the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} pairs whose accuracy
 the FLOP-targeted architectures bracket.
@@ -248,7 +255,8 @@ const cpus = os.cpus();
 const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
-Fashion-MNIST (${data.source.description}), ${args.steps} shrinking steps of ${args['batch-size']} images per architecture (SGD, automatic strength to the budget),
+Fashion-MNIST (${data.source.description}); each shrink run starts from the seed trained for ${args['retrain-epochs']} epoch(s) (below) and shrinks for
+${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it);
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images; training on wasm.
 Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs).
 A budget asks for its share of the seed's predicted cost, or for 1.2 times the narrowest network's (every group at one
