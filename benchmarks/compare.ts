@@ -3,7 +3,9 @@
  * each device's measured latency (wasm, and webgpu on Dawn/lavapipe here) to the same ratio of the
  * seed's layer latency, retrains each architecture briefly from scratch for its accuracy, then times
  * every architecture end to end on every device (the cross matrix). The target: each architecture is
- * the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy.
+ * the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy. As MorphNet does,
+ * the shrink runs start from a trained seed: the zoo model trained from scratch the way every
+ * architecture is retrained (kept in `<work>/<model>/trained-seed/`).
  *
  * Usage: node dist/benchmarks/compare.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
@@ -14,17 +16,22 @@
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
  * architectures finished there); the section of BENCHMARKS.md is written unless `--dry-run`.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, compareMarkdown, writeCompareJson } from '../src/compare/index.js';
 import type { CompareResult } from '../src/compare/index.js';
+import { loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
+import { retrainFromScratch } from '../src/shrink/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
-import { loadFashionMnist } from '../src/train/index.js';
+import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
@@ -47,6 +54,23 @@ const args = await yargs(process.argv.slice(2))
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
+
+/** The zoo model trained from scratch the way the architectures are retrained, and its test accuracy; kept in `dir`. */
+async function trainedSeed(model: string, dir: string, data: Awaited<ReturnType<typeof loadFashionMnist>>): Promise<{ model: tfl.LayersModel; accuracy: number | undefined }> {
+  const file = path.join(dir, 'model.json');
+  const accuracyFile = path.join(dir, 'accuracy.json');
+  if (existsSync(file) && existsSync(accuracyFile)) {
+    return { model: await loadModelFile(file), accuracy: (JSON.parse(readFileSync(accuracyFile, 'utf8')) as { accuracy?: number }).accuracy };
+  }
+  log(`${model}: training the seed for ${args['retrain-epochs']} epochs`);
+  const seed = zooEntry(model).build();
+  const result = await retrainFromScratch(seed, { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] });
+  if (result.state !== 'completed') throw new Error(`training the seed of ${model} did not complete`);
+  await saveModelFiles(seed, dir);
+  const accuracy = classificationAccuracy(result.evaluation);
+  await writeJsonAtomic(accuracyFile, { accuracy: accuracy ?? null });
+  return { model: seed, accuracy };
+}
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Whether the result meets the target, and the line that says so. */
@@ -93,8 +117,9 @@ for (const model of args.models.split(',')) {
   log(`${model}: shrinking for ${devices.map((d) => d.profile.name).join(', ')}`);
   const progress = compareProgressDisplay({ interactive: process.stderr.isTTY === true });
   await initBackend('wasm');
+  const seed = await trainedSeed(model, path.join(workDir, 'trained-seed'), data);
   const result = await compareArchitectures({
-    model: zooEntry(model).build(),
+    model: seed.model,
     modelName: model,
     devices,
     shrink: { goal: { kind: 'ratio', ratio: args['target-ratio'] }, steps: args.steps, batchSize: args['batch-size'] },
@@ -112,6 +137,8 @@ for (const model of args.models.split(',')) {
   const { met, lines } = verdict(result);
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
+    `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
+    '',
     `Target (each architecture the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy): **${met ? 'met' : 'not met'}**.`,
     '',
     ...lines,
@@ -128,7 +155,7 @@ const rescaled = args['match-flops'] ? ';\nthen each is rescaled by one width mu
 const body = `### Device-specific architectures (\`npm run bench:compare\`)
 
 Command: \`${command}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${started.toISOString().slice(0, 10)}.
-For each model, MorphNet shrinks the seed for each device profile's latency to ${args['target-ratio']} of the seed's layer latency on that device
+For each model, MorphNet shrinks the seed (trained from scratch first, the way the architectures are retrained) for each device profile's latency to ${args['target-ratio']} of the seed's layer latency on that device
 (the profile's network constant kept whole), ${args.steps} steps on wasm at batch ${args['batch-size']} on ${data.source.description}${rescaled};
 each architecture is retrained from scratch for ${args['retrain-epochs']} epochs and tested on the test set; then every architecture is
 timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved).
