@@ -1,7 +1,8 @@
 /**
  * `morphlat demo`: the main job on embedded defaults. Profile this machine's wasm backend for a zoo
- * model, shrink the model with MorphNet for that measured latency on the bundled Fashion-MNIST subset,
- * and print the seed against the shrunk model: predicted and measured latency, and accuracy.
+ * model, train it on the bundled Fashion-MNIST subset, shrink the trained model with MorphNet for that
+ * measured latency, retrain the shrunk architecture from scratch the same way, and print the seed
+ * against the shrunk model: predicted and measured latency, and accuracy.
  */
 import path from 'node:path';
 import { measureEndToEndMany } from '../../../profilers/end-to-end.js';
@@ -29,7 +30,7 @@ export const demoCommand: CommandSpec = {
     'budget-s': { type: 'number', describe: 'profiling budget in seconds', default: 40 },
     'target-ratio': { type: 'number', describe: 'shrink to this share of the seed\'s latency', default: 0.6 },
     steps: { type: 'number', describe: 'shrinking steps', default: 400 },
-    'retrain-epochs': { type: 'number', describe: 'epochs the shrunk model and the seed are each trained from scratch', default: 2 },
+    'retrain-epochs': { type: 'number', describe: 'epochs the seed (before shrinking) and the shrunk model are each trained from scratch', default: 2 },
     'train-limit': { type: 'number', describe: 'use only the first N training images of the subset (default: all 3,000)' },
     out: { type: 'string', describe: 'output folder', default: 'morphlat-demo' },
   },
@@ -40,7 +41,7 @@ export const demoCommand: CommandSpec = {
     const retrainEpochs = numberArg(args, 'retrain-epochs') ?? 2;
     if (!(Number.isInteger(retrainEpochs) && retrainEpochs >= 1)) throw new UsageError(`\`--retrain-epochs\` must be a whole number ≥ 1, got ${retrainEpochs}`);
     const backend = await initBackend('wasm');
-    io.out(`1/3 profiling ${backend.identity.cpuModel} (${backend.identity.cpuCores} cores), wasm backend, for ${name}`);
+    io.out(`1/4 profiling ${backend.identity.cpuModel} (${backend.identity.cpuCores} cores), wasm backend, for ${name}`);
     const seed = zooEntry(name).build();
     const interrupt = abortOnInterrupt();
     try {
@@ -58,8 +59,12 @@ export const demoCommand: CommandSpec = {
       const e2e = profile.validation.endToEnd;
       io.out(`    wrote ${profileFile}${e2e === null ? '' : `; held-out networks predicted within ${(e2e.medianAbsError * 100).toFixed(1)}% (median)`}`);
 
-      io.out('2/3 shrinking for the measured latency on the bundled Fashion-MNIST subset');
+      io.out(`2/4 training the seed on the bundled Fashion-MNIST subset for ${retrainEpochs} epochs`);
       const data = await loadFashionMnist({ dataDir: bundledFashionMnistDir(), ...(trainLimit === undefined ? {} : { trainLimit }) });
+      const seedRun = await retrainFromScratch(seed, { train: data.train, test: data.test, epochs: retrainEpochs, signal: interrupt.signal });
+      if (seedRun.state === 'cancelled') throw new CancelledError('interrupted while training the seed; the profile is saved');
+
+      io.out('3/4 shrinking the trained seed with MorphNet for the measured latency');
       const target = latencyTarget(profile);
       const shrinkBar = shrinkProgressBar({ interactive: io.interactive });
       const report = await runShrink({
@@ -77,11 +82,9 @@ export const demoCommand: CommandSpec = {
       });
       shrinkBar.stop();
 
-      io.out('3/3 training the seed the same way, then measuring both models end to end, taking turns');
+      io.out('4/4 measuring the seed and the shrunk model end to end, taking turns');
       const shrunk = await loadModelFile(path.join(out, 'shrunk', 'model.json'));
       const fresh = zooEntry(name).build();
-      const seedRun = await retrainFromScratch(fresh, { train: data.train, test: data.test, epochs: retrainEpochs, signal: interrupt.signal });
-      if (seedRun.state === 'cancelled') throw new CancelledError('interrupted while training the seed; the shrunk model is saved');
       const [before, after] = await measureEndToEndMany([fresh, shrunk], { signal: interrupt.signal });
       if (before === undefined || after === undefined) throw new Error('measureEndToEndMany returned fewer measurements than models');
       const percent = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
