@@ -10,6 +10,7 @@ import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import { buildShrunkModel, expandStructure, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { alignedDevice } from './helpers/aligned-device.js';
 
 await initBackend('cpu');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-structure-'));
@@ -106,20 +107,6 @@ describe('expansion by one width multiplier', () => {
 });
 
 describe('device-aware snapping', () => {
-  /** A device whose convs run 2x slower on channel counts that are not multiples of 8. */
-  function alignedDevice(): CostTarget {
-    const flops = flopsTarget();
-    return {
-      name: 'aligned',
-      unit: 'ms',
-      forOp(op) {
-        const f = flops.forOp(op);
-        const penalty = (out: number): number => (op.ownsChannels && out % 8 !== 0 ? 2 : 1);
-        return { value: (a) => (f.value(a) * penalty(a.out)) / 1e6, gradient: (a) => ({ in: f.gradient(a).in.map((x) => x / 1e6), out: f.gradient(a).out / 1e6 }) };
-      },
-    };
-  }
-
   test('moves counts up to a faster aligned width within the window', () => {
     const graph = buildGraph(zooEntry('plain-cnn').build());
     const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
@@ -137,9 +124,20 @@ describe('device-aware snapping', () => {
     }
   });
 
-  test('leaves FLOPs-priced structures alone', () => {
+  test('leaves FLOPs-priced structures alone, stepping down or not', () => {
     const graph = buildGraph(zooEntry('plain-cnn').build());
     const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
     expect(snapStructure(graph, learned, flopsTarget()).structure).toEqual(learned);
+    expect(snapStructure(graph, learned, flopsTarget(), { down: true }).structure).toEqual(learned);
+  });
+
+  test('asked to, steps down off a step just below, but never where a width above is cheaper', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 13, conv2: 17, conv3: 40, conv4: 63 };
+    const device = alignedDevice();
+    expect(snapStructure(graph, learned, device).structure).toEqual({ conv1: 13, conv2: 17, conv3: 40, conv4: 64 });
+    const { structure, snaps } = snapStructure(graph, learned, device, { down: true });
+    expect(structure).toEqual({ conv1: 13, conv2: 16, conv3: 40, conv4: 64 });
+    expect(snaps.map((s) => [s.owners[0], s.from, s.to])).toEqual([['conv2', 17, 16], ['conv4', 63, 64]]);
   });
 });

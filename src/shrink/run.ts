@@ -9,20 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { networkCost } from '../costs/network.js';
 import { CancelledError, StructureError, UsageError } from '../errors.js';
-import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import { fullStructure } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
-import type { OpGraph } from '../graph/types.js';
 import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import { NetworkRegularizer } from '../morph/network-regularizer.js';
 import { GammaProximal } from '../morph/proximal.js';
-import { expandStructure, structureCost } from '../morph/structure/expand.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { shrunkTopology } from '../morph/structure/shrunk-topology.js';
-import { snapStructure } from '../morph/structure/snap.js';
-import type { Snap } from '../morph/structure/snap.js';
 import { batchesPerPass, continuingSource } from '../train/data/source.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { objectiveFor } from '../train/fits.js';
@@ -32,6 +27,7 @@ import { deriveSeed } from '../util/random.js';
 import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
 import { retrainFromScratch } from './retrain.js';
 import { StrengthController } from './strength.js';
+import { deviceWidths } from './widths.js';
 import type { ShrinkReport, ShrinkRequest } from './types.js';
 
 interface CheckpointState {
@@ -79,22 +75,6 @@ function buildable(model: tfl.LayersModel, structure: Structure): boolean {
     if (e instanceof StructureError) return false;
     throw e;
   }
-}
-
-/** A learned structure this far under the target cost is filled up to it. */
-const FILL_BELOW = 0.98;
-
-/**
- * MorphNet's expansion step inside a shrink run: a learned structure that met the target with room to
- * spare is widened by one width multiplier to the largest structure that still meets it, no group above
- * the seed's width.
- */
-function fillToTarget(graph: OpGraph, structure: Structure, target: CostTarget, goal: number): { structure: Structure; fill?: ShrinkReport['fill'] } {
-  const fromCost = structureCost(graph, target, structure);
-  if (!(fromCost < goal * FILL_BELOW)) return { structure };
-  const expansion = expandStructure(graph, structure, target, goal, { withinModel: true });
-  if (structureCost(graph, target, expansion.structure) <= fromCost) return { structure };
-  return { structure: expansion.structure, fill: { multiplier: expansion.multiplier, fromCost } };
 }
 
 function aliveChannels(structure: Structure): number {
@@ -219,18 +199,9 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   if (learned === undefined) {
     throw new StructureError(`structure: every channel on the way to an output died by step ${step}; lower the strength or the target, or shrink for more steps`);
   }
-  let structure: Structure = learned;
-  let fill: ShrinkReport['fill'];
   const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
-  if (request.fill !== false && goalCost !== undefined && best !== undefined) {
-    request.onPhase?.('filling the structure up to the target');
-    ({ structure, fill } = fillToTarget(seedGraph, learned, request.target, goalCost));
-  }
-  let snaps: Snap[] = [];
-  if (request.snap !== false) {
-    request.onPhase?.('snapping widths to the device');
-    ({ structure, snaps } = snapStructure(seedGraph, structure, request.target));
-  }
+  const fillGoal = request.fill !== false && best !== undefined ? goalCost : undefined;
+  const { structure, fill, snaps } = deviceWidths(seedGraph, learned, request, fillGoal);
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
   const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);

@@ -90,7 +90,10 @@ export interface ShrinkReport {
   /** The learned structure: of the checks that met the target, the one of highest cost; else the last (before filling and snapping). */
   readonly learnedStructure: Structure;
   readonly strength: number;
-  /** The width multiplier that brought the learned structure up to the target, and the cost it had before. */
+  /**
+   * The width multiplier that brought the learned structure up to the target (the product of the fill
+   * before snapping and the one that re-spends what steps down saved), and the learned structure's cost.
+   */
   readonly fill?: { readonly multiplier: number; readonly fromCost: number };
   readonly snaps: readonly Snap[];
   readonly removed: readonly string[];

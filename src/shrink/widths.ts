@@ -1,0 +1,73 @@
+/**
+ * From a learned structure to the widths a shrink run builds: MorphNet's expansion step fills a
+ * structure that landed under the target back up to it with one width multiplier, and device-aware
+ * snapping moves each group to a cheap width on the target device.
+ */
+import type { CostTarget } from '../costs/types.js';
+import type { Structure } from '../graph/alive.js';
+import type { OpGraph } from '../graph/types.js';
+import { expandStructure, structureCost } from '../morph/structure/expand.js';
+import { snapStructure } from '../morph/structure/snap.js';
+import type { Snap } from '../morph/structure/snap.js';
+import type { ShrinkReport, ShrinkRequest } from './types.js';
+
+/** A learned structure this far under the target cost is filled up to it. */
+const FILL_BELOW = 0.98;
+
+/**
+ * MorphNet's expansion step inside a shrink run: a learned structure that met the target with room to
+ * spare is widened by one width multiplier to the largest structure that still meets it, no group above
+ * the seed's width (and the groups of `keep` as they are).
+ */
+export function fillToTarget(
+  graph: OpGraph,
+  structure: Structure,
+  target: CostTarget,
+  goal: number,
+  keep?: ReadonlySet<string>,
+): { structure: Structure; fill?: ShrinkReport['fill'] } {
+  const fromCost = structureCost(graph, target, structure);
+  if (!(fromCost < goal * FILL_BELOW)) return { structure };
+  const expansion = expandStructure(graph, structure, target, goal, { withinModel: true, ...(keep === undefined ? {} : { keep }) });
+  if (structureCost(graph, target, expansion.structure) <= fromCost) return { structure };
+  return { structure: expansion.structure, fill: { multiplier: expansion.multiplier, fromCost } };
+}
+
+/**
+ * The learned structure at the device's widths: filled up to the goal (when there is one to fill to),
+ * snapped to cheap widths (stepping down off expensive steps too, when the saving can be filled back),
+ * then the other groups filled with what the steps down saved, and snapped once more.
+ */
+export function deviceWidths(
+  graph: OpGraph,
+  learned: Structure,
+  request: Pick<ShrinkRequest, 'target' | 'snap' | 'onPhase'>,
+  fillGoal: number | undefined,
+): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[] } {
+  const phase = (name: string): void => request.onPhase?.(name);
+  let structure = learned;
+  let fill: ShrinkReport['fill'];
+  const learnedCost = structureCost(graph, request.target, learned);
+  const snaps: Snap[] = [];
+  const fillUp = (keep?: ReadonlySet<string>): boolean => {
+    if (fillGoal === undefined) return false;
+    phase('filling the structure up to the target');
+    const filled = fillToTarget(graph, structure, request.target, fillGoal, keep);
+    structure = filled.structure;
+    if (filled.fill === undefined) return false;
+    fill = { multiplier: (fill?.multiplier ?? 1) * filled.fill.multiplier, fromCost: learnedCost };
+    return true;
+  };
+  const snap = (down: boolean): Snap[] => {
+    phase('snapping widths to the device');
+    const snapped = snapStructure(graph, structure, request.target, { down });
+    structure = snapped.structure;
+    snaps.push(...snapped.snaps);
+    return snapped.snaps;
+  };
+  fillUp();
+  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps };
+  const stepsDown = snap(fillGoal !== undefined).filter((s) => s.to < s.from);
+  if (stepsDown.length > 0 && fillUp(new Set(stepsDown.flatMap((s) => s.owners)))) snap(false);
+  return { structure, ...(fill === undefined ? {} : { fill }), snaps };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { initBackend } from '../src/backends/index.js';
+import { buildGraph } from '../src/graph/index.js';
+import { structureCost } from '../src/morph/structure/index.js';
+import { deviceWidths } from '../src/shrink/widths.js';
+import { zooEntry } from '../src/zoo/index.js';
+import { alignedDevice } from './helpers/aligned-device.js';
+
+await initBackend('cpu');
+const graph = buildGraph(zooEntry('plain-cnn').build());
+const device = alignedDevice();
+const learned = { conv1: 13, conv2: 17, conv3: 40, conv4: 55 };
+const cost = (s: Record<string, number>): number => structureCost(graph, device, s);
+
+describe('from a learned structure to the device\'s widths', () => {
+  test('a step down off an expensive width is kept, and what it saved widens the other groups up to the goal', () => {
+    const goal = cost(learned);
+    const phases: string[] = [];
+    const { structure, fill, snaps } = deviceWidths(graph, learned, { target: device, onPhase: (p) => phases.push(p) }, goal);
+    expect(snaps[0]).toEqual({ owners: ['conv2'], from: 17, to: 16 });
+    expect(structure['conv2']).toBe(16);
+    expect(cost(structure)).toBeLessThanOrEqual(goal);
+    expect(cost(structure)).toBeGreaterThan(cost({ ...learned, conv2: 16 }));
+    expect(fill?.fromCost).toBe(goal);
+    for (const name of ['conv1', 'conv3', 'conv4'] as const) expect(structure[name]).toBeGreaterThanOrEqual(learned[name]);
+    expect(phases).toEqual(['filling the structure up to the target', 'snapping widths to the device', 'filling the structure up to the target', 'snapping widths to the device']);
+  });
+
+  test('without a goal to fill to, snapping only moves up', () => {
+    const { structure, fill } = deviceWidths(graph, learned, { target: device }, undefined);
+    expect(fill).toBeUndefined();
+    expect(structure['conv2']).toBe(17);
+    for (const [name, count] of Object.entries(structure)) expect(count).toBeGreaterThanOrEqual(learned[name as keyof typeof learned]);
+  });
+
+  test('with snapping off, only the fill', () => {
+    const goal = 1.3 * cost(learned);
+    const { structure, snaps, fill } = deviceWidths(graph, learned, { target: device, snap: false }, goal);
+    expect(snaps).toEqual([]);
+    expect(fill?.multiplier).toBeGreaterThan(1);
+    expect(cost(structure)).toBeLessThanOrEqual(goal);
+    expect(cost(structure)).toBeGreaterThan(cost(learned));
+  });
+});
