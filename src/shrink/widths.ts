@@ -13,6 +13,8 @@ import type { ShrinkReport, ShrinkRequest } from './types.js';
 
 /** A learned structure this far under the target cost is filled up to it. */
 const FILL_BELOW = 0.98;
+/** Rounds of filling and snapping up after steps down (snapping up lowers the cost, leaving room to fill). */
+const REFILLS = 3;
 
 /**
  * MorphNet's expansion step inside a shrink run: a learned structure that met the target with room to
@@ -36,7 +38,7 @@ export function fillToTarget(
 /**
  * The learned structure at the device's widths: filled up to the goal (when there is one to fill to),
  * snapped to cheap widths (stepping down off expensive steps too, when the saving can be filled back),
- * then the other groups filled with what the steps down saved, and snapped once more.
+ * then the other groups filled with what the steps down saved and snapped up again, a few rounds.
  */
 export function deviceWidths(
   graph: OpGraph,
@@ -68,6 +70,7 @@ export function deviceWidths(
   fillUp();
   if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps };
   const stepsDown = snap(fillGoal !== undefined).filter((s) => s.to < s.from);
-  if (stepsDown.length > 0 && fillUp(new Set(stepsDown.flatMap((s) => s.owners)))) snap(false);
+  const keep = new Set(stepsDown.flatMap((s) => s.owners));
+  for (let round = 0; round < REFILLS && stepsDown.length > 0 && fillUp(keep); round++) snap(false);
   return { structure, ...(fill === undefined ? {} : { fill }), snaps };
 }
