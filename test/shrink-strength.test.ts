@@ -15,6 +15,18 @@ describe('the automatic strength', () => {
     expect(c.met(10.01)).toBe(false);
   });
 
+  test('a cost that falls, but too slowly to reach the target in the checks left, raises the strength', () => {
+    const slow = new StrengthController({ kind: 'cost', cost: 10 }, 1);
+    expect(slow.update(30, 20)).toBeCloseTo(1.3);
+    expect(slow.update(29.5, 19)).toBeCloseTo(1.69);
+    const onPace = new StrengthController({ kind: 'cost', cost: 10 }, 1);
+    onPace.update(30, 20);
+    expect(onPace.update(25, 19)).toBeCloseTo(1.3);
+    const unknown = new StrengthController({ kind: 'cost', cost: 10 }, 1);
+    unknown.update(30);
+    expect(unknown.update(29.5)).toBeCloseTo(1.3);
+  });
+
   test('backs off after a structure that cannot be built, whatever the cost', () => {
     const c = new StrengthController({ kind: 'cost', cost: 10 }, 5);
     c.update(20);

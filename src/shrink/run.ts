@@ -167,7 +167,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
       const usable = buildable(request.model, structure);
       if (usable) lastBuildable = structure;
       if (usable && controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
-      if (usable) controller.update(cost);
+      if (usable) controller.update(cost, Math.ceil((totalSteps - step) / checkEvery));
       else controller.backOff();
       proximal.refresh();
       regularization = (controller.strength / initialCost) * termValue();

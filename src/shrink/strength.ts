@@ -40,11 +40,17 @@ export class StrengthController {
     return this.goal.kind === 'cost' && cost <= this.goal.cost;
   }
 
-  /** Takes the cost at a check and returns the strength for the next stretch of steps. */
-  update(cost: number): number {
+  /**
+   * Takes the cost at a check and returns the strength for the next stretch of steps. With
+   * `checksLeft`, a cost that falls too slowly to reach the target in the checks left counts as not
+   * falling (from a trained seed the cost can fall steadily, but far too slowly, for a whole run).
+   */
+  update(cost: number, checksLeft?: number): number {
     if (this.goal.kind === 'fixed') return this.value;
     const target = this.goal.cost;
-    const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99;
+    const drop = this.lastCost === undefined ? 0 : this.lastCost - cost;
+    const onPace = checksLeft === undefined || checksLeft <= 0 || drop * checksLeft >= cost - target;
+    const falling = this.lastCost !== undefined && cost < this.lastCost * 0.99 && onPace;
     if (cost > target) {
       if (!falling) this.value *= RAISE;
     } else this.value *= cost < target * HOLD_BAND ? EASE : HOLD;
