@@ -16,25 +16,21 @@
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
  * architectures finished there); the section of BENCHMARKS.md is written unless `--dry-run`.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, compareMarkdown, writeCompareJson } from '../src/compare/index.js';
 import type { CompareResult } from '../src/compare/index.js';
-import { loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
-import { retrainFromScratch } from '../src/shrink/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
-import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js';
+import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
-import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
+import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
@@ -55,22 +51,6 @@ const args = await yargs(process.argv.slice(2))
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 
-/** The zoo model trained from scratch the way the architectures are retrained, and its test accuracy; kept in `dir`. */
-async function trainedSeed(model: string, dir: string, data: Awaited<ReturnType<typeof loadFashionMnist>>): Promise<{ model: tfl.LayersModel; accuracy: number | undefined }> {
-  const file = path.join(dir, 'model.json');
-  const accuracyFile = path.join(dir, 'accuracy.json');
-  if (existsSync(file) && existsSync(accuracyFile)) {
-    return { model: await loadModelFile(file), accuracy: (JSON.parse(readFileSync(accuracyFile, 'utf8')) as { accuracy?: number }).accuracy };
-  }
-  log(`${model}: training the seed for ${args['retrain-epochs']} epochs`);
-  const seed = zooEntry(model).build();
-  const result = await retrainFromScratch(seed, { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] });
-  if (result.state !== 'completed') throw new Error(`training the seed of ${model} did not complete`);
-  await saveModelFiles(seed, dir);
-  const accuracy = classificationAccuracy(result.evaluation);
-  await writeJsonAtomic(accuracyFile, { accuracy: accuracy ?? null });
-  return { model: seed, accuracy };
-}
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Whether the result meets the target, and the line that says so. */
@@ -117,7 +97,13 @@ for (const model of args.models.split(',')) {
   log(`${model}: shrinking for ${devices.map((d) => d.profile.name).join(', ')}`);
   const progress = compareProgressDisplay({ interactive: process.stderr.isTTY === true });
   await initBackend('wasm');
-  const seed = await trainedSeed(model, path.join(workDir, 'trained-seed'), data);
+  log(`${model}: the seed, trained for ${args['retrain-epochs']} epochs (or as kept in --work)`);
+  const seed = await trainedOnce(path.join(workDir, 'trained-seed'), () => zooEntry(model).build(), {
+    train: data.train,
+    test: data.test,
+    epochs: args['retrain-epochs'],
+    batchSize: args['batch-size'],
+  });
   const result = await compareArchitectures({
     model: seed.model,
     modelName: model,

@@ -25,7 +25,7 @@ import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
 import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
-import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
+import { buildGraph, fullStructure, loadModelFile } from '../src/graph/index.js';
 import type { OpGraph, Structure } from '../src/graph/index.js';
 import { expandStructure, scaleStructure, structureCost } from '../src/morph/structure/expand.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
@@ -38,6 +38,7 @@ import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
+import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
@@ -109,10 +110,9 @@ async function shrunkFor(trainedSeed: string, target: CostTarget, budget: number
 }
 
 /** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
-async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, retrainSeed = 1, saveTo?: string): Promise<number> {
+async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, retrainSeed = 1): Promise<number> {
   const { model } = await buildShrunkModel(seed, structure);
   const result = await retrainFromScratch(model, { ...retrain, seed: retrainSeed });
-  if (saveTo !== undefined) await saveModelFiles(model, saveTo);
   model.dispose();
   return (result.state === 'completed' ? classificationAccuracy(result.evaluation) : undefined) ?? Number.NaN;
 }
@@ -128,25 +128,19 @@ async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: num
 }
 
 /**
- * The seed itself, trained from scratch the way every architecture is retrained: the accuracy the shrunk
- * ones give up from, and (saved in `dir/model`) the trained network every shrink run starts from.
+ * The seed itself, trained from scratch the way every architecture is retrained with `retrainSeed`: the
+ * accuracy the shrunk ones give up from; with seed 1 also (saved in `dir/model`) the trained network every
+ * shrink run starts from, and with others how far that accuracy moves between retrainings.
  */
-async function seedFor(seed: tfl.LayersModel, dir: string): Promise<Architecture> {
+async function seedFor(seed: tfl.LayersModel, dir: string, retrainSeed = 1): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
-    log('  the seed: training');
+    log(retrainSeed === 1 ? '  the seed: training' : `  the seed: retraining with seed ${retrainSeed}`);
     const structure = fullStructure(buildGraph(seed));
-    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure, 1, path.join(dir, 'model')) };
-  });
-}
-
-/** The seed architecture retrained with another seed (data order, and initial weights where unseeded). */
-async function seedAgain(seed: tfl.LayersModel, dir: string, retrainSeed: number): Promise<Architecture> {
-  return cached(path.join(dir, 'architecture.json'), async () => {
-    await initBackend('wasm');
-    log(`  the seed: retraining with seed ${retrainSeed}`);
-    const structure = fullStructure(buildGraph(seed));
-    return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure, retrainSeed) };
+    if (retrainSeed !== 1) return { method: 'seed', device: null, budget: 1, structure, accuracy: await retrainedAccuracy(seed, structure, retrainSeed) };
+    const trained = await trainedOnce(path.join(dir, 'model'), async () => (await buildShrunkModel(seed, {})).model, retrain);
+    trained.model.dispose();
+    return { method: 'seed', device: null, budget: 1, structure, accuracy: trained.accuracy ?? Number.NaN };
   });
 }
 
@@ -180,7 +174,7 @@ for (const modelName of args.models.split(',')) {
   const seedArchitecture = await seedFor(seed, path.join(work, 'seed'));
   const trainedSeed = path.join(work, 'seed', 'model', 'model.json');
   const seedAccuracies = [seedArchitecture.accuracy];
-  for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedAgain(seed, path.join(work, `seed-${k}`), k)).accuracy);
+  for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedFor(seed, path.join(work, `seed-${k}`), k)).accuracy);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
   for (const b of budgets) flops.push(await shrunkFor(trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
@@ -203,7 +197,7 @@ for (const modelName of args.models.split(',')) {
     const [row] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
     if (row === undefined || row.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${row?.state === 'not-here' ? row.reason : 'no row'}`);
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
-    const mflops = (a: Architecture): number => networkCost(buildGraph(seed), flopsTarget(), a.structure).total / 1e6;
+    const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;

@@ -32,7 +32,7 @@ export interface ExpandOptions {
 export function scaleStructure(graph: OpGraph, structure: Structure, multiplier: number, options: ExpandOptions = {}): Structure {
   const out: Record<string, number> = { ...structure };
   for (const { group, count } of groupCounts(graph, structure)) {
-    if (options.keep !== undefined && group.owners.some((o) => options.keep?.has(o) === true)) continue;
+    if (group.owners.some((o) => options.keep?.has(o) === true)) continue;
     const rounded = count === 0 ? 0 : Math.max(1, Math.round(count * multiplier));
     const scaled = options.withinModel === true ? Math.min(group.width, rounded) : rounded;
     for (const owner of group.owners) out[owner] = scaled;

@@ -35,16 +35,17 @@ export interface SnapOptions {
 }
 
 /**
- * The width a step down from `now` goes to, no lower than `floor`: the widest whose saving per channel
- * given up is at least STEP_DOWN_FACTOR times the group's average cost per channel at `now`.
+ * The width a step down from `now` (costing `here`) goes to, no lower than `floor`, and its cost: the
+ * widest whose saving per channel given up is at least STEP_DOWN_FACTOR times the group's average cost
+ * per channel at `now`.
  */
-function stepDown(costAt: (c: number) => number, now: number, floor: number): number | undefined {
+function stepDown(costAt: (c: number) => number, now: number, here: number, floor: number): { count: number; cost: number } | undefined {
   if (now <= 1) return undefined;
-  const here = costAt(now);
   const average = (here - costAt(1)) / (now - 1);
   if (!(average > 0)) return undefined;
   for (let c = now - 1; c >= Math.max(1, floor); c--) {
-    if ((here - costAt(c)) / (now - c) >= STEP_DOWN_FACTOR * average) return c;
+    const cost = costAt(c);
+    if ((here - cost) / (now - c) >= STEP_DOWN_FACTOR * average) return { count: c, cost };
   }
   return undefined;
 }
@@ -69,8 +70,8 @@ export function snapStructure(graph: OpGraph, structure: Structure, target: Cost
         const cost = costAt(c);
         if (cost < best.cost * (1 - 1e-9)) best = { count: c, cost };
       }
-      const down = options.down === true && best.count === now ? stepDown(costAt, now, count - snapWindow(count)) : undefined;
-      if (down !== undefined && costAt(down) < best.cost * (1 - 1e-9)) best = { count: down, cost: costAt(down) };
+      const down = options.down === true && best.count === now ? stepDown(costAt, now, best.cost, count - snapWindow(count)) : undefined;
+      if (down !== undefined && down.cost < best.cost * (1 - 1e-9)) best = down;
       if (best.count !== now) {
         current = withGroupCount(current, group, best.count);
         moved = true;
