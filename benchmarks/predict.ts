@@ -22,6 +22,8 @@ import { packageRoot } from '../src/train/data/package-root.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { measureEndToEndMany } from '../profilers/end-to-end.js';
 import { runProfile } from '../profilers/run.js';
+import { deviceSpeed, speedReferences } from '../profilers/speed.js';
+import type { DeviceSpeed } from '../profilers/speed.js';
 import { randomStructure } from '../profilers/variants.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { writeSection } from './markdown.js';
@@ -45,6 +47,13 @@ function accuracy(predicted: readonly number[], measured: readonly number[]): Ac
 function bestScale(raw: readonly number[], measured: readonly number[]): number {
   const r = raw.map((x, i) => x / measured[i]!);
   return r.reduce((a, b) => a + b, 0) / r.reduce((a, b) => a + b * b, 0);
+}
+
+/** Calibration networks of the generic profile timed beside each model's variants for its speed ratio. */
+const GENERIC_SPEED_NETWORKS = 5;
+
+function speedNote(speed: DeviceSpeed | null): string {
+  return speed === null ? '(no calibration network to time)' : `×${speed.ratio.toFixed(3)} (${speed.networks} networks, ${speed.min.toFixed(3)} to ${speed.max.toFixed(3)})`;
 }
 
 function totals(target: CostTarget, graph: ReturnType<typeof buildGraph>, structures: readonly Structure[]): number[] {
@@ -80,35 +89,36 @@ for (const backendName of args.backends.split(',')) {
     if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
     const structures = Array.from({ length: args.variants }, (_, i) => randomStructure(graph, 777_000 + i));
     const variants = await Promise.all(structures.map((s) => rebuildWithStructure(seed, s)));
-    const calibration = specific.calibrationPoints;
-    const calibrationModels = await Promise.all(calibration.map((p) => (p.label === 'seed' ? seed : rebuildWithStructure(seed, p.structure))));
-    log(`${modelName}: measuring ${variants.length} variants and the profile's ${calibration.length} calibration networks end to end, twice`);
-    const together = [...variants, ...calibrationModels];
+    const specificReferences = speedReferences(specific, seed, Number.POSITIVE_INFINITY);
+    const genericReferences = speedReferences(generic, undefined, GENERIC_SPEED_NETWORKS);
+    const referenceModels = await Promise.all([...specificReferences, ...genericReferences].map((r) => r.build()));
+    log(`${modelName}: measuring ${variants.length} variants and ${referenceModels.length} of the profiles' calibration networks end to end, twice`);
+    const together = [...variants, ...referenceModels];
     const first = (await measureEndToEndMany(together)).map((r) => r.medianMs);
     const second = (await measureEndToEndMany(together)).map((r) => r.medianMs);
-    variants.forEach((v) => v.dispose());
-    calibrationModels.forEach((m) => m !== seed && m.dispose());
+    together.forEach((m) => m.dispose());
     const measured = first.slice(0, variants.length);
     const again = second.slice(0, variants.length);
-    const calibrationNow = first.slice(variants.length);
-    const drifts = calibration.map((p, i) => (calibrationNow[i] ?? Number.NaN) / p.measuredMs);
-    const drift = median(drifts);
+    const referencesNow = first.slice(variants.length);
+    const specificSpeed = deviceSpeed(specificReferences, referencesNow.slice(0, specificReferences.length));
+    const genericSpeed = deviceSpeed(genericReferences, referencesNow.slice(specificReferences.length));
     const flops = totals(flopsTarget(), graph, structures);
     const roofline = totals(rooflineTarget('V100'), graph, structures);
     const specificMs = totals(latencyTarget(specific), graph, structures);
+    const genericMs = totals(latencyTarget(generic), graph, structures);
+    const atSpeed = (ms: number[], speed: DeviceSpeed | null): number[] => ms.map((p) => p * (speed?.ratio ?? Number.NaN));
     const predictors: [string, number[], string][] = [
       ['model-specific profile', specificMs, `${specific.profilingSeconds.toFixed(0)} s`],
-      ['model-specific profile × machine drift', specificMs.map((p) => p * drift), '-'],
-      ['generic profile', totals(latencyTarget(generic), graph, structures), `${generic.profilingSeconds.toFixed(0)} s`],
+      ['model-specific profile × device speed now', atSpeed(specificMs, specificSpeed), '-'],
+      ['generic profile', genericMs, `${generic.profilingSeconds.toFixed(0)} s`],
+      ['generic profile × device speed now', atSpeed(genericMs, genericSpeed), '-'],
       ['FLOPs × best scale', flops.map((f) => f * bestScale(flops, measured)), '-'],
       ['V100 roofline × best scale', roofline.map((f) => f * bestScale(roofline, measured)), '-'],
     ];
-    raw.push({ backend: backendName, model: modelName, structures, measured, again, calibrationAtProfiling: calibration.map((p) => p.measuredMs), calibrationNow, drift, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
+    raw.push({ backend: backendName, model: modelName, structures, measured, again, specificSpeed, genericSpeed, predicted: Object.fromEntries(predictors.map(([n, p]) => [n, p])) });
     for (const [name, predicted, time] of predictors) rows.push(row(backendName, modelName, name, accuracy(predicted, measured), time));
     rows.push(row(backendName, modelName, 'the same variants measured again (noise floor)', accuracy(again, measured), '-'));
-    notes.push(
-      `${backendName} ${modelName}: the profile's ${calibration.length} calibration networks ran ×${drift.toFixed(3)} (median; ${Math.min(...drifts).toFixed(3)} to ${Math.max(...drifts).toFixed(3)}) of their latency when profiled`,
-    );
+    notes.push(`${backendName} ${modelName}: device speed now against the model-specific profile ${speedNote(specificSpeed)}, against the generic profile ${speedNote(genericSpeed)}`);
     log(`${modelName}: ${rows.slice(-predictors.length - 1).join('\n')}`);
     seed.dispose();
   }
@@ -119,12 +129,13 @@ const body = `### Latency prediction on ${args.backends} (\`npm run bench:predic
 
 Command: \`npm run bench:predict -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), ${os.type()} ${os.release()}; date: ${started}.
 Each model: ${args.variants} random-width variants (each tie group 25-100% of the seed's), measured end to end with the
-profile's own calibration networks (batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, all of them taking
+profiles' own calibration networks (batch 1, predict + download, warm-up, median of 25 rounds of 3 runs, all of them taking
 turns round by round), then measured again the same way: the last row of each model compares the two measurements of the
 variants, the noise floor of any predictor here. This shared machine's speed moves by tens of percent between minutes, and a
-profile predicts the speed it was measured at: "× machine drift" rescales the profile's predictions by one number not fitted to
-the variants, how much faster or slower the profile's calibration networks ran beside them than when the profile was measured
-(the notes give it). The FLOPs and roofline baselines take their one scale factor from these very measurements (in-sample).
+profile predicts the speed it was measured at: "× device speed now" rescales a profile's predictions by one number not fitted to
+the variants, how much faster or slower that profile's calibration networks ran beside them than when it was measured (the
+median ratio, as \`morphlat predict --measure\` reports it; the notes give it). The FLOPs and roofline baselines take
+their one scale factor from these very measurements (in-sample).
 
 | backend | model | predictor | within ±10% | median abs error | Spearman | profiling time |
 | --- | --- | --- | --- | --- | --- | --- |

@@ -184,6 +184,8 @@ interface NetworkCase {
   readonly structure: Structure;
   readonly build: () => Promise<tfl.LayersModel>;
   readonly role: 'calibration' | 'validation';
+  /** A calibration net's width multiplier. */
+  readonly width?: number;
 }
 
 /** Network counts of the end-to-end phase: the full set, and the least that still calibrates and validates. */
@@ -222,7 +224,7 @@ function networkCases(request: ProfileRequest, count: number, seed: number): Net
   }
   const widths = GENERIC_WIDTHS.slice(0, Math.max(3, Math.min(GENERIC_WIDTHS.length, Math.floor(count / CALIBRATION_NETS.length))));
   for (const net of CALIBRATION_NETS) {
-    for (const [w, role] of widths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, build: async () => net.build(w), role });
+    for (const [w, role] of widths) cases.push({ label: `${net.name}@${w}`, model: net.name, structure: {}, width: w, build: async () => net.build(w), role });
   }
   return cases;
 }
@@ -273,6 +275,7 @@ function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCas
     label: x.c.label,
     model: x.c.model,
     structure: { ...x.c.structure },
+    ...(x.c.width === undefined ? {} : { width: x.c.width }),
     predictedMs: Math.max(1e-6, networkCost(x.graph, calibrated).total),
     measuredMs: x.ms,
   });

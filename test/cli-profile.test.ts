@@ -54,6 +54,22 @@ describe('morphlat profile, predict and cost --target latency', () => {
     const out = JSON.parse(r.stdout);
     expect(out.measuredMs).toBeGreaterThan(0);
     expect(out.predictedMs).toBeGreaterThan(0);
+    const profile = JSON.parse(readFileSync(profileFile, 'utf8'));
+    expect(out.deviceSpeed.networks).toBe(Math.min(3, profile.calibrationPoints.length));
+    expect(out.deviceSpeed.min).toBeLessThanOrEqual(out.deviceSpeed.ratio);
+    expect(out.deviceSpeed.max).toBeGreaterThanOrEqual(out.deviceSpeed.ratio);
+    expect(out.deviceSpeed.predictedMs).toBeCloseTo(out.predictedMs * out.deviceSpeed.ratio, 9);
+  });
+
+  test('predict --measure prints the device\'s speed against the profile\'s, and --speed-networks 0 leaves it out', async () => {
+    const text = await runCli(['predict', '--profile', profileFile, '--model', modelFile, '--measure', '--speed-networks', '2']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^speed: +the profile's 2 calibration networks took ×\d+\.\d{3} .* at that speed the prediction is \d+\.\d{3} ms, error -?\d+\.\d%$/m);
+    const none = await runCli(['predict', '--profile', profileFile, '--model', modelFile, '--measure', '--speed-networks', '0', '--json']);
+    expect(JSON.parse(none.stdout).deviceSpeed).toBeUndefined();
+    const bad = await runCli(['predict', '--profile', profileFile, '--model', modelFile, '--measure', '--speed-networks', '-1']);
+    expect(bad.code).toBe(2);
+    expect(linesOf(bad.stderr)).toEqual(['morphlat: `--speed-networks` must be an integer ≥ 0, got -1']);
   });
 
   test('predict --measure refuses another device unless --force', async () => {

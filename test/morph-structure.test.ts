@@ -8,7 +8,7 @@ import { flopsTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
-import { buildShrunkModel, expandStructure, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
+import { buildShrunkModel, cheapestStructure, expandStructure, isBuildable, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
 
@@ -72,6 +72,24 @@ describe('the shrunk architecture', () => {
   test('a layer with 0 channels that nothing bypasses is refused', async () => {
     const seed = zooEntry('plain-cnn').build();
     await expect(buildShrunkModel(seed, { conv2: 0 })).rejects.toThrow(StructureError);
+  });
+
+  test('the cheapest structure: every group at one channel, residual bodies removed, still buildable', async () => {
+    const seed = zooEntry('resnet-mini').build();
+    const graph = buildGraph(seed);
+    const target = flopsTarget();
+    const { structure, cost } = cheapestStructure(seed, graph, target);
+    expect(structure['s1b1_conv1']).toBe(0);
+    expect(structure['s2b2_conv1']).toBe(0);
+    expect(structure['stem']).toBe(1);
+    expect(structure['s1b1_conv2']).toBe(1);
+    expect(Object.values(structure).every((c) => c === 0 || c === 1)).toBe(true);
+    expect(cost).toBe(networkCost(graph, target, structure).total);
+    const ones = Object.fromEntries(Object.keys(structure).map((name) => [name, 1]));
+    expect(cost).toBeLessThan(networkCost(graph, target, ones).total);
+    expect(isBuildable(seed, structure)).toBe(true);
+    const plain = zooEntry('plain-cnn').build();
+    expect(Object.values(cheapestStructure(plain, buildGraph(plain), target).structure).every((c) => c === 1)).toBe(true);
   });
 });
 

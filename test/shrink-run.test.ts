@@ -4,10 +4,12 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
-import { CancelledError } from '../src/errors.js';
+import { CancelledError, UsageError } from '../src/errors.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
 import { structureCost } from '../src/morph/index.js';
+import { cheapestStructure } from '../src/morph/structure/index.js';
 import { runShrink } from '../src/shrink/index.js';
+import type { ShrinkRequest } from '../src/shrink/index.js';
 import { brightnessImages } from './helpers/synthetic-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
 
@@ -59,6 +61,23 @@ describe('shrink', () => {
     expect(filled.finalCost).toBeLessThanOrEqual(0.9 * seedCost);
     const over = Object.fromEntries(Object.entries(filled.structure).map(([name, count]) => [name, count + 1]));
     expect(structureCost(buildGraph(model), target, over)).toBeGreaterThan(0.9 * seedCost);
+  });
+
+  test('a target below the cheapest structure the model can shrink to is refused before anything is written', async () => {
+    const model = tiny();
+    const target = flopsTarget();
+    const graph = buildGraph(model);
+    const floor = cheapestStructure(model, graph, target).cost;
+    const seedCost = networkCost(graph, target).total;
+    expect(floor).toBeGreaterThan(0);
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-floor-')), 'out');
+    const run = (goal: ShrinkRequest['goal']) => runShrink({ model, target, train, goal, steps: 20, batchSize: 16, outDir: dir });
+    await expect(run({ kind: 'ratio', ratio: (0.9 * floor) / seedCost })).rejects.toThrow(UsageError);
+    await expect(run({ kind: 'ratio', ratio: (0.9 * floor) / seedCost })).rejects.toThrow(/^`--target-ratio [0-9.e-]+` asks for [0-9.e+]+ FLOPs, which is below [0-9.e+]+ FLOPs, the least this model's flops can shrink to/);
+    await expect(run({ kind: 'cost', cost: 0.99 * floor })).rejects.toThrow(/^the target of [0-9.e+]+ FLOPs is below/);
+    expect(existsSync(dir)).toBe(false);
+    const report = await run({ kind: 'cost', cost: 1.5 * floor });
+    expect(report.initialCost).toBe(seedCost);
   });
 
   test('an interrupted run resumes from its last exported step', async () => {

@@ -3,7 +3,7 @@
  * `measure`, also timed here on the profile's backend (refused on another device unless forced). The CLI's
  * `morphlat predict` prints what this returns.
  */
-import { measureEndToEnd } from '../../profilers/end-to-end.js';
+import { measureBesideReferences, speedReferences } from '../../profilers/speed.js';
 import { initBackend } from '../backends/index.js';
 import { deviceMismatch } from '../backends/same-device.js';
 import { latencyTarget } from '../costs/latency/target.js';
@@ -30,16 +30,22 @@ export async function predict(options: PredictOptions): Promise<Prediction> {
   const model = await modelOf(options.model);
   const structure = await structureOf(options.structure);
   const report = namingStructure(options.structure, () => networkCost(buildGraph(model), latencyTarget(profile, { batch }), structure));
-  let measuredMs: number | undefined;
+  let measured: Pick<Prediction, 'measuredMs' | 'deviceSpeed'> = {};
   if (measure) {
     const timed = structure === undefined ? model : await rebuildWithStructure(model, structure);
-    measuredMs = (await measureEndToEnd(timed, { batch, ...(options.signal === undefined ? {} : { signal: options.signal }) })).medianMs;
+    const references = batch === profile.batch ? speedReferences(profile, model, options.speedNetworks ?? 3) : [];
+    const { latencies, speed } = await measureBesideReferences([timed], references, { batch, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    measured = {
+      measuredMs: latencies[0]?.medianMs ?? Number.NaN,
+      ...(speed === null ? {} : { deviceSpeed: { ...speed, predictedMs: report.total * speed.ratio } }),
+    };
+    if (timed !== model) timed.dispose();
   }
   return {
     backend: profile.device.backend,
     batch,
     predictedMs: report.total,
-    ...(measuredMs === undefined ? {} : { measuredMs }),
+    ...measured,
     layers: report.layers.map((l) => ({ name: l.name, op: l.op, predictedMs: l.cost })),
     networkConstantMs: report.fixed,
     profileName: profile.name,

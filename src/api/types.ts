@@ -1,6 +1,7 @@
 /** The public types of the library flow: what `profile`, `predict`, `shrink` and `expand` take and return. */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ProfileProgress } from '../../profilers/run.js';
+import type { DeviceSpeed } from '../../profilers/speed.js';
 import type { CompareRequest } from '../compare/types.js';
 import type { ActiveBackend, BackendName } from '../backends/types.js';
 import type { CostTarget } from '../costs/types.js';
@@ -61,6 +62,11 @@ export interface PredictOptions {
   readonly batch?: number;
   /** Also time the model here, on the profile's backend (refused on another device unless `force`). */
   readonly measure?: boolean;
+  /**
+   * With `measure`: also time up to this many of the profile's calibration networks beside the model, to
+   * see how far the device's speed has moved since profiling (default 3; 0: none).
+   */
+  readonly speedNetworks?: number;
   readonly force?: boolean;
   /** The backend to read the model on when not measuring (default: the active one, else cpu). */
   readonly backend?: BackendName;
@@ -74,6 +80,11 @@ export interface Prediction {
   readonly predictedMs: number;
   /** With `measure`: the median end-to-end latency measured here. */
   readonly measuredMs?: number;
+  /**
+   * With `measure`, when some of the profile's calibration networks can be built here: their latency now
+   * over when profiled, and the prediction at that speed (`predictedMs · ratio`).
+   */
+  readonly deviceSpeed?: DeviceSpeed & { readonly predictedMs: number };
   readonly layers: readonly { readonly name: string; readonly op: string; readonly predictedMs: number }[];
   /** The part of `predictedMs` that no layer owns (the calibrated network offset). */
   readonly networkConstantMs: number;

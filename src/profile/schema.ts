@@ -126,6 +126,8 @@ export const EndToEndPointSchema = z.object({
   measuredMs: positive,
   /** Which model the point belongs to (zoo name, file fingerprint or calibration net). */
   model: z.string(),
+  /** A calibration net's width multiplier (generic profiles); absent in profiles from before it was recorded. */
+  width: positive.optional(),
 });
 
 export const ErrorSummarySchema = z.object({

@@ -12,12 +12,14 @@ import { CancelledError, StructureError, UsageError } from '../errors.js';
 import type { Structure } from '../graph/alive.js';
 import { fullStructure } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
+import type { OpGraph } from '../graph/types.js';
 import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import { NetworkRegularizer } from '../morph/network-regularizer.js';
 import { GammaProximal } from '../morph/proximal.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
-import { shrunkTopology } from '../morph/structure/shrunk-topology.js';
+import { cheapestStructure } from '../morph/structure/floor.js';
+import { isBuildable } from '../morph/structure/shrunk-topology.js';
 import { batchesPerPass, continuingSource } from '../train/data/source.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { objectiveFor } from '../train/fits.js';
@@ -53,6 +55,23 @@ function costGoal(request: ShrinkRequest, initialCost: number, initialStrength: 
 }
 
 /**
+ * Refuses a cost target below the cheapest structure the model can shrink to: the strength would grow
+ * without bound chasing it.
+ */
+function checkReachable(request: ShrinkRequest, graph: OpGraph, initialCost: number): void {
+  const g = request.goal;
+  if (g.kind === 'strength') return;
+  const cost = g.kind === 'ratio' ? g.ratio * initialCost : g.cost;
+  const floor = cheapestStructure(request.model, graph, request.target).cost;
+  if (!(cost < floor)) return;
+  const unit = request.target.unit;
+  const asked = g.kind === 'ratio' ? `\`--target-ratio ${g.ratio}\` asks for ${cost.toPrecision(4)} ${unit}, which` : `the target of ${cost.toPrecision(4)} ${unit}`;
+  throw new UsageError(
+    `${asked} is below ${floor.toPrecision(4)} ${unit}, the least this model's ${request.target.name} can shrink to (every channel group at one channel, or removed where the model allows); no strength reaches it`,
+  );
+}
+
+/**
  * The strength at which an unopposed proximal step would take a gamma of 1 to 0 in half the shrinking
  * steps, for a channel of average marginal cost: a start that does not depend on the cost's unit.
  */
@@ -66,17 +85,6 @@ function proximalStartStrength(regularizer: NetworkRegularizer, initialCost: num
   return (0.5 * initialCost) / (learningRate * mean * Math.max(1, totalSteps));
 }
 
-/** Whether a shrunk model can be built at these widths (some alive path still reaches every output). */
-function buildable(model: tfl.LayersModel, structure: Structure): boolean {
-  try {
-    shrunkTopology(model, structure);
-    return true;
-  } catch (e) {
-    if (e instanceof StructureError) return false;
-    throw e;
-  }
-}
-
 function aliveChannels(structure: Structure): number {
   return Object.values(structure).reduce((a, b) => a + b, 0);
 }
@@ -86,6 +94,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const paths = shrinkPaths(request.outDir);
   const seedGraph = buildGraph(request.model);
   const initialCost = networkCost(seedGraph, request.target).total;
+  checkReachable(request, seedGraph, initialCost);
   const batchSize = request.batchSize ?? 32;
   const objective = objectiveFor(request.model, request.train, request.loss, 'shrink');
   if (request.steps !== undefined && request.epochs !== undefined) throw new UsageError('give `--steps` or `--epochs`, not both');
@@ -164,7 +173,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
       const key = JSON.stringify(structure);
       settled = key === lastStructure ? settled + 1 : 0;
       lastStructure = key;
-      const usable = buildable(request.model, structure);
+      const usable = isBuildable(request.model, structure);
       if (usable) lastBuildable = structure;
       if (usable && controller.met(cost) && (best === undefined || cost > best.cost)) best = { structure, cost };
       if (usable) controller.update(cost, Math.ceil((totalSteps - step) / checkEvery));
@@ -195,7 +204,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
 
   const final = regularizer.aliveStructure();
   regularizer.dispose();
-  const learned = best?.structure ?? (buildable(request.model, final) ? final : lastBuildable);
+  const learned = best?.structure ?? (isBuildable(request.model, final) ? final : lastBuildable);
   if (learned === undefined) {
     throw new StructureError(`structure: every channel on the way to an output died by step ${step}; lower the strength or the target, or shrink for more steps`);
   }

@@ -20,6 +20,11 @@ export const predictCommand: CommandSpec = {
     structure: { type: 'string', describe: 'alive-count structure file' },
     batch: { type: 'number', describe: 'batch size (default: the profile\'s)' },
     measure: { type: 'boolean', describe: 'also measure end-to-end latency here and print the error', default: false },
+    'speed-networks': {
+      type: 'number',
+      describe: 'with --measure, also time this many of the profile\'s calibration networks to see how far the device\'s speed moved since profiling (0: none)',
+      default: 3,
+    },
     force: { type: 'boolean', describe: 'measure even when this device differs from the profile\'s', default: false },
     json: { type: 'boolean', describe: 'print JSON', default: false },
   },
@@ -34,21 +39,25 @@ export const predictCommand: CommandSpec = {
     const batch = numberArg(args, 'batch') ?? profile.batch;
     if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`\`--batch\` must be an integer ≥ 1, got ${batch}`);
     const structure = stringArg(args, 'structure');
+    const speedNetworks = numberArg(args, 'speed-networks') ?? 3;
+    if (!Number.isInteger(speedNetworks) || speedNetworks < 0) throw new UsageError(`\`--speed-networks\` must be an integer ≥ 0, got ${speedNetworks}`);
     const prediction = await predict({
       profile,
       model: stringArg(args, 'model') ?? '',
       ...(structure === undefined ? {} : { structure }),
       batch,
       measure,
+      speedNetworks,
       force: true,
       backend: 'cpu',
     });
-    const { measuredMs } = prediction;
+    const { measuredMs, deviceSpeed } = prediction;
     const result = {
       backend: prediction.backend,
       batch,
       predictedMs: prediction.predictedMs,
       ...(measuredMs === undefined ? {} : { measuredMs }),
+      ...(deviceSpeed === undefined ? {} : { deviceSpeed }),
       layers: prediction.layers,
     };
     if (flagArg(args, 'json')) {
@@ -58,8 +67,17 @@ export const predictCommand: CommandSpec = {
     io.out(renderTable([{ header: 'layer' }, { header: 'op' }, { header: 'ms', align: 'right' }], result.layers.map((l) => [l.name, l.op, l.predictedMs.toFixed(4)])));
     if (prediction.networkConstantMs !== 0) io.out(`\nnetwork constant: ${prediction.networkConstantMs.toFixed(4)} ms`);
     io.out(`predicted: ${prediction.predictedMs.toFixed(3)} ms on ${prediction.profileName} (batch ${batch})`);
-    if (measuredMs !== undefined) {
-      io.out(`measured:  ${measuredMs.toFixed(3)} ms here; error ${(((prediction.predictedMs - measuredMs) / measuredMs) * 100).toFixed(1)}%`);
+    if (measuredMs === undefined) return;
+    const error = (predicted: number): string => `${(((predicted - measuredMs) / measuredMs) * 100).toFixed(1)}%`;
+    io.out(`measured:  ${measuredMs.toFixed(3)} ms here; error ${error(prediction.predictedMs)}`);
+    if (deviceSpeed !== undefined) {
+      const { ratio, min, max, networks } = deviceSpeed;
+      io.out(
+        `speed:     the profile's ${networks} calibration network${networks === 1 ? '' : 's'} took ×${ratio.toFixed(3)} (${min.toFixed(3)}-${max.toFixed(3)}) of their latency when profiled; ` +
+          `at that speed the prediction is ${deviceSpeed.predictedMs.toFixed(3)} ms, error ${error(deviceSpeed.predictedMs)}`,
+      );
+    } else if (speedNetworks > 0) {
+      io.out('speed:     none of the profile\'s calibration networks can be built here (another model, another batch, or a profile from before they were recorded)');
     }
   },
 };

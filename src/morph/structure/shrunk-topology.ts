@@ -80,3 +80,14 @@ export function shrunkTopology(model: tfl.LayersModel, structure: Structure): { 
   resized.config.layers = layers.filter((l) => !dead.has(l.name) && !replacement.has(l.name));
   return { topology: resized, report: { removed: layers.filter((l) => dead.has(l.name)).map((l) => l.name), bypassed } };
 }
+
+/** Whether a shrunk model can be built at these widths (some alive path still reaches every output). */
+export function isBuildable(model: tfl.LayersModel, structure: Structure): boolean {
+  try {
+    shrunkTopology(model, structure);
+    return true;
+  } catch (e) {
+    if (e instanceof StructureError) return false;
+    throw e;
+  }
+}
