@@ -84,8 +84,10 @@ describe('predict', () => {
   });
 
   test('measures here when asked, and refuses a profile of another device unless forced', async () => {
-    const measured = await predict({ profile: device, model: modelFile, measure: true });
+    const measured = await predict({ profile: device, model: modelFile, measure: true, speedNetworks: 2 });
     expect(measured.measuredMs).toBeGreaterThan(0);
+    expect(measured.deviceSpeed?.networks).toBe(2);
+    expect(measured.deviceSpeed?.predictedMs).toBeCloseTo(measured.predictedMs * measured.deviceSpeed!.ratio, 9);
     const other = { ...device, device: { ...device.device, cpuModel: 'Another CPU' } };
     await expect(predict({ profile: other, model: modelFile, measure: true })).rejects.toThrow(UsageError);
     await expect(predict({ profile: other, model: modelFile, measure: true })).rejects.toThrow('refusing to measure: the profile\'s CPU is Another CPU');
@@ -101,7 +103,7 @@ describe('shrink', () => {
       model: modelFile,
       profile: device,
       data: { path: photos, validationSplit: 0.25 },
-      goal: { kind: 'ratio', ratio: 0.7 },
+      goal: { kind: 'ratio', ratio: 0.95 },
       steps: 30,
       checkEvery: 10,
       batchSize: 8,
@@ -137,7 +139,7 @@ describe('shrink', () => {
   test('an AbortSignal stops it between steps; `resume` continues from the step it stopped at', async () => {
     const out = at('shrunk-resumed');
     const stop = new AbortController();
-    const options = { model: modelFile, profile: device, data: { path: photos }, steps: 20, checkEvery: 10, batchSize: 8, outDir: out } as const;
+    const options = { model: modelFile, profile: device, data: { path: photos }, goal: { kind: 'ratio', ratio: 0.95 }, steps: 20, checkEvery: 10, batchSize: 8, outDir: out } as const;
     const error = await shrink({ ...options, signal: stop.signal, onProgress: (p) => p.step === 4 && stop.abort() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelledError);
     expect(existsSync(path.join(out, 'learned_structure', 'alive_4.json'))).toBe(true);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   if (profiling.code !== 0) throw new Error(`profile failed: ${profiling.stderr}`);
   shrinking = await runCli([
     'shrink', '--model', at('my-model', 'model.json'), '--data', at('photos'), '--validation-split', '0.25',
-    '--target', 'latency', '--profile', at('wasm.json'), '--target-ratio', '0.7', '--steps', '60', '--batch-size', '8',
+    '--target', 'latency', '--profile', at('wasm.json'), '--target-ratio', '0.95', '--steps', '60', '--batch-size', '8',
     '--retrain-epochs', '1', '--out', at('shrunk'),
   ]);
 }, 180_000);
