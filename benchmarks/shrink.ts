@@ -50,7 +50,7 @@ const args = await yargs(process.argv.slice(2))
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-seeds', { type: 'number', default: 1, describe: 'retrain the seed architecture with this many seeds, for how far accuracy moves between retrainings' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
-  .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
+  .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md or benchmarks/results/shrink.json' })
   .strict()
   .parseAsync();
 
@@ -257,7 +257,9 @@ A budget asks for its share of the seed's predicted cost, or for 1.2 times the n
 channel) where that is more: per-layer overheads keep a network's latency far from zero however narrow it gets.
 
 ${sections.join('\n')}`;
-await writeJsonAtomic(path.join(root, 'benchmarks', 'results', 'shrink.json'), raw);
-if (!args['dry-run']) await writeSection('bench:shrink', body);
+if (!args['dry-run']) {
+  await writeJsonAtomic(path.join(root, 'benchmarks', 'results', 'shrink.json'), raw);
+  await writeSection('bench:shrink', body);
+}
 process.stdout.write(body);
 process.exit(0);

@@ -11,7 +11,7 @@ import { buildShrunkModel, expandStructure } from '../../morph/index.js';
 import { resolveModel } from '../../zoo/index.js';
 import { useQuietBackend } from '../backend.js';
 import type { CommandSpec } from '../command.js';
-import { numberArg, stringArg } from '../command.js';
+import { stringArg } from '../command.js';
 import { costTargetOption } from '../targets.js';
 
 /** The absolute cost goal of `--to`: `seed`, a ratio (`0.8`), or milliseconds (`2.5ms`). */
