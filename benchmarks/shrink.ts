@@ -27,7 +27,8 @@ import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { buildGraph, fullStructure, loadModelFile } from '../src/graph/index.js';
 import type { OpGraph, Structure } from '../src/graph/index.js';
-import { expandStructure, scaleStructure, structureCost } from '../src/morph/structure/expand.js';
+import { expandStructure, structureCost } from '../src/morph/structure/expand.js';
+import { narrowestStructure } from '../src/morph/structure/floor.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
 import { readProfile } from '../src/profile/io.js';
 import type { DeviceProfile } from '../src/profile/index.js';
@@ -84,7 +85,7 @@ const retrain = { train: data.train, test: data.test, epochs: args['retrain-epoc
  * on some devices.
  */
 function budgetCost(graph: OpGraph, target: CostTarget, budget: number): number {
-  const floor = structureCost(graph, target, scaleStructure(graph, fullStructure(graph), 1e-9));
+  const floor = structureCost(graph, target, narrowestStructure(graph));
   return Math.max(budget * networkCost(graph, target).total, 1.2 * floor);
 }
 

@@ -30,7 +30,7 @@ import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.
 import { retrainFromScratch } from './retrain.js';
 import { StrengthController } from './strength.js';
 import { deviceWidths } from './widths.js';
-import type { ShrinkReport, ShrinkRequest } from './types.js';
+import type { ShrinkGoal, ShrinkReport, ShrinkRequest } from './types.js';
 
 interface CheckpointState {
   readonly step: number;
@@ -42,26 +42,25 @@ interface CheckpointState {
   readonly lastBuildable?: Structure;
 }
 
-function costGoal(request: ShrinkRequest, initialCost: number, initialStrength: number): StrengthController {
-  const g = request.goal;
-  if (g.kind === 'strength') {
-    if (!(g.strength >= 0)) throw new UsageError(`\`--strength\` must be ≥ 0, got ${g.strength}`);
-    return new StrengthController({ kind: 'fixed', strength: g.strength });
-  }
-  const cost = g.kind === 'ratio' ? g.ratio * initialCost : g.cost;
-  if (g.kind === 'ratio' && !(g.ratio > 0 && g.ratio < 1)) throw new UsageError(`\`--target-ratio\` must be in (0, 1), got ${g.ratio}`);
+/** The cost a ratio or cost goal asks for, its setting checked. */
+function goalCost(goal: Exclude<ShrinkGoal, { kind: 'strength' }>, initialCost: number): number {
+  if (goal.kind === 'ratio' && !(goal.ratio > 0 && goal.ratio < 1)) throw new UsageError(`\`--target-ratio\` must be in (0, 1), got ${goal.ratio}`);
+  const cost = goal.kind === 'ratio' ? goal.ratio * initialCost : goal.cost;
   if (!(cost > 0)) throw new UsageError(`the target cost must be > 0, got ${cost}`);
-  return new StrengthController({ kind: 'cost', cost }, initialStrength);
+  return cost;
 }
 
 /**
- * Refuses a cost target below the cheapest structure the model can shrink to: the strength would grow
- * without bound chasing it.
+ * Checks the goal: a strength ≥ 0, a ratio in (0, 1), a cost > 0, and no cost below the cheapest
+ * structure the model can shrink to (the strength would grow without bound chasing it).
  */
-function checkReachable(request: ShrinkRequest, graph: OpGraph, initialCost: number): void {
+function checkGoal(request: ShrinkRequest, graph: OpGraph, initialCost: number): void {
   const g = request.goal;
-  if (g.kind === 'strength') return;
-  const cost = g.kind === 'ratio' ? g.ratio * initialCost : g.cost;
+  if (g.kind === 'strength') {
+    if (!(g.strength >= 0)) throw new UsageError(`\`--strength\` must be ≥ 0, got ${g.strength}`);
+    return;
+  }
+  const cost = goalCost(g, initialCost);
   const floor = cheapestStructure(request.model, graph, request.target).cost;
   if (!(cost < floor)) return;
   const unit = request.target.unit;
@@ -69,6 +68,13 @@ function checkReachable(request: ShrinkRequest, graph: OpGraph, initialCost: num
   throw new UsageError(
     `${asked} is below ${floor.toPrecision(4)} ${unit}, the least this model's ${request.target.name} can shrink to (every channel group at one channel, or removed where the model allows); no strength reaches it`,
   );
+}
+
+/** The strength controller of a goal already checked by `checkGoal`. */
+function costGoal(request: ShrinkRequest, initialCost: number, initialStrength: number): StrengthController {
+  const g = request.goal;
+  if (g.kind === 'strength') return new StrengthController({ kind: 'fixed', strength: g.strength });
+  return new StrengthController({ kind: 'cost', cost: goalCost(g, initialCost) }, initialStrength);
 }
 
 /**
@@ -94,7 +100,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const paths = shrinkPaths(request.outDir);
   const seedGraph = buildGraph(request.model);
   const initialCost = networkCost(seedGraph, request.target).total;
-  checkReachable(request, seedGraph, initialCost);
+  checkGoal(request, seedGraph, initialCost);
   const batchSize = request.batchSize ?? 32;
   const objective = objectiveFor(request.model, request.train, request.loss, 'shrink');
   if (request.steps !== undefined && request.epochs !== undefined) throw new UsageError('give `--steps` or `--epochs`, not both');

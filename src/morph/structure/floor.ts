@@ -11,10 +11,16 @@ import type { OpGraph } from '../../graph/types.js';
 import { groupCounts, withGroupCount } from './groups.js';
 import { isBuildable } from './shrunk-topology.js';
 
-/** The cheapest structure of `model` for `target` and its cost (groups removed one by one where that is cheaper and buildable). */
-export function cheapestStructure(model: tfl.LayersModel, graph: OpGraph, target: CostTarget): { structure: Structure; cost: number } {
+/** Every resizable channel group of `graph` at one channel. */
+export function narrowestStructure(graph: OpGraph): Structure {
   let structure: Structure = {};
   for (const { group } of groupCounts(graph, {})) structure = withGroupCount(structure, group, 1);
+  return structure;
+}
+
+/** The cheapest structure of `model` for `target` and its cost (groups removed one by one where that is cheaper and buildable). */
+export function cheapestStructure(model: tfl.LayersModel, graph: OpGraph, target: CostTarget): { structure: Structure; cost: number } {
+  let structure = narrowestStructure(graph);
   let cost = networkCost(graph, target, structure).total;
   for (const { group } of groupCounts(graph, structure)) {
     const removed = withGroupCount(structure, group, 0);
