@@ -108,6 +108,6 @@ export async function measureBesideReferences(
     const all = await measureEndToEndMany([...models, ...built], options);
     return { latencies: all.slice(0, models.length), speed: deviceSpeed(references, all.slice(models.length).map((l) => l.medianMs)) };
   } finally {
-    for (const m of built) if (!models.includes(m)) m.dispose();
+    for (const m of built) m.dispose();
   }
 }
