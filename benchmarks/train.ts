@@ -19,7 +19,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import yargs from 'yargs';
-import { initBackend } from '../src/backends/index.js';
+import { duringTrainingStep, initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
 import { buildGraph } from '../src/graph/index.js';
 import { classificationLossFor, loadFashionMnist, train } from '../src/train/index.js';
@@ -156,7 +156,8 @@ async function stepBreakdown(model: tfl.LayersModel, data: ImageDataset): Promis
   const lossFn = classificationLossFor(model);
   const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const { xs, ys } = data.take(args.batch).toTensors();
-  const step = (): tf.Scalar => optimizer.minimize(() => lossFn(ys, model.apply(xs, { training: true }) as tf.Tensor), true, variables) as tf.Scalar;
+  const step = (): tf.Scalar =>
+    duringTrainingStep(() => optimizer.minimize(() => lossFn(ys, model.apply(xs, { training: true }) as tf.Tensor), true, variables)) as tf.Scalar;
   try {
     let stepMs = 0;
     for (let i = 0; i <= args.warmup; i++) {

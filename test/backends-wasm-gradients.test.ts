@@ -2,7 +2,8 @@
  * The gradient kernels morphlat adds to (or replaces in) the wasm backend: Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropInput/Filter and MaxPoolGrad. Each table row computes gradients on
  * wasm and compares them with the cpu backend (the numerical reference), data copied between the two
- * as plain arrays. Then: no tensor or buffer leaks, clear errors, idempotent registration, whole-model
+ * as plain arrays. The gradients replaced for speed (ClipByValue, FusedBatchNorm, Mean) and the
+ * training-only FusedBatchNorm kernel are compared with cpu the same way. Then: no tensor or buffer leaks, clear errors, idempotent registration, whole-model
  * gradients equal to cpu's, and a conv+depthwise model whose loss falls when trained on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,10 +11,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
 import {
+  duringWasmTraining,
   registerWasmGradientKernels,
   WASM_MISSING_KERNELS,
   WASM_REPLACED_KERNELS,
+  WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
+import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
 import { KernelError } from '../src/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -226,6 +230,136 @@ describe('max pooling gradient (MaxPoolGrad, replacing wasm’s) matches cpu', (
     const [cpuDx = []] = await on('cpu', grad);
     const [wasmDx = []] = await on('wasm', grad);
     expectClose(wasmDx, cpuDx, 'dx');
+  });
+});
+
+interface ClipCase {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+const CLIP_CASES: ClipCase[] = [
+  { name: 'ReLU6 bounds', min: 0, max: 6 },
+  { name: 'negative and fractional bounds', min: -1, max: 0.25 },
+  { name: 'narrow bounds', min: 0.5, max: 0.5000001 },
+  { name: 'an infinite bound (tfjs’ own gradient)', min: Number.NEGATIVE_INFINITY, max: 0.5 },
+];
+
+describe('lean gradients on wasm match cpu', () => {
+  test.each(CLIP_CASES)('ClipByValue, $name', async (c) => {
+    const shape = [2, 5, 4, 3];
+    // Values on both bounds, just beside them, and in between, beside seeded ones.
+    const special = [c.min, c.max, Math.fround(c.min - 1e-6), Math.fround(c.max + 1e-6), 0, -0, 7, -7];
+    const xs = seeded(size(shape), 41).map((v, i) => special[i % 11] ?? v * 8);
+    const gs = seeded(size(shape), 42);
+    const grad = (): tf.Tensor[] => {
+      const g = tf.tensor(gs, shape);
+      return [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.clipByValue(x, c.min, c.max), g)))(tf.tensor(xs, shape))];
+    };
+    const [cpuDx = []] = await on('cpu', grad);
+    const [wasmDx = []] = await on('wasm', grad);
+    const signless = (v: number): number => (v === 0 ? 0 : v);
+    expect(wasmDx.map(signless)).toEqual(cpuDx.map(signless));
+  });
+
+  // tfjs-core 4.22 itself cannot differentiate a batchNorm without scale or offset (on any backend).
+  test.each([
+    { name: 'NHWC x', x: [2, 3, 4, 5] },
+    { name: 'rank-2 x', x: [6, 5] },
+    { name: 'one channel', x: [4, 3, 3, 1] },
+  ])('FusedBatchNorm with $name: gradients of x, mean, variance, scale and offset', async (c) => {
+    const channels = c.x[c.x.length - 1] ?? 1;
+    const xs = seeded(size(c.x), 43).map((v) => 3 * v + 1);
+    const vector = (seed: number, shift: number): tf.Tensor1D => tf.tensor1d(seeded(channels, seed).map((v) => v + shift));
+    const gs = seeded(size(c.x), 44);
+    const grads = (): tf.Tensor[] => {
+      const g = tf.tensor(gs, c.x);
+      const f = (x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(tf.batchNorm(x, mean, variance, offset, scale, 0.001), g));
+      const inputs = [tf.tensor(xs, c.x), vector(45, 0), vector(46, 1.5), vector(47, 1), vector(48, 0)];
+      return tf.grads((...a: tf.Tensor[]) => f(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!))(inputs);
+    };
+    const cpu = await on('cpu', grads);
+    const wasm = await on('wasm', grads);
+    expect(cpu.length).toBe(5);
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, ['x', 'mean', 'variance', 'scale', 'offset'][i] ?? `${i}`));
+  });
+
+  const MEAN_CASES: { axis: number | number[] | undefined; keepDims: boolean }[] = [
+    { axis: [0, 1, 2], keepDims: false },
+    { axis: [0, 1, 2], keepDims: true },
+    { axis: 1, keepDims: false },
+    { axis: -1, keepDims: true },
+    { axis: undefined, keepDims: false },
+  ];
+  test.each(MEAN_CASES)('Mean over axis $axis, keepDims $keepDims', async (c) => {
+    const shape = [3, 4, 2, 5];
+    const xs = seeded(size(shape), 49);
+    const grad = (): tf.Tensor[] => {
+      const y = tf.mean(tf.tensor(xs, shape), c.axis, c.keepDims);
+      const g = tf.tensor(seeded(y.size, 50), y.shape);
+      return [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.mean(x, c.axis, c.keepDims), g)))(tf.tensor(xs, shape))];
+    };
+    const [cpuDx = []] = await on('cpu', grad);
+    const [wasmDx = []] = await on('wasm', grad);
+    expectClose(wasmDx, cpuDx, 'dx');
+  });
+});
+
+describe('training-only kernels on wasm', () => {
+  test('FusedBatchNorm is morphlat’s only inside a training step, and wasm’s own again after it, even when the step throws', async () => {
+    await initBackend('wasm');
+    const current = (): unknown => tf.getKernel(tf.FusedBatchNorm, 'wasm').kernelFunc;
+    expect(WASM_TRAINING_KERNELS).toContain(fusedBatchNormTrainingConfig);
+    const own = current();
+    expect(own).not.toBe(fusedBatchNormTrainingConfig.kernelFunc);
+    duringWasmTraining(() => {
+      expect(current()).toBe(fusedBatchNormTrainingConfig.kernelFunc);
+      duringWasmTraining(() => expect(current()).toBe(fusedBatchNormTrainingConfig.kernelFunc));
+      expect(current()).toBe(fusedBatchNormTrainingConfig.kernelFunc);
+    });
+    expect(current()).toBe(own);
+    expect(() =>
+      duringWasmTraining(() => {
+        throw new Error('step failed');
+      }),
+    ).toThrow('step failed');
+    expect(current()).toBe(own);
+  });
+
+  test.each([
+    { name: 'per-channel statistics', statsShape: (c: number) => [c], x: [2, 3, 4, 5] },
+    { name: 'statistics of shape [1, 1, 1, C]', statsShape: (c: number) => [1, 1, 1, c], x: [2, 3, 4, 5] },
+    { name: 'full-shape statistics (wasm’s own kernel)', statsShape: (_c: number) => [2, 3, 4, 5], x: [2, 3, 4, 5] },
+  ])('the training FusedBatchNorm matches cpu with $name', async (c) => {
+    const channels = c.x[c.x.length - 1] ?? 1;
+    const stats = c.statsShape(channels);
+    const xs = seeded(size(c.x), 51).map((v) => 4 * v - 1);
+    const vector = (seed: number, shift: number): tf.Tensor => tf.tensor(seeded(size(stats), seed).map((v) => v + shift), stats);
+    const normalize = (): tf.Tensor[] => [tf.batchNorm(tf.tensor(xs, c.x), vector(52, 0), vector(53, 1.5), vector(54, 0), vector(55, 1), 0.001)];
+    const [cpuY = []] = await on('cpu', normalize);
+    const [wasmY = []] = await on('wasm', () => duringWasmTraining(normalize));
+    expectClose(wasmY, cpuY, 'y');
+  });
+
+  test('a whole model’s gradients inside a training step equal cpu’s', async () => {
+    const gradients = async (backend: Backend): Promise<number[][]> => {
+      await initBackend(backend);
+      const model = convDepthwiseModel(61);
+      const { x, y } = batch();
+      const { value, grads } = duringWasmTraining(() =>
+        tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)),
+      );
+      const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
+      const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
+      tf.dispose([value, x, y, ...Object.values(grads)]);
+      model.dispose();
+      return values;
+    };
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, `weight ${i}`));
   });
 });
 

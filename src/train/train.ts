@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { duringTrainingStep } from '../backends/training.js';
 import { UsageError } from '../errors.js';
 import type { BatchSource } from './data/source.js';
 import { batchesPerPass } from './data/source.js';
@@ -171,7 +172,7 @@ export async function train(
 
   const runStep = (xs: tf.Tensor, ys: tf.Tensor): { total: tf.Scalar; data: tf.Scalar | undefined } => {
     let dataLoss: tf.Scalar | undefined;
-    const total = optimizer.minimize(
+    const total = duringTrainingStep(() => optimizer.minimize(
       () => {
         const output = model.apply(xs, { training: true }) as tf.Tensor;
         const loss = lossFn(ys, output);
@@ -183,7 +184,7 @@ export async function train(
       },
       true,
       variables,
-    ) as tf.Scalar;
+    )) as tf.Scalar;
     return { total, data: dataLoss };
   };
 

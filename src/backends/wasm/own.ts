@@ -14,6 +14,11 @@ export function keepWasmOwn(config: KernelConfig): void {
   own.set(config.kernelName, config);
 }
 
+/** wasm's own config of `kernelName`, when it was kept. */
+export function wasmOwnConfig(kernelName: string): KernelConfig | undefined {
+  return own.get(kernelName);
+}
+
 /** wasm's own kernel function for `kernelName`; KernelError when it was not kept. */
 export function wasmOwnKernel(kernelName: string): KernelFunc {
   const config = own.get(kernelName);

@@ -9,17 +9,26 @@
  * kernel (AvgPoolGrad, ...). Four more are replaced for speed, measured on a resnet-mini training step:
  * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), Tile (which the
  * BatchNorm gradient calls; wasm's copies one element at a time), and Sum and Mean over leading axes
- * (BatchNorm statistics and gradients; wasm's transpose first).
+ * (BatchNorm statistics and gradients; wasm's transpose first). Three gradients are replaced by leaner
+ * ones on wasm: ClipByValue's (ReLU6), FusedBatchNorm's and Mean's.
+ *
+ * FusedBatchNorm is replaced only while a training step runs (`duringWasmTraining`): inference keeps
+ * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model
+ * sees.
  */
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
+import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+import { fusedBatchNormTrainingConfig } from './FusedBatchNorm.js';
+import { fusedBatchNormGradient } from './FusedBatchNormGradient.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { meanConfig } from './Mean.js';
-import { keepWasmOwn } from './own.js';
+import { meanGradient } from './MeanGradient.js';
+import { keepWasmOwn, wasmOwnConfig } from './own.js';
 import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 
@@ -42,6 +51,24 @@ export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [
   meanConfig,
 ];
 
+/**
+ * Kernels that only make training faster: they replace wasm's own for the length of a training step
+ * and no longer, so inference and latency measurements run tfjs' own.
+ */
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [fusedBatchNormTrainingConfig];
+
+/**
+ * Gradients replaced for speed on wasm, each made from tfjs-core's own (which it keeps for every
+ * other backend and for the cases it does not speed up).
+ */
+const WASM_GRADIENTS: ReadonlyArray<readonly [string, (original: GradConfig) => GradConfig]> = [
+  [ClipByValue, clipByValueGradient],
+  [FusedBatchNorm, fusedBatchNormGradient],
+  [Mean, meanGradient],
+];
+
+let gradientsRegistered = false;
+
 function registered(config: KernelConfig): KernelConfig | undefined {
   return getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
 }
@@ -63,5 +90,44 @@ export function registerWasmGradientKernels(): void {
       unregisterKernel(config.kernelName, config.backendName);
     }
     registerKernel(config);
+  }
+  for (const config of WASM_TRAINING_KERNELS) {
+    const current = registered(config);
+    if (current !== undefined && current.kernelFunc !== config.kernelFunc) keepWasmOwn(current);
+  }
+  if (!gradientsRegistered) {
+    for (const [kernelName, replace] of WASM_GRADIENTS) registerGradient(replace(getGradient(kernelName)));
+    gradientsRegistered = true;
+  }
+}
+
+let trainingDepth = 0;
+
+function swapKernel(config: KernelConfig): void {
+  unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+/**
+ * Runs `step` (synchronous: one training step) with the training kernels in place of wasm's own, and
+ * restores wasm's own afterwards, also when `step` throws. Nested calls swap once.
+ */
+export function duringWasmTraining<T>(step: () => T): T {
+  if (trainingDepth === 0) {
+    for (const config of WASM_TRAINING_KERNELS) {
+      if (wasmOwnConfig(config.kernelName) !== undefined) swapKernel(config);
+    }
+  }
+  trainingDepth++;
+  try {
+    return step();
+  } finally {
+    trainingDepth--;
+    if (trainingDepth === 0) {
+      for (const config of WASM_TRAINING_KERNELS) {
+        const own = wasmOwnConfig(config.kernelName);
+        if (own !== undefined && registered(config)?.kernelFunc === config.kernelFunc) swapKernel(own);
+      }
+    }
   }
 }
