@@ -42,6 +42,8 @@ interface Row {
   readonly throughput: Throughput;
   /** wasm only: ms of one inference forward pass at the training batch. */
   readonly forwardMs?: number;
+  /** wasm only: the forward conv rate (GFLOP/s) timed just before and just after this model's steps. */
+  readonly convRates?: readonly [ConvRate, ConvRate];
 }
 
 /** wasm's forward conv rate, GFLOP/s, on the roofline microbenchmark's shape and a training-shaped one. */
@@ -121,13 +123,14 @@ async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Pr
 }
 
 /**
- * Milliseconds of one inference forward pass of `model` at the training batch, outputs read back: the
- * median of 5 rounds of 5 passes after a time-based warm-up (at least 10 passes and 2 s).
+ * Milliseconds of one inference forward pass of `model` at the training batch with the kernels a
+ * training step runs (`duringTrainingStep`), outputs read back: the median of 5 rounds of 5 passes
+ * after a time-based warm-up (at least 10 passes and 2 s).
  */
 async function forwardPassMs(model: tfl.LayersModel, data: ImageDataset): Promise<number> {
   const { xs, ys } = data.take(args.batch).toTensors();
   const pass = async (): Promise<void> => {
-    const y = model.predict(xs) as tf.Tensor;
+    const y = duringTrainingStep(() => model.predict(xs) as tf.Tensor);
     await y.data();
     y.dispose();
   };
@@ -201,7 +204,6 @@ log(`data: ${data.source.description}`);
 await initBackend('cpu');
 const forwardFlops = new Map(models.map((name) => [name, networkCost(buildGraph(zooEntry(name).build()), flopsTarget()).total]));
 const rows: Row[] = [];
-let convRates: ConvRate | undefined;
 const breakdowns = new Map<string, Awaited<ReturnType<typeof stepBreakdown>>>();
 const breakdownModels = args.breakdown.split(',').filter((m) => m !== '');
 
@@ -212,10 +214,6 @@ for (const backendName of args.backends.split(',')) {
   } catch (e) {
     started = message(e);
   }
-  if (started === undefined && backendName === 'wasm') {
-    log('[wasm] forward conv rate');
-    convRates = measureConvRate();
-  }
   for (const name of models) {
     const flops = forwardFlops.get(name) ?? Number.NaN;
     if (started !== undefined) {
@@ -224,17 +222,31 @@ for (const backendName of args.backends.split(',')) {
     }
     const model = zooEntry(name).build();
     log(`[${backendName}] ${name}: up to ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
+    const rateBefore = backendName === 'wasm' ? measureConvRate() : undefined;
     const throughput = await measureThroughput(model, data.train);
+    const rateAfter = backendName === 'wasm' ? measureConvRate() : undefined;
     const forwardMs = backendName === 'wasm' && throughput.state === 'completed' ? await forwardPassMs(model, data.train) : undefined;
-    rows.push({ backend: backendName, model: name, forwardFlops: flops, throughput, ...(forwardMs === undefined ? {} : { forwardMs }) });
+    const convRates = rateBefore !== undefined && rateAfter !== undefined ? ([rateBefore, rateAfter] as const) : undefined;
+    rows.push({
+      backend: backendName,
+      model: name,
+      forwardFlops: flops,
+      throughput,
+      ...(forwardMs === undefined ? {} : { forwardMs }),
+      ...(convRates === undefined ? {} : { convRates }),
+    });
     log(`[${backendName}] ${name}: ${throughput.state === 'completed' ? `${throughput.imagesPerSecond.toFixed(1)} img/s` : throughput.error}`);
     if (backendName === 'wasm' && breakdownModels.includes(name)) breakdowns.set(name, await stepBreakdown(model, data.train));
     model.dispose();
   }
 }
 
-const rate = convRates === undefined ? undefined : Math.max(convRates.roofline, convRates.trainingShaped);
+/** The bound's rate beside a row: the larger of the two convs, averaged over before and after its steps. */
+const rateOf = (r: Row): number | undefined =>
+  r.convRates === undefined ? undefined : r.convRates.reduce((s, c) => s + Math.max(c.roofline, c.trainingShaped), 0) / r.convRates.length;
+const rates = rows.map(rateOf).filter((x): x is number => x !== undefined);
 const table = rows.map((r) => {
+  const rate = rateOf(r);
   const mflops = (r.forwardFlops / 1e6).toFixed(2);
   if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | – | – | – | ${r.throughput.error} |`;
   const { imagesPerSecond, msPerStep, steps } = r.throughput;
@@ -245,6 +257,7 @@ const table = rows.map((r) => {
     const boundIps = (rate * 1e9) / (TRAINING_FLOPS_PER_FORWARD * r.forwardFlops);
     bound = boundIps.toFixed(0);
     share = `${((imagesPerSecond / boundIps) * 100).toFixed(0)}%`;
+    bound += ` (${rate.toFixed(1)} GFLOP/s)`;
     if (r.forwardMs !== undefined) ceiling = `${(((args.batch * 1000) / (2 * r.forwardMs) / boundIps) * 100).toFixed(0)}%`;
   }
   const forward = r.forwardMs === undefined ? '–' : r.forwardMs.toFixed(1);
@@ -272,8 +285,10 @@ const body = `## Training throughput (\`npm run bench:train\`)
 Command: \`npm run bench:train${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${date}.
 \`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included);
 a backend whose first step takes over ${args['budget-s'] / 10} s gets no more warm-up and times only the steps that fit in ${args['budget-s']} s.
-wasm's bound: its forward conv rate${convRates === undefined ? '' : ` (${rate?.toFixed(1)} GFLOP/s, the larger of two 3x3 convs timed here: the roofline microbenchmark's 1x14x14x64→64 at ${convRates.roofline.toFixed(1)} and resnet-mini's ${args.batch}x14x14x32→32 at ${convRates.trainingShaped.toFixed(1)})`} over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image.
-Forward pass: one inference pass at batch ${args.batch} with tfjs' own forward kernels (median of 5 rounds of 5 after a 2 s warm-up);
+wasm's bound: its forward conv rate over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image. The rate is timed beside each model, just before and just after its
+training steps (this machine's speed moves by tens of percent between minutes), as the larger of two 3x3 convs, the roofline
+microbenchmark's 1x14x14x64→64 and resnet-mini's ${args.batch}x14x14x32→32, averaged over the two timings${rates.length === 0 ? '' : `: ${Math.min(...rates).toFixed(1)} to ${Math.max(...rates).toFixed(1)} GFLOP/s in this run`}.
+Forward pass: one inference pass at batch ${args.batch} with the forward kernels a training step runs (tfjs' own, but for morphlat's training-only FusedBatchNorm on wasm) (median of 5 rounds of 5 after a 2 s warm-up);
 a training step runs a forward pass and a backward pass of at least as much work, so the last column, the bound's share at a step of
 exactly twice the forward pass, is the most that faster gradient kernels could reach.
 

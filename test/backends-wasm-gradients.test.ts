@@ -199,8 +199,11 @@ interface PoolCase {
   readonly strides: number | Pair;
   readonly pad: Pad;
   readonly rounding?: Rounding;
-  /** 'negative': every window's maximum is negative; 'ties': small integers, so maxima repeat. */
-  readonly values: 'mixed' | 'negative' | 'ties';
+  /**
+   * 'negative': every window's maximum is negative; 'ties': small integers, so maxima repeat;
+   * 'infinite': the first half all −∞ (windows that pass no gradient), then some +∞.
+   */
+  readonly values: 'mixed' | 'negative' | 'ties' | 'infinite';
 }
 
 const POOL_CASES: readonly PoolCase[] = [
@@ -213,6 +216,11 @@ const POOL_CASES: readonly PoolCase[] = [
   { name: 'ties, unequal strides, same', x: [2, 9, 9, 3], filter: 3, strides: [1, 2], pad: 'same', values: 'ties' },
   { name: 'explicit padding, all negative', x: [1, 6, 6, 2], filter: 3, strides: 1, pad: [[0, 0], [2, 1], [0, 2], [0, 0]], values: 'negative' },
   { name: 'stride larger than the window', x: [1, 6, 6, 1], filter: 2, strides: 3, pad: 'same', values: 'mixed' },
+  { name: 'tiling 2x2 windows leave an odd row and column out', x: [2, 7, 9, 3], filter: 2, strides: 2, pad: 'valid', values: 'mixed' },
+  { name: 'tiling 2x2 windows, ties', x: [2, 6, 8, 3], filter: 2, strides: 2, pad: 'valid', values: 'ties' },
+  { name: 'tiling 3x2 windows, same, all negative', x: [1, 6, 6, 2], filter: [3, 2], strides: [3, 2], pad: 'same', values: 'negative' },
+  { name: 'tiling 2x2 windows, infinities', x: [2, 4, 6, 2], filter: 2, strides: 2, pad: 'valid', values: 'infinite' },
+  { name: 'overlapping windows, infinities', x: [2, 4, 6, 2], filter: 3, strides: 1, pad: 'valid', values: 'infinite' },
   { name: 'window as large as the input', x: [2, 4, 4, 3], filter: 4, strides: 1, pad: 'valid', values: 'mixed' },
 ];
 
@@ -220,7 +228,15 @@ describe('max pooling gradient (MaxPoolGrad, replacing wasm’s) matches cpu', (
   test.each(POOL_CASES)('$name: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
     const info = tf.backend_util.computePool2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
     const raw = seeded(size(c.x), 7);
-    const xs = c.values === 'ties' ? raw.map((v) => Math.round(2 * v)) : c.values === 'negative' ? raw.map((v) => v - 3) : raw;
+    const infinite = (v: number, i: number): number => (i < raw.length / 2 ? Number.NEGATIVE_INFINITY : i % 7 === 0 ? Number.POSITIVE_INFINITY : v);
+    const xs =
+      c.values === 'ties'
+        ? raw.map((v) => Math.round(2 * v))
+        : c.values === 'negative'
+          ? raw.map((v) => v - 3)
+          : c.values === 'infinite'
+            ? raw.map(infinite)
+            : raw;
     const gs = seeded(size(info.outShape), 8);
     const grad = (): tf.Tensor[] => {
       const g = tf.tensor(gs, info.outShape);
