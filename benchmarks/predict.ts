@@ -5,7 +5,7 @@
  * same variants, FLOPs-proportional and MorphNet's V100 roofline, each calibrated by one best scale.
  *
  * Usage: node dist/benchmarks/predict.js [--backends wasm,cpu,webgpu] [--models a,b] [--variants 20]
- *        [--budget-s 120] [--save-profiles]
+ *        [--budget-s 120] [--generic-budget-s S | --generic-profile FILE] [--save-profiles]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import type { CostTarget } from '../src/costs/index.js';
 import { buildGraph, rebuildWithStructure } from '../src/graph/index.js';
 import type { Structure } from '../src/graph/index.js';
 import type { DeviceProfile } from '../src/profile/index.js';
-import { writeProfile } from '../src/profile/index.js';
+import { readProfile, writeProfile } from '../src/profile/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { measureEndToEndMany } from '../profilers/end-to-end.js';
@@ -65,8 +65,11 @@ const args = await yargs(process.argv.slice(2))
   .option('models', { type: 'string', default: ZOO.map((m) => m.name).join(',') })
   .option('variants', { type: 'number', default: 20 })
   .option('budget-s', { type: 'number', default: 120 })
+  .option('generic-budget-s', { type: 'number', describe: 'budget of the generic profile (default: --budget-s)' })
+  .option('generic-profile', { type: 'string', describe: 'use this generic profile instead of profiling one (with a single backend)' })
   .option('save-profiles', { type: 'boolean', default: false })
   .strict()
+  .check((a) => a['generic-profile'] === undefined || !a.backends.includes(',') || 'give --generic-profile with a single backend')
   .parseAsync();
 
 const rows: string[] = [];
@@ -78,9 +81,13 @@ const row = (backend: string, model: string, name: string, a: Accuracy, time: st
 for (const backendName of args.backends.split(',')) {
   const backend = await initBackend(backendName);
   const log = (m: string): void => void process.stderr.write(`[${backendName}] ${m}\n`);
-  log('generic profile');
-  const generic: DeviceProfile = await runProfile({ backend, budgetSeconds: args['budget-s'] });
-  if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${generic.name}.json`), generic);
+  const given = args['generic-profile'];
+  log(given === undefined ? 'generic profile' : `generic profile from ${given}`);
+  const generic: DeviceProfile =
+    given === undefined
+      ? await runProfile({ backend, budgetSeconds: args['generic-budget-s'] ?? args['budget-s'] })
+      : await readProfile(given, { backend: backendName });
+  if (args['save-profiles'] && given === undefined) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${generic.name}.json`), generic);
   for (const modelName of args.models.split(',')) {
     const seed = zooEntry(modelName).build();
     const graph = buildGraph(seed);
