@@ -268,7 +268,7 @@ function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCas
   const raw = latencyTarget({ ...profile, calibration: null });
   const calibrationInputs = measured
     .filter((x) => x.c.role === 'calibration')
-    .map((x) => ({ sumMs: networkCost(x.graph, raw).total, ops: x.graph.ops.length, measuredMs: x.ms }));
+    .map((x) => ({ opMs: networkCost(x.graph, raw).layers.map((l) => l.cost), measuredMs: x.ms }));
   const calibration = calibrate(calibrationInputs);
   const calibrated = latencyTarget({ ...profile, calibration });
   const point = (x: { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }): EndToEndPoint => ({

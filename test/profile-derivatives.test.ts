@@ -80,4 +80,31 @@ describe('latency target derivatives', () => {
     expect(scaled.forOp(op).gradient(at).out).toBeCloseTo(1.3 * raw.forOp(op).gradient(at).out, 9);
     expect(scaled.fixedCost).toBe(0.2);
   });
+
+  test('a hidden per-op time comes off every op before scaling; an op that it covers costs nothing at the margin', () => {
+    const { profile, graph } = syntheticProfile('resnet-mini');
+    const raw = latencyTarget({ ...profile, calibration: null });
+    const convs = graph.ops.filter((o) => o.kind === 'conv2d');
+    const full = (op: (typeof convs)[number]) => ({ in: [op.inChannels], out: op.outChannels });
+    const times = convs.map((op) => raw.forOp(op).value(full(op))).sort((a, b) => a - b);
+    const hiddenMs = times[Math.floor(times.length / 2)]!;
+    const hidden = latencyTarget({ ...profile, calibration: { scale: 1.3, perOpMs: 0, offsetMs: 0.2, points: 3, hiddenMs } });
+    let covered = 0;
+    let visible = 0;
+    for (const op of convs) {
+      const at = full(op);
+      const alone = raw.forOp(op).value(at);
+      expect(hidden.forOp(op).value(at), op.name).toBeCloseTo(1.3 * Math.max(0, alone - hiddenMs), 9);
+      const g = hidden.forOp(op).gradient(at);
+      if (alone <= hiddenMs) {
+        expect(g.out, op.name).toBe(0);
+        covered++;
+      } else {
+        expect(g.out, op.name).toBeCloseTo(1.3 * raw.forOp(op).gradient(at).out, 9);
+        visible++;
+      }
+    }
+    expect(covered).toBeGreaterThan(0);
+    expect(visible).toBeGreaterThan(0);
+  });
 });

@@ -59,6 +59,7 @@ describe('device profile files', () => {
     ['a missing device', (p) => ({ ...p, device: undefined }), /field `device`/],
     ['a negative sample time', (p) => { p.ops[0].samples[0][2] = -1; return p; }, /field `ops\.0\.samples\.0\.2`/],
     ['a non-finite coefficient', (p) => { p.ops[0].fit.coef[1] = null; return p; }, /field `ops\.0\.fit\.coef\.1`/],
+    ['a negative hidden per-op time', (p) => ({ ...p, calibration: { ...p.calibration, hiddenMs: -0.1 } }), /field `calibration\.hiddenMs`/],
     ['a wrong status', (p) => ({ ...p, status: 'half' }), /field `status`/],
     ['a fractional batch', (p) => ({ ...p, batch: 1.5 }), /field `batch`/],
     ['an unknown padding', (p) => { p.ops[0].geometry.padding = 'causal'; return p; }, /field `ops\.0\.geometry\.padding`/],

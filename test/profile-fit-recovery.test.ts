@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fitLatency } from '../profilers/fit/op-fit.js';
 import { nnls } from '../profilers/fit/nnls.js';
+import { calibrate, visibleSum } from '../profilers/fit/calibrate.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
 import { ALIGNMENT_RULES } from '../src/costs/latency/types.js';
 import type { AlignmentRule } from '../src/costs/latency/types.js';
@@ -82,5 +83,39 @@ describe('fitLatency recovers known latency functions', () => {
     const fit = fitLatency([{ geometry: g, samples: noisy }], 1, true);
     const fn = fittedLatency(fit, g, 1, 48, 48);
     for (const [aIn, aOut, ms] of noisy) expect(Math.abs(fn.value(aIn, aOut) - ms) / ms).toBeLessThan(0.03);
+  });
+});
+
+describe('end-to-end calibration', () => {
+  /** Networks of 6-30 ops whose times alone spread from 0.05 to 3 ms, seeded. */
+  function networks(count: number, seed: number): number[][] {
+    let s = seed;
+    const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    return Array.from({ length: count }, () => Array.from({ length: 6 + Math.floor(rand() * 25) }, () => 0.05 + 3 * rand() ** 2));
+  }
+
+  test('recovers the per-op time a network hides, its scale and its offset', () => {
+    const truth = (ops: readonly number[]): number => 1.2 * visibleSum(ops, 0.3) + 0.5;
+    const c = calibrate(networks(10, 7).map((opMs) => ({ opMs, measuredMs: truth(opMs) })));
+    expect(c.hiddenMs).toBeDefined();
+    expect(Math.abs((c.hiddenMs ?? 0) - 0.3)).toBeLessThan(0.08);
+    expect(c.scale).toBeGreaterThan(1.1);
+    expect(c.scale).toBeLessThan(1.3);
+    for (const opMs of networks(5, 99)) {
+      const predicted = c.scale * visibleSum(opMs, c.hiddenMs ?? 0) + c.offsetMs;
+      expect(Math.abs(predicted / truth(opMs) - 1)).toBeLessThan(0.05);
+    }
+  });
+
+  test('keeps the plain form (no hidden time) where the networks add up', () => {
+    const c = calibrate(networks(10, 11).map((opMs) => ({ opMs, measuredMs: 1.3 * visibleSum(opMs, 0) + 0.2 })));
+    expect(c.hiddenMs).toBeUndefined();
+    expect(c.scale).toBeCloseTo(1.3, 3);
+    expect(c.offsetMs).toBeCloseTo(0.2, 3);
+  });
+
+  test('with fewer than three networks, one scale factor', () => {
+    const c = calibrate([{ opMs: [1, 2], measuredMs: 6 }]);
+    expect(c).toEqual({ scale: 2, perOpMs: 0, offsetMs: 0, points: 1 });
   });
 });

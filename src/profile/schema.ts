@@ -111,12 +111,16 @@ export const RooflineSchema = z.object({
   referenceMs: positive.optional(),
 });
 
-/** End-to-end calibration: network ms = scale · Σ op ms + perOpMs · ops + offsetMs. */
+/**
+ * End-to-end calibration: network ms = scale · Σ max(0, op ms − hiddenMs) + perOpMs · ops + offsetMs.
+ * `hiddenMs` (absent: 0) is the part of each op's time alone that a network hides.
+ */
 export const CalibrationSchema = z.object({
   scale: positive,
   perOpMs: finite,
   offsetMs: finite,
   points: count,
+  hiddenMs: nonNegative.optional(),
 });
 
 export const EndToEndPointSchema = z.object({

@@ -49,7 +49,10 @@ function deviceTable(profile: DeviceProfile, file: string | undefined): HtmlTabl
     rows.push(['bandwidth, overhead', `${r.bandwidthGBps.toPrecision(3)} GB/s, ${r.overheadUs.toPrecision(3)} µs per kernel`]);
   }
   const c = profile.calibration;
-  if (c !== null) rows.push(['end-to-end calibration', `network ms = ${c.scale.toPrecision(3)} · Σ op ms + ${c.perOpMs.toPrecision(3)} ms per op + ${c.offsetMs.toPrecision(3)} ms (${c.points} points)`]);
+  if (c !== null) {
+    const op = c.hiddenMs === undefined ? 'op ms' : `max(0, op ms − ${c.hiddenMs.toPrecision(3)})`;
+    rows.push(['end-to-end calibration', `network ms = ${c.scale.toPrecision(3)} · Σ ${op} + ${c.perOpMs.toPrecision(3)} ms per op + ${c.offsetMs.toPrecision(3)} ms (${c.points} points)`]);
+  }
   const v = profile.validation;
   if (v.heldOutPoints !== null) rows.push(['held-out op points', `${v.heldOutPoints.count}: median error ${percent(v.heldOutPoints.medianAbsError)}, ${percent(v.heldOutPoints.within10)} within ±10%`]);
   if (v.endToEnd !== null) rows.push(['held-out networks', `${v.endToEnd.count}: median error ${percent(v.endToEnd.medianAbsError)}, ${percent(v.endToEnd.within10)} within ±10%`]);

@@ -1,7 +1,8 @@
 /**
  * The latency target: a device profile's fitted cost functions as a CostTarget (ms). Each op uses the
  * fit of its exact signature when the profile swept it, else the pooled fit of its family, else the
- * profile's measured roofline; every op's cost is scaled by the profile's end-to-end calibration.
+ * profile's measured roofline; every op's cost is mapped through the profile's end-to-end calibration
+ * (the part of its time alone that a network hides taken off, then scaled).
  */
 import type { OpAlive } from '../../graph/alive.js';
 import type { OpNode } from '../../graph/types.js';
@@ -84,6 +85,7 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
   const byFamily = new Map(profile.families.map((f) => [f.key, f.fit]));
   const scale = profile.calibration?.scale ?? 1;
   const perOpMs = profile.calibration?.perOpMs ?? 0;
+  const hiddenMs = profile.calibration?.hiddenMs ?? 0;
 
   const resolve = (op: OpNode): { fn: LatencyFunction; source: LatencySource } => {
     if (op.kind === 'input') return { fn: NO_LATENCY, source: 'none' };
@@ -110,9 +112,10 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
       return {
         value(alive) {
           if (alive.out <= 0 || op.kind === 'input') return 0;
-          return scale * fn.value(inputAlive(op, alive), alive.out) + perOpMs;
+          return scale * Math.max(0, fn.value(inputAlive(op, alive), alive.out) - hiddenMs) + perOpMs;
         },
         gradient(alive) {
+          if (hiddenMs > 0 && fn.value(inputAlive(op, alive), alive.out) <= hiddenMs) return { in: alive.in.map(() => 0), out: 0 };
           const g = fn.gradient(inputAlive(op, alive), alive.out);
           const dIn = alive.in.map(() => (scale * g.dIn) / (multi && op.kind === 'add' ? alive.in.length : 1));
           return { in: dIn, out: scale * g.dOut };
