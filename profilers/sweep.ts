@@ -19,6 +19,12 @@ export interface SweepItem {
   readonly maxIn: number;
   readonly maxOut: number;
   readonly layers: readonly string[];
+  /**
+   * Input channel counts below the swept range to time as well: a network's first conv sees its
+   * image's 1 or 3 channels, which a generic range starting at a few channels would extrapolate to
+   * (on webgpu the generic profile put resnet-mini's 1-channel stem at 3x its time).
+   */
+  readonly imageInputs?: readonly number[];
 }
 
 /** A channel point: alive input and output channels. */
@@ -82,6 +88,10 @@ export function channelPoints(item: SweepItem, count: number, seed: number): Cha
   const inFixed = g.kind === 'dense' && item.maxIn > 4 * item.maxOut;
   add(item.maxIn, item.maxOut);
   if (!inFixed) add(loIn, loOut);
+  for (const channels of item.imageInputs ?? []) {
+    add(channels, item.maxOut);
+    if (count >= 16) add(channels, pick(loOut, item.maxOut));
+  }
   for (let tries = 0; points.size < count && tries < count * 20; tries++) {
     add(inFixed ? pick(loIn, item.maxIn) : pick(loIn, item.maxIn), pick(loOut, item.maxOut));
   }
@@ -98,12 +108,16 @@ function singleLayerItem(layer: tfl.layers.Layer, inputShape: number[], inputs =
   return { signature: signatureOf(geometry), geometry, maxIn: op.inChannels, maxOut: op.outChannels, layers: [] };
 }
 
+/** Channels of the images a network's first conv reads: grayscale and RGB. */
+const IMAGE_CHANNELS = [1, 3];
+
 /**
  * Common configurations for models not seen: each op kind over spatial sizes, kernels 1/3/5/7 and
  * strides 1/2, at widths typical of small mobile models; strided convs double their channels, as
  * they do in most networks (a stage's first conv, a residual projection). Ops that are cheap to time
  * (1x1 convs, depthwise convs, the data movers) are swept to 2-4 times the 3x3 convs' width, covering
- * the expanded widths of inverted residual blocks instead of extrapolating to them.
+ * the expanded widths of inverted residual blocks instead of extrapolating to them. Convs are also
+ * timed on 1 and 3 input channels, as a network's first layer reads them.
  */
 export function genericSweepItems(): SweepItem[] {
   const items: SweepItem[] = [];
@@ -115,7 +129,8 @@ export function genericSweepItems(): SweepItem[] {
       const w = k === 1 ? 2 * width : width;
       for (const s of [1, 2]) {
         const filters = s === 2 ? 2 * w : w;
-        items.push(singleLayerItem(tfl.layers.conv2d({ filters, kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, w]));
+        const conv = singleLayerItem(tfl.layers.conv2d({ filters, kernelSize: k, strides: s, padding: 'same', useBias: false }), [size, size, w]);
+        items.push({ ...conv, imageInputs: IMAGE_CHANNELS });
       }
     }
     for (const k of [3, 5]) {

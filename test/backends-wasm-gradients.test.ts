@@ -360,21 +360,8 @@ describe('training-only kernels on wasm', () => {
   });
 
   test('a whole model’s gradients inside a training step equal cpu’s', async () => {
-    const gradients = async (backend: Backend): Promise<number[][]> => {
-      await initBackend(backend);
-      const model = convDepthwiseModel(61);
-      const { x, y } = batch();
-      const { value, grads } = duringWasmTraining(() =>
-        tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)),
-      );
-      const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
-      const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
-      tf.dispose([value, x, y, ...Object.values(grads)]);
-      model.dispose();
-      return values;
-    };
-    const cpu = await gradients('cpu');
-    const wasm = await gradients('wasm');
+    const cpu = await wholeModelGradients('cpu', 61, duringWasmTraining);
+    const wasm = await wholeModelGradients('wasm', 61, duringWasmTraining);
     cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, `weight ${i}`));
   });
 });
@@ -528,21 +515,25 @@ function batch(): { x: tf.Tensor4D; y: tf.Tensor2D } {
   return { x, y };
 }
 
+/** The gradients of `convDepthwiseModel(seed)`'s weights on one batch on `backend`, computed inside `around`. */
+async function wholeModelGradients(backend: Backend, seed: number, around: <T>(step: () => T) => T): Promise<number[][]> {
+  await initBackend(backend);
+  const model = convDepthwiseModel(seed);
+  const { x, y } = batch();
+  const { value, grads } = around(() =>
+    tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)),
+  );
+  const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
+  const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
+  tf.dispose([value, x, y, ...Object.values(grads)]);
+  model.dispose();
+  return values;
+}
+
 describe('training on wasm', () => {
   test('whole-model gradients (conv, BN, ReLU6, depthwise, max pool, dense) equal cpu’s', async () => {
-    const gradients = async (backend: Backend): Promise<number[][]> => {
-      await initBackend(backend);
-      const model = convDepthwiseModel(21);
-      const { x, y } = batch();
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor));
-      const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
-      const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
-      tf.dispose([value, x, y, ...Object.values(grads)]);
-      model.dispose();
-      return values;
-    };
-    const cpu = await gradients('cpu');
-    const wasm = await gradients('wasm');
+    const cpu = await wholeModelGradients('cpu', 21, (step) => step());
+    const wasm = await wholeModelGradients('wasm', 21, (step) => step());
     expect(wasm.length).toBe(cpu.length);
     cpu.forEach((expected, i) => {
       expect(expected.length, `weight ${i}`).toBeGreaterThan(0);
