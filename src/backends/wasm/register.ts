@@ -73,7 +73,7 @@ function registered(config: KernelConfig): KernelConfig | undefined {
   return getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
 }
 
-/** Registers every missing or replaced wasm gradient kernel; calling it again changes nothing. */
+/** Registers every missing or replaced wasm kernel and the faster gradients; calling it again changes nothing. */
 export function registerWasmGradientKernels(): void {
   for (const config of WASM_MISSING_KERNELS) {
     if (registered(config) === undefined) {
