@@ -10,31 +10,23 @@
  * other backend, keeps tfjs-core's gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ClipByValue } from '@tensorflow/tfjs-core';
-import type { ClipByValueAttrs, GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { ClipByValueAttrs } from '@tensorflow/tfjs-core';
+import type { WasmGradient } from './gradient.js';
 
 /** True when the fast form equals tfjs-core's gradient for every non-NaN x and finite dy. */
 function exactBounds(min: number, max: number): boolean {
   return Number.isFinite(min) && Number.isFinite(max) && min <= max;
 }
 
-/** The ClipByValue gradient config that is fast while wasm is the active backend, given tfjs-core's own. */
-export function clipByValueGradient(original: GradConfig): GradConfig {
+/** ClipByValue's gradient on wasm for finite bounds and float32 x. */
+export const clipByValueGradient: WasmGradient = (dy, saved, attrs) => {
+  const { clipValueMin, clipValueMax } = attrs as unknown as ClipByValueAttrs;
+  const [x] = saved;
+  if (x === undefined || x.dtype !== 'float32' || !exactBounds(clipValueMin, clipValueMax)) return undefined;
   return {
-    kernelName: ClipByValue,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs: NamedAttrMap) => {
-      const { clipValueMin, clipValueMax } = attrs as unknown as ClipByValueAttrs;
-      const [x] = saved;
-      if (tf.getBackend() !== 'wasm' || x === undefined || x.dtype !== 'float32' || !exactBounds(clipValueMin, clipValueMax)) {
-        return original.gradFunc(dy, saved, attrs);
-      }
-      return {
-        x: () => {
-          const outside = tf.add(tf.step(tf.sub(clipValueMin, x)), tf.step(tf.sub(x, clipValueMax)));
-          return tf.mul(dy as tf.Tensor, tf.sub(1, outside));
-        },
-      };
+    x: () => {
+      const outside = tf.add(tf.step(tf.sub(clipValueMin, x)), tf.step(tf.sub(x, clipValueMax)));
+      return tf.mul(dy, tf.sub(1, outside));
     },
   };
-}
+};

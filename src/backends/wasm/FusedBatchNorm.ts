@@ -29,25 +29,26 @@ const fusedBatchNorm: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const { inputs, backend, attrs } = args;
   const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
   const x = requireInput(FusedBatchNorm, inputs, 'x');
-  const mean = requireInput(FusedBatchNorm, inputs, 'mean');
-  const variance = requireInput(FusedBatchNorm, inputs, 'variance');
-  const { offset, scale } = inputs;
   const channels = x.shape[x.shape.length - 1] ?? 0;
-  const vectors = [mean, variance, offset, scale];
+  const vectors = [requireInput(FusedBatchNorm, inputs, 'mean'), requireInput(FusedBatchNorm, inputs, 'variance'), inputs['offset'], inputs['scale']];
   if (x.dtype !== 'float32' || x.shape.length === 0 || channels === 0 || !vectors.every((v) => perChannel(v, channels))) {
     return wasmOwnKernel(FusedBatchNorm)(args);
   }
-  const present = [x, mean, variance, ...(offset === undefined ? [] : [offset]), ...(scale === undefined ? [] : [scale])];
-  return runComposite(FusedBatchNorm, backend, present, (xT, meanT, varianceT, ...rest) => {
-    const flat = (t: tf.Tensor | undefined): tf.Tensor | undefined => (t === undefined ? undefined : tf.reshape(t, [channels]));
-    const offsetT = flat(offset === undefined ? undefined : rest[0]);
-    const scaleT = flat(scale === undefined ? undefined : rest[offset === undefined ? 0 : 1]);
-    const inverseStd = tf.rsqrt(tf.add(flat(varianceT) as tf.Tensor, varianceEpsilon));
+  const names = (['x', 'mean', 'variance', 'offset', 'scale'] as const).filter((name) => inputs[name] !== undefined);
+  return runComposite(FusedBatchNorm, backend, names.map((name) => inputs[name] as TensorInfo), (...tensors) => {
+    const given = new Map(names.map((name, i) => [name, tensors[i] as tf.Tensor]));
+    const vector = (name: (typeof names)[number]): tf.Tensor | undefined => {
+      const t = given.get(name);
+      return t === undefined ? undefined : tf.reshape(t, [channels]);
+    };
+    const inverseStd = tf.rsqrt(tf.add(vector('variance') as tf.Tensor, varianceEpsilon));
+    const scaleT = vector('scale');
+    const offsetT = vector('offset');
     const s = scaleT === undefined ? inverseStd : tf.mul(scaleT, inverseStd);
-    const shift = tf.neg(tf.mul(flat(meanT) as tf.Tensor, s));
+    const shift = tf.neg(tf.mul(vector('mean') as tf.Tensor, s));
     const b = offsetT === undefined ? shift : tf.add(offsetT, shift);
     const vectorShape = [...x.shape.slice(0, -1).map(() => 1), channels];
-    return tf.add(tf.mul(xT as tf.Tensor, tf.reshape(s, vectorShape)), tf.reshape(b, vectorShape));
+    return tf.add(tf.mul(given.get('x') as tf.Tensor, tf.reshape(s, vectorShape)), tf.reshape(b, vectorShape));
   });
 };
 

@@ -11,49 +11,31 @@
  * statistics shapes, non-float32 data, and every other backend keep tfjs-core's gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FusedBatchNorm } from '@tensorflow/tfjs-core';
-import type { FusedBatchNormAttrs, GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import type { FusedBatchNormAttrs, Tensor } from '@tensorflow/tfjs-core';
+import type { WasmGradient } from './gradient.js';
 
 function perChannel(t: Tensor | undefined, channels: number): boolean {
   return t === undefined || (t.rank === 1 && t.shape[0] === channels && t.dtype === 'float32');
 }
 
-/** The FusedBatchNorm gradient config that is lean while wasm is the active backend, given tfjs-core's own. */
-export function fusedBatchNormGradient(original: GradConfig): GradConfig {
+/** FusedBatchNorm's gradient on wasm for float32 x with per-channel statistics. */
+export const fusedBatchNormGradient: WasmGradient = (dy, saved, attrs) => {
+  const [x, mean, variance, scale] = saved;
+  const channels = x?.shape[x.rank - 1] ?? 0;
+  if (x === undefined || x.dtype !== 'float32' || x.rank < 2 || mean === undefined || variance === undefined) return undefined;
+  if (!perChannel(mean, channels) || !perChannel(variance, channels) || !perChannel(scale, channels)) return undefined;
+  const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
+  const axes = [...Array(x.rank - 1).keys()];
+  const vectorShape = [...axes.map(() => 1), channels];
+  const inverseStd = tf.rsqrt(tf.add(variance, varianceEpsilon));
+  const gain = scale === undefined ? inverseStd : tf.mul(scale, inverseStd);
+  const sumDy = tf.sum(dy, axes);
+  const sumDyCentred = tf.sum(tf.mul(dy, tf.sub(x, tf.reshape(mean, vectorShape))), axes);
   return {
-    kernelName: FusedBatchNorm,
-    inputsToSave: ['x', 'mean', 'variance', 'scale'],
-    gradFunc: (dy, saved, attrs: NamedAttrMap) => {
-      const [x, mean, variance, scale] = saved;
-      const channels = x?.shape[x.rank - 1] ?? 0;
-      if (
-        tf.getBackend() !== 'wasm' ||
-        Array.isArray(dy) ||
-        x === undefined ||
-        x.dtype !== 'float32' ||
-        x.rank < 2 ||
-        mean === undefined ||
-        variance === undefined ||
-        !perChannel(mean, channels) ||
-        !perChannel(variance, channels) ||
-        !perChannel(scale, channels)
-      ) {
-        return original.gradFunc(dy, saved, attrs);
-      }
-      const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
-      const axes = [...Array(x.rank - 1).keys()];
-      const vectorShape = [...axes.map(() => 1), channels];
-      const inverseStd = tf.rsqrt(tf.add(variance, varianceEpsilon));
-      const gain = scale === undefined ? inverseStd : tf.mul(scale, inverseStd);
-      const sumDy = tf.sum(dy, axes);
-      const sumDyCentred = tf.sum(tf.mul(dy, tf.sub(x, tf.reshape(mean, vectorShape))), axes);
-      return {
-        x: () => tf.mul(dy, tf.reshape(gain, vectorShape)),
-        mean: () => tf.mul(tf.neg(gain), sumDy),
-        variance: () => tf.mul(tf.mul(tf.mul(gain, tf.square(inverseStd)), -0.5), sumDyCentred),
-        scale: () => tf.mul(inverseStd, sumDyCentred),
-        offset: () => tf.clone(sumDy),
-      };
-    },
+    x: () => tf.mul(dy, tf.reshape(gain, vectorShape)),
+    mean: () => tf.mul(tf.neg(gain), sumDy),
+    variance: () => tf.mul(tf.mul(tf.mul(gain, tf.square(inverseStd)), -0.5), sumDyCentred),
+    scale: () => tf.mul(inverseStd, sumDyCentred),
+    offset: () => tf.clone(sumDy),
   };
-}
+};

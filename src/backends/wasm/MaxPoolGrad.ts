@@ -54,14 +54,12 @@ function tiledMaxPoolGrad(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, filte
   // Each tap is gathered by a depthwise convolution with a one-hot filter and each share placed back
   // by a 6-D pad: XNNPACK's, where wasm's Slice, StridedSlice and Pack here are generic loops 10-100
   // times slower.
+  const pickers = tf.split(tapPickers(filterHeight, filterWidth, channels), filterHeight * filterWidth, 3) as tf.Tensor4D[];
   let unclaimed: tf.Tensor = tf.onesLike(liveDy);
   const placed: tf.Tensor[] = [];
   for (let r = 0; r < filterHeight; r++) {
     for (let c = 0; c < filterWidth; c++) {
-      const picker = tf.mul(
-        tf.reshape(tf.oneHot(tf.tensor1d([r * filterWidth + c], 'int32'), filterHeight * filterWidth), [filterHeight, filterWidth, 1, 1]),
-        tf.ones([1, 1, channels, 1]),
-      ) as tf.Tensor4D;
+      const picker = pickers[r * filterWidth + c] as tf.Tensor4D;
       const tap = tf.depthwiseConv2d(finite as tf.Tensor4D, picker, [filterHeight, filterWidth], 'valid');
       const isMax = tf.sub(1, tf.step(tf.sub(windowMax, tap)));
       const wins = tf.mul(isMax, unclaimed);

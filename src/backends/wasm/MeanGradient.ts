@@ -6,25 +6,18 @@
  * identical (dy·1 = dy); other backends keep tfjs' own gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, Mean, util } from '@tensorflow/tfjs-core';
-import type { GradConfig, MeanAttrs, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { MeanAttrs } from '@tensorflow/tfjs-core';
+import type { WasmGradient } from './gradient.js';
 
-/** The Mean gradient config that is lean while wasm is the active backend, given the one registered before. */
-export function meanGradient(original: GradConfig): GradConfig {
-  return {
-    kernelName: Mean,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs: NamedAttrMap) => {
-      const [x] = saved;
-      if (tf.getBackend() !== 'wasm' || Array.isArray(dy) || x === undefined || dy.dtype !== 'float32') {
-        return original.gradFunc(dy, saved, attrs);
-      }
-      const { axis } = attrs as unknown as MeanAttrs;
-      const axes = util.parseAxisParam(axis, x.shape);
-      const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-      const count = util.sizeFromShape(reduceShape);
-      const expandedShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-      return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy, expandedShape), count), x.shape) };
-    },
-  };
-}
+/** Mean's gradient on wasm for float32 dy. */
+export const meanGradient: WasmGradient = (dy, saved, attrs) => {
+  const [x] = saved;
+  if (x === undefined || dy.dtype !== 'float32') return undefined;
+  const { axis } = attrs as unknown as MeanAttrs;
+  const axes = util.parseAxisParam(axis, x.shape);
+  const [, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+  const count = util.sizeFromShape(reduceShape);
+  const expandedShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy, expandedShape), count), x.shape) };
+};

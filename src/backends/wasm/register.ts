@@ -17,7 +17,7 @@
  * sees.
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -25,6 +25,8 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { fusedBatchNormTrainingConfig } from './FusedBatchNorm.js';
 import { fusedBatchNormGradient } from './FusedBatchNormGradient.js';
+import { withWasmGradient } from './gradient.js';
+import type { WasmGradient } from './gradient.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { meanConfig } from './Mean.js';
 import { meanGradient } from './MeanGradient.js';
@@ -61,7 +63,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [fusedBatchNormTra
  * Gradients replaced for speed on wasm, each made from tfjs-core's own (which it keeps for every
  * other backend and for the cases it does not speed up).
  */
-const WASM_GRADIENTS: ReadonlyArray<readonly [string, (original: GradConfig) => GradConfig]> = [
+const WASM_GRADIENTS: ReadonlyArray<readonly [string, WasmGradient]> = [
   [ClipByValue, clipByValueGradient],
   [FusedBatchNorm, fusedBatchNormGradient],
   [Mean, meanGradient],
@@ -96,7 +98,7 @@ export function registerWasmGradientKernels(): void {
     if (current !== undefined && current.kernelFunc !== config.kernelFunc) keepWasmOwn(current);
   }
   if (!gradientsRegistered) {
-    for (const [kernelName, replace] of WASM_GRADIENTS) registerGradient(replace(getGradient(kernelName)));
+    for (const [kernelName, fast] of WASM_GRADIENTS) registerGradient(withWasmGradient(getGradient(kernelName), fast));
     gradientsRegistered = true;
   }
 }
