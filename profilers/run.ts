@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { median } from 'simple-statistics';
-import type { ActiveBackend } from '../src/backends/types.js';
+import type { ActiveBackend, GpuIdentity } from '../src/backends/types.js';
 import { latencyTarget } from '../src/costs/latency/target.js';
 import { familyKeyOf } from '../src/costs/latency/registry.js';
 import { fittedLatency } from '../src/costs/latency/fitted.js';
@@ -79,10 +79,16 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/\(r\)|\(tm\)|cpu|processor|@.*$/g, ' ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
+/** The GPU's name: the adapter's device (`nvidia-h200`) for hardware, the driver's (`llvmpipe`) for a software renderer. */
+function gpuName(gpu: GpuIdentity): string {
+  const driver = gpu.description.split(/[:(]/)[0]?.trim() ?? '';
+  return (gpu.architecture !== 'software' && gpu.device !== '' ? gpu.device : driver) || gpu.device;
+}
+
 /** The name of a profile: device, backend and (for model-specific profiles) model. */
 export function profileName(backend: ActiveBackend, modelName?: string): string {
   const { gpu, browser } = backend.identity;
-  const device = browser !== undefined ? `${browser.name} ${browser.platform}` : (gpu?.description.split(/[:(]/)[0] ?? '').trim() || gpu?.device || backend.identity.cpuModel;
+  const device = browser !== undefined ? `${browser.name} ${browser.platform}` : (gpu === undefined ? '' : gpuName(gpu)) || backend.identity.cpuModel;
   return [slug(device) || 'device', `${backend.identity.cpuCores}c`, backend.name, modelName].filter(Boolean).join('-');
 }
 

@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { profileName } from '../profilers/run.js';
+import type { ActiveBackend, GpuIdentity } from '../src/backends/types.js';
 import { ProfileError } from '../src/errors.js';
 import { readProfile, writeProfile } from '../src/profile/io.js';
 import { PROFILE_SCHEMA } from '../src/profile/schema.js';
@@ -100,5 +102,32 @@ describe('device profile files', () => {
     const before = readFileSync(file, 'utf8');
     await expect(writeProfile(file, { ...profile(), batch: 0 })).rejects.toBeInstanceOf(ProfileError);
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
+describe('committed device profiles', () => {
+  const root = path.join(import.meta.dirname, '..', 'device-profiles');
+  const files = readdirSync(root).filter((f) => f.endsWith('.json'));
+
+  test.each(files)('%s loads and is named after its file', async (file) => {
+    const p = await readProfile(path.join(root, file));
+    expect(`${p.name}.json`).toBe(file);
+    expect(p.status).toBe('complete');
+  });
+});
+
+describe('profile names', () => {
+  const webgpu = (gpu: GpuIdentity, cpuCores: number): ActiveBackend => ({
+    name: 'webgpu',
+    kernelTimer: 'device',
+    identity: { backend: 'webgpu', tfjsBackend: 'webgpu', tfjsVersion: '4.22.0', runtime: 'node', os: 'Linux', cpuModel: 'AMD EPYC', cpuCores, threads: 1, gpu },
+  });
+
+  test('a hardware adapter is named by its device, a software renderer by its driver', () => {
+    const h200 = { vendor: 'nvidia', architecture: '', device: 'nvidia-h200', description: 'NVIDIA: 580.159.04 580.159.4.0' };
+    const lavapipe = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)' };
+    expect(profileName(webgpu(h200, 16))).toBe('nvidia-h200-16c-webgpu');
+    expect(profileName(webgpu(lavapipe, 2), 'resnet-mini')).toBe('llvmpipe-2c-webgpu-resnet-mini');
+    expect(profileName(webgpu({ ...h200, device: '' }, 16))).toBe('nvidia-16c-webgpu');
   });
 });
