@@ -6,6 +6,14 @@
  * costs are taken at the current alive counts and held constant, so the gradient flows only through
  * the regularization values.
  *
+ * A derivative sees only what one more or one fewer channel costs. A group the shrunk model can drop
+ * whole (a residual body, a concat tower) also takes its layers' fixed costs with it (per-kernel
+ * overhead, which is most of a small layer's latency on a GPU at batch 1), and no derivative sees
+ * those. So for such a group the regularizer weighs its alive channels by at least the secant to
+ * removal: where removing the group saves more than the sum of its alive channels' derivatives, the
+ * difference is shared evenly among them and weighs on its dead channels too, so they stay dead
+ * (`removalCost`, on by default; a cost linear in the channels, like FLOPs, has nothing to add).
+ *
  * On the training step, `term()` is the sources' value vectors (|γ|, kernel norms) concatenated and
  * dotted with a constant coefficient vector: a source value's coefficient is the marginal cost of its
  * channel when it is that channel's max (shared evenly among tied maxima), else 0. That equals
@@ -26,6 +34,7 @@ import { opByName } from '../graph/build.js';
 import type { OpGraph } from '../graph/types.js';
 import { groupModelChannels } from './grouping/group-channels.js';
 import { opRegularizerFor } from './regularizers/registry.js';
+import { isBuildable } from './structure/shrunk-topology.js';
 import type { ChannelGroup, ChannelRef, GroupState, Grouping, NetworkRegularizerOptions, OpChannels, OpRegularizer } from './types.js';
 
 /** How many channels of each network channel (a group position, numbered across groups) one tensor holds. */
@@ -84,12 +93,15 @@ export class NetworkRegularizer {
   private readonly costFunctions: readonly OpCostFunction[];
   private readonly opCounts: readonly { readonly out: ChannelCounts; readonly in: readonly ChannelCounts[] }[];
   private readonly owners: readonly { readonly name: string; readonly out: ChannelCounts }[];
+  /** Groups the shrunk model can drop whole, whose channels are weighed by at least the secant to removal. */
+  private readonly removable: readonly ChannelGroup[];
   private coefficients: tf.Tensor1D | undefined;
   private calls = 0;
 
   /**
    * Groups the model's channels (UnsupportedLayerError for a layer the grouping cannot handle) and
-   * prepares the term for `target`. Options: `threshold` (default 1e-2), `refreshEvery` (default 1).
+   * prepares the term for `target`. Options: `threshold` (default 1e-2), `refreshEvery` (default 1),
+   * `removalCost` (default true).
    */
   constructor(model: tfl.LayersModel, target: CostTarget, options: NetworkRegularizerOptions = {}) {
     checkOptions(options);
@@ -142,6 +154,11 @@ export class NetworkRegularizer {
     this.owners = this.graph.ops
       .filter((op) => op.ownsChannels && !channelsOf(op.name).out.some((r) => outputGroups.has(r.group)))
       .map((op) => ({ name: op.name, out: countsOf(channelsOf(op.name).out, groupStart) }));
+    const everyChannel = new Uint8Array(total).fill(1);
+    this.removable =
+      options.removalCost === false
+        ? []
+        : groups.filter((g) => g.fixed === null && isBuildable(model, this.structureOf(this.withoutGroup(everyChannel, g))));
   }
 
   /** The channel groups. */
@@ -270,7 +287,47 @@ export class NetworkRegularizer {
       c.in.forEach((input, k) => add(input, gradient.in[k] ?? 0));
     });
     for (let k = 0; k < this.channelCount; k++) if (this.fixedChannels[k] === 1) marginal[k] = 0;
+    if (this.removable.length > 0) this.addRemovalCosts(alive, marginal);
     return marginal;
+  }
+
+  /** `alive` with every channel of group `g` dead. */
+  private withoutGroup(alive: Uint8Array, g: ChannelGroup): Uint8Array {
+    const without = Uint8Array.from(alive);
+    const from = this.groupStart[g.id] ?? 0;
+    without.fill(0, from, from + g.width);
+    return without;
+  }
+
+  /**
+   * Raises the marginal costs of each removable group to the secant to removal. With n channels alive,
+   * the excess of what removing the group saves over their derivatives is shared evenly, and a dead
+   * channel of the group weighs as much as a live one (else it grows back between refreshes as soon as
+   * the data loss wants it). With none alive, every channel weighs what bringing back one would cost.
+   */
+  private addRemovalCosts(alive: Uint8Array, marginal: Float64Array): void {
+    const structureCost = (a: Uint8Array): number => networkCost(this.graph, this.target, this.structureOf(a)).total;
+    const total = structureCost(alive);
+    for (const g of this.removable) {
+      const from = this.groupStart[g.id] ?? 0;
+      const to = from + g.width;
+      let n = 0;
+      let derivatives = 0;
+      for (let k = from; k < to; k++) {
+        if (alive[k] !== 1) continue;
+        n += 1;
+        derivatives += marginal[k] ?? 0;
+      }
+      if (n > 0) {
+        const excess = (total - structureCost(this.withoutGroup(alive, g)) - derivatives) / n;
+        if (excess > 0) for (let k = from; k < to; k++) marginal[k] = (marginal[k] ?? 0) + excess;
+      } else {
+        const one = Uint8Array.from(alive);
+        one[from] = 1;
+        const revival = structureCost(one) - total;
+        for (let k = from; k < to; k++) marginal[k] = Math.max(marginal[k] ?? 0, revival);
+      }
+    }
   }
 
   /**

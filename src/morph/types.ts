@@ -109,6 +109,12 @@ export interface NetworkRegularizerOptions {
    * regularization vector (default 1: every training step). Raise it where a read stalls the device.
    */
   readonly refreshEvery?: number;
+  /**
+   * Weigh the alive channels of a group the shrunk model can drop whole (a residual body, a concat
+   * tower) by at least the secant to removal: what removing the group saves, where that is more than
+   * their derivatives say (default true). It is how fixed per-layer costs reach the regularizer.
+   */
+  readonly removalCost?: boolean;
 }
 
 /** One group as the regularizer sees it now, by position. */
@@ -118,6 +124,9 @@ export interface GroupState {
   readonly regularization: readonly number[];
   /** True above the threshold; always true for a fixed group. */
   readonly alive: readonly boolean[];
-  /** ∂cost/∂alive of one channel at this position, at the current alive counts (what `term()` weighs it by). */
+  /**
+   * ∂cost/∂alive of one channel at this position, at the current alive counts, raised to the secant to
+   * removal in a removable group (what `term()` weighs it by).
+   */
   readonly marginalCost: readonly number[];
 }

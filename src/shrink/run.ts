@@ -129,7 +129,10 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     restored = state;
   }
 
-  const regularizer = new NetworkRegularizer(model, request.target, request.threshold === undefined ? {} : { threshold: request.threshold });
+  const regularizer = new NetworkRegularizer(model, request.target, {
+    ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
+    removalCost: request.removalCost !== false,
+  });
   const optimizer = makeOptimizer(optimizerName, learningRate);
   const proximal = new GammaProximal(model, regularizer);
   const controller = costGoal(request, initialCost, proximal.covers ? proximalStartStrength(regularizer, initialCost, learningRate, totalSteps) : 1);

@@ -48,6 +48,11 @@ export interface ShrinkRequest {
   /** Alive threshold on regularization values (default 1e-2). */
   readonly threshold?: number;
   /**
+   * Weigh the channels of a residual body or concat tower by at least what removing it whole saves,
+   * so fixed per-layer costs reach the regularizer (default true; see NetworkRegularizerOptions).
+   */
+  readonly removalCost?: boolean;
+  /**
    * Steps between checks of the structure (exports, strength updates, stopping). Default: a 20th of the
    * run, at most 25, so a short run still checks often enough to keep the structure that meets the target.
    */
