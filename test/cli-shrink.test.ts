@@ -20,12 +20,13 @@ beforeAll(async () => {
 describe('morphlat shrink and expand', () => {
   test('shrink writes the structure, the shrunk model and the report', async () => {
     const out = path.join(dir, 'shrunk');
-    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--strength', '3', '--steps', '40', '--data-dir', subset, '--train-limit', '600', '--out', out]);
+    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--strength', '3', '--steps', '40', '--data-dir', subset, '--train-limit', '600', '--no-removal-cost', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/flops: .* FLOPs \(\d+\.\d% of the seed\) after 40 steps/);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.target).toBe('flops');
     expect(report.steps).toBe(40);
+    expect(report.removalCost).toBe(false);
     expect(JSON.parse(readFileSync(path.join(out, 'structure.json'), 'utf8'))).toEqual(report.structure);
     const exported = readdirSync(path.join(out, 'learned_structure')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     expect(exported).toEqual(Array.from({ length: 20 }, (_, i) => `alive_${2 * (i + 1)}.json`));

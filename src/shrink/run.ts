@@ -257,6 +257,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     seedStructure: fullStructure(seedGraph),
     learnedStructure: learned,
     strength: controller.strength,
+    removalCost: request.removalCost !== false,
     ...(fill === undefined ? {} : { fill }),
     snaps,
     removed: pruned.removed,

@@ -95,6 +95,8 @@ export interface ShrinkReport {
   /** The learned structure: of the checks that met the target, the one of highest cost; else the last (before filling and snapping). */
   readonly learnedStructure: Structure;
   readonly strength: number;
+  /** Whether removable groups weighed the secant to removal (`removalCost`). */
+  readonly removalCost: boolean;
   /**
    * The width multiplier that brought the learned structure up to the target (the product of the fill
    * before snapping and the one that re-spends what steps down saved), and the learned structure's cost.

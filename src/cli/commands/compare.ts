@@ -21,6 +21,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, listArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
+import { REMOVAL_COST_OPTION } from '../targets.js';
 
 function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOptions {
   const optional = <K extends keyof CompareShrinkOptions>(name: string, key: K): Partial<CompareShrinkOptions> => {
@@ -36,6 +37,7 @@ function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOpt
     optimizer: stringArg(args, 'optimizer') === 'adam' ? 'adam' : 'sgd',
     batchSize: numberArg(args, 'batch-size') ?? 32,
     snap: args['snap'] !== false,
+    removalCost: args['removal-cost'] !== false,
     seed: numberArg(args, 'seed') ?? 1,
     loss,
   };
@@ -78,6 +80,7 @@ export const compareCommand: CommandSpec = {
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phases', choices: ['sgd', 'adam'], default: 'sgd' },
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on each device (--no-snap turns it off)', default: true },
+    'removal-cost': REMOVAL_COST_OPTION,
     ...DATA_OPTIONS,
     seed: { type: 'number', describe: 'seed', default: 1 },
     measure: { type: 'boolean', describe: 'measure the devices whose backend runs here (--no-measure: predictions only)', default: true },

@@ -14,7 +14,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { costTargetOption } from '../targets.js';
+import { costTargetOption, REMOVAL_COST_OPTION } from '../targets.js';
 
 function goalOf(args: CliArgs): ShrinkGoal {
   const ratio = numberArg(args, 'target-ratio');
@@ -47,11 +47,7 @@ export const shrinkCommand: CommandSpec = {
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on the device (--no-snap turns it off)', default: true },
     fill: { type: 'boolean', describe: 'widen a structure that lands under the target back up to it by one width multiplier (--no-fill turns it off)', default: true },
-    'removal-cost': {
-      type: 'boolean',
-      describe: 'weigh the channels of a residual body or concat tower by what removing it whole saves, fixed per-layer costs included (--no-removal-cost: derivatives only, as MorphNet)',
-      default: true,
-    },
+    'removal-cost': REMOVAL_COST_OPTION,
     seed: { type: 'number', describe: 'seed', default: 1 },
     ...DATA_OPTIONS,
     out: { type: 'string', describe: 'output folder', demandOption: true },
