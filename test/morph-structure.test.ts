@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
-import { flopsTarget, networkCost } from '../src/costs/index.js';
+import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
+import { readProfile } from '../src/profile/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
@@ -54,6 +55,23 @@ describe('the shrunk architecture', () => {
     expect(graph.ops.find((o) => o.name === 's1b1_out')!.inputs).toEqual(['stem_relu']);
     expect(graph.ops.find((o) => o.name === 's2b2_out')!.inputs).toEqual(['s2b1_out']);
     expect(predicts(model)).toHaveLength(10);
+  });
+
+  test('the cost of a structure with removed bodies is the cost of the model it builds', async () => {
+    const seed = zooEntry('resnet-mini').build();
+    const structure = { s1b1_conv1: 0, s2b2_conv1: 0, s3b1_conv1: 9 };
+    const { model } = await buildShrunkModel(seed, structure);
+    const profile = await readProfile(path.join(import.meta.dirname, '..', 'device-profiles', 'amd-epyc-2c-wasm-resnet-mini.json'));
+    for (const target of [flopsTarget(), latencyTarget(profile)]) {
+      const built = networkCost(buildGraph(model), target).total;
+      const predicted = networkCost(buildGraph(seed), target, structure).total;
+      expect(Math.abs(built - predicted) / built, target.name).toBeLessThan(1e-9);
+    }
+    const latency = latencyTarget(profile);
+    const full = networkCost(buildGraph(seed), latency).total;
+    const oneChannel = networkCost(buildGraph(seed), latency, { s1b1_conv1: 1 }).total;
+    const removed = networkCost(buildGraph(seed), latency, { s1b1_conv1: 0 }).total;
+    expect(full - removed).toBeGreaterThan(1.5 * (full - oneChannel));
   });
 
   test('a concat tower with 0 channels is removed from the concat', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
-import { buildGraph } from '../src/graph/index.js';
-import { structureCost } from '../src/morph/structure/index.js';
+import { sizeTarget } from '../src/costs/index.js';
+import { buildGraph, fullStructure } from '../src/graph/index.js';
+import { restoreRemovedGroups, scaleStructure, structureCost } from '../src/morph/structure/index.js';
 import { deviceWidths } from '../src/shrink/widths.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
@@ -40,5 +41,37 @@ describe('from a learned structure to the device\'s widths', () => {
     expect(fill?.multiplier).toBeGreaterThan(1);
     expect(cost(structure)).toBeLessThanOrEqual(goal);
     expect(cost(structure)).toBeGreaterThan(cost(learned));
+  });
+});
+
+describe('removed groups come back where widening cannot use the budget', () => {
+  const resnet = buildGraph(zooEntry('resnet-mini').build());
+  const size = sizeTarget();
+  const full = fullStructure(resnet);
+  const bothRemoved = { ...full, s1b1_conv1: 0, s2b2_conv1: 0 };
+  const sizeOf = (s: Record<string, number>): number => structureCost(resnet, size, s);
+  const s1b1Back = sizeOf({ ...bothRemoved, s1b1_conv1: full['s1b1_conv1']! });
+  const s2b2Back = sizeOf({ ...bothRemoved, s2b2_conv1: full['s2b2_conv1']! });
+
+  test('the least costly first, at its seed width, while the cost stays within the goal', () => {
+    expect(s1b1Back).toBeLessThan(s2b2Back);
+    const one = restoreRemovedGroups(resnet, bothRemoved, size, (s1b1Back + sizeOf(full)) / 2);
+    expect(one.restored).toEqual(['s1b1_conv1']);
+    expect(one.structure).toEqual({ ...bothRemoved, s1b1_conv1: full['s1b1_conv1'] });
+    expect(restoreRemovedGroups(resnet, bothRemoved, size, sizeOf(full)).structure).toEqual(full);
+    expect(restoreRemovedGroups(resnet, bothRemoved, size, s1b1Back - 1).restored).toEqual([]);
+  });
+
+  test('a shrink run\'s widths: every other group is at its seed width, so the fill brings a body back', () => {
+    const { structure, restored } = deviceWidths(resnet, bothRemoved, { target: size, snap: false }, (s1b1Back + s2b2Back) / 2);
+    expect(restored).toEqual(['s1b1_conv1']);
+    expect(structure['s2b2_conv1']).toBe(0);
+  });
+
+  test('where widening uses the budget, nothing comes back', () => {
+    const narrow = scaleStructure(resnet, bothRemoved, 0.5);
+    const { structure, restored } = deviceWidths(resnet, narrow, { target: size, snap: false }, sizeOf(bothRemoved));
+    expect(restored).toEqual([]);
+    expect(structure['s1b1_conv1']).toBe(0);
   });
 });

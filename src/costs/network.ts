@@ -32,12 +32,40 @@ export function shownAliveIn(kind: string, alive: OpAlive): number {
   return kind === 'concat' ? alive.in.reduce((a, b) => a + b, 0) : Math.max(...alive.in);
 }
 
-/** Prices every op of `graph` at the alive counts of `structure` (all alive by default). */
+/**
+ * Which ops of the shrunk model still run: an op with a dead input (no alive channels, or its producer
+ * gone) is gone; an Add left with one input is bypassed; a Concat runs while any input is left. These
+ * cost nothing, as in the model a structure builds (a residual body with no channels becomes the
+ * identity, a concat tower with none drops out).
+ */
+function runningOps(graph: OpGraph, alive: ReadonlyMap<string, OpAlive>): ReadonlySet<string> {
+  const present = new Set<string>();
+  const running = new Set<string>();
+  for (const op of graph.ops) {
+    const a = alive.get(op.name);
+    const live = op.inputs.filter((name, k) => present.has(name) && (a?.in[k] ?? 0) > 0).length;
+    if (op.inputs.length === 0) {
+      present.add(op.name);
+      running.add(op.name);
+    } else if (op.kind === 'add' || op.kind === 'concat') {
+      if (live > 0) present.add(op.name);
+      if (live > 1 || (op.kind === 'concat' && live === 1) || (live === 1 && op.inputs.length === 1)) running.add(op.name);
+    } else if (live === op.inputs.length) {
+      present.add(op.name);
+      running.add(op.name);
+    }
+  }
+  return running;
+}
+
+/** Prices every op of `graph` at the alive counts of `structure` (all alive by default); ops a structure removes cost nothing. */
 export function networkCost(graph: OpGraph, target: CostTarget, structure?: Structure): CostReport {
   const alive = propagateAlive(graph, structure);
+  const running = runningOps(graph, alive);
   const layers = graph.ops.map((op): LayerCost => {
     const a = alive.get(op.name) ?? { in: [], out: op.outChannels };
-    return { name: op.name, op: op.className, aliveIn: shownAliveIn(op.kind, a), aliveOut: a.out, cost: target.forOp(op).value(a) };
+    const cost = running.has(op.name) ? target.forOp(op).value(a) : 0;
+    return { name: op.name, op: op.className, aliveIn: shownAliveIn(op.kind, a), aliveOut: a.out, cost };
   });
   const fixed = target.fixedCost ?? 0;
   return { target: target.name, unit: target.unit, total: fixed + layers.reduce((s, l) => s + l.cost, 0), fixed, layers };

@@ -219,7 +219,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   }
   const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
   const fillGoal = request.fill !== false && best !== undefined ? goalCost : undefined;
-  const { structure, fill, snaps } = deviceWidths(seedGraph, learned, request, fillGoal);
+  const { structure, fill, snaps, restored: restoredGroups } = deviceWidths(seedGraph, learned, request, fillGoal);
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
   const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);
@@ -258,6 +258,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     learnedStructure: learned,
     strength: controller.strength,
     removalCost: request.removalCost !== false,
+    restored: restoredGroups,
     ...(fill === undefined ? {} : { fill }),
     snaps,
     removed: pruned.removed,

@@ -97,6 +97,8 @@ export interface ShrinkReport {
   readonly strength: number;
   /** Whether removable groups weighed the secant to removal (`removalCost`). */
   readonly removalCost: boolean;
+  /** Layers of removed groups brought back at their seed width by the fill, where widening could not use the budget. */
+  readonly restored: readonly string[];
   /**
    * The width multiplier that brought the learned structure up to the target (the product of the fill
    * before snapping and the one that re-spends what steps down saved), and the learned structure's cost.

@@ -1,12 +1,14 @@
 /**
  * From a learned structure to the widths a shrink run builds: MorphNet's expansion step fills a
- * structure that landed under the target back up to it with one width multiplier, and device-aware
- * snapping moves each group to a cheap width on the target device.
+ * structure that landed under the target back up to it with one width multiplier (and, where widening
+ * cannot use the budget, brings back removed groups), and device-aware snapping moves each group to a
+ * cheap width on the target device.
  */
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
+import { restoreRemovedGroups } from '../morph/structure/restore.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import type { Snap } from '../morph/structure/snap.js';
 import type { ShrinkReport, ShrinkRequest } from './types.js';
@@ -39,13 +41,15 @@ export function fillToTarget(
  * The learned structure at the device's widths: filled up to the goal (when there is one to fill to),
  * snapped to cheap widths (stepping down off expensive steps too, when the saving can be filled back),
  * then the other groups filled with what the steps down saved and snapped up again, a few rounds.
+ * Where the filled structure still has room that widening cannot use, removed groups come back at
+ * their seed width (after the first fill, and again after snapping, whose steps down can leave room).
  */
 export function deviceWidths(
   graph: OpGraph,
   learned: Structure,
   request: Pick<ShrinkRequest, 'target' | 'snap' | 'onPhase'>,
   fillGoal: number | undefined,
-): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[] } {
+): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[] } {
   const phase = (name: string): void => request.onPhase?.(name);
   let structure = learned;
   let fill: ShrinkReport['fill'];
@@ -67,10 +71,19 @@ export function deviceWidths(
     snaps.push(...snapped.snaps);
     return snapped.snaps;
   };
+  const restored: string[] = [];
+  const restore = (): void => {
+    if (fillGoal === undefined || !(structureCost(graph, request.target, structure) < fillGoal * FILL_BELOW)) return;
+    const back = restoreRemovedGroups(graph, structure, request.target, fillGoal);
+    structure = back.structure;
+    restored.push(...back.restored);
+  };
   fillUp();
-  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps };
+  restore();
+  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored };
   const stepsDown = snap(fillGoal !== undefined).filter((s) => s.to < s.from);
   const keep = new Set(stepsDown.flatMap((s) => s.owners));
   for (let round = 0; round < REFILLS && stepsDown.length > 0 && fillUp(keep); round++) snap(false);
-  return { structure, ...(fill === undefined ? {} : { fill }), snaps };
+  restore();
+  return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored };
 }
