@@ -47,9 +47,14 @@ function runningOps(graph: OpGraph, alive: ReadonlyMap<string, OpAlive>): Readon
     if (op.inputs.length === 0) {
       present.add(op.name);
       running.add(op.name);
-    } else if (op.kind === 'add' || op.kind === 'concat') {
+    } else if (op.kind === 'concat') {
+      if (live > 0) {
+        present.add(op.name);
+        running.add(op.name);
+      }
+    } else if (op.kind === 'add') {
       if (live > 0) present.add(op.name);
-      if (live > 1 || (op.kind === 'concat' && live === 1) || (live === 1 && op.inputs.length === 1)) running.add(op.name);
+      if (live > 1 || live === op.inputs.length) running.add(op.name);
     } else if (live === op.inputs.length) {
       present.add(op.name);
       running.add(op.name);
