@@ -1,5 +1,5 @@
 /** The cost of a whole network under a target: per-op costs at the alive counts, and their total. */
-import { propagateAlive } from '../graph/alive.js';
+import { propagateAlive, runningOps } from '../graph/alive.js';
 import type { OpAlive, Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
 import type { CostTarget, CostUnit } from './types.js';
@@ -30,37 +30,6 @@ export interface CostReport {
 export function shownAliveIn(kind: string, alive: OpAlive): number {
   if (alive.in.length === 0) return alive.out;
   return kind === 'concat' ? alive.in.reduce((a, b) => a + b, 0) : Math.max(...alive.in);
-}
-
-/**
- * Which ops of the shrunk model still run: an op with a dead input (no alive channels, or its producer
- * gone) is gone; an Add left with one input is bypassed; a Concat runs while any input is left. These
- * cost nothing, as in the model a structure builds (a residual body with no channels becomes the
- * identity, a concat tower with none drops out).
- */
-function runningOps(graph: OpGraph, alive: ReadonlyMap<string, OpAlive>): ReadonlySet<string> {
-  const present = new Set<string>();
-  const running = new Set<string>();
-  for (const op of graph.ops) {
-    const a = alive.get(op.name);
-    const live = op.inputs.filter((name, k) => present.has(name) && (a?.in[k] ?? 0) > 0).length;
-    if (op.inputs.length === 0) {
-      present.add(op.name);
-      running.add(op.name);
-    } else if (op.kind === 'concat') {
-      if (live > 0) {
-        present.add(op.name);
-        running.add(op.name);
-      }
-    } else if (op.kind === 'add') {
-      if (live > 0) present.add(op.name);
-      if (live > 1 || live === op.inputs.length) running.add(op.name);
-    } else if (live === op.inputs.length) {
-      present.add(op.name);
-      running.add(op.name);
-    }
-  }
-  return running;
 }
 
 /** Prices every op of `graph` at the alive counts of `structure` (all alive by default); ops a structure removes cost nothing. */

@@ -1,7 +1,7 @@
 /**
  * Alive channel counts through the graph. A structure (morph-net's alive-count format) sets the counts
  * of the layers that own output channels; the counts flow through BN, activations, pooling, Add and
- * Concatenate to every layer downstream.
+ * Concatenate to every layer downstream; and which ops the model a structure builds still runs.
  */
 import { StructureError } from '../errors.js';
 import type { OpGraph, OpNode } from './types.js';
@@ -83,6 +83,37 @@ export function propagateAlive(graph: OpGraph, structure: Structure = {}, option
     alive.set(op.name, { in: ins, out: outAlive(op, ins, structure) });
   }
   return alive;
+}
+
+/**
+ * Which ops of the shrunk model still run: an op with a dead input (no alive channels, or its producer
+ * gone) is gone; an Add left with one input is bypassed; a Concat runs while any input is left. These
+ * cost nothing, as in the model a structure builds (a residual body with no channels becomes the
+ * identity, a concat tower with none drops out).
+ */
+export function runningOps(graph: OpGraph, alive: ReadonlyMap<string, OpAlive>): ReadonlySet<string> {
+  const present = new Set<string>();
+  const running = new Set<string>();
+  for (const op of graph.ops) {
+    const a = alive.get(op.name);
+    const live = op.inputs.filter((name, k) => present.has(name) && (a?.in[k] ?? 0) > 0).length;
+    if (op.inputs.length === 0) {
+      present.add(op.name);
+      running.add(op.name);
+    } else if (op.kind === 'concat') {
+      if (live > 0) {
+        present.add(op.name);
+        running.add(op.name);
+      }
+    } else if (op.kind === 'add') {
+      if (live > 0) present.add(op.name);
+      if (live > 1 || live === op.inputs.length) running.add(op.name);
+    } else if (live === op.inputs.length) {
+      present.add(op.name);
+      running.add(op.name);
+    }
+  }
+  return running;
 }
 
 /** The structure of a graph with every channel alive: each owning layer at its full width. */

@@ -97,6 +97,8 @@ export class NetworkRegularizer {
   private readonly removable: readonly ChannelGroup[];
   private coefficients: tf.Tensor1D | undefined;
   private calls = 0;
+  /** The marginal costs of the last alive pattern asked for: they change only when a channel dies or revives. */
+  private lastMarginal: { readonly key: string; readonly marginal: Float64Array } | undefined;
 
   /**
    * Groups the model's channels (UnsupportedLayerError for a layer the grouping cannot handle) and
@@ -218,7 +220,7 @@ export class NetworkRegularizer {
 
   /** The network's cost under the target at the alive structure: `networkCost(graph, target, aliveStructure()).total`. */
   cost(): number {
-    return networkCost(this.graph, this.target, this.aliveStructure()).total;
+    return this.costAt(this.aliveOf(this.channelValues(this.currentSourceValues())));
   }
 
   /** Frees the regularizer's tensor. */
@@ -268,8 +270,22 @@ export class NetworkRegularizer {
     return Object.fromEntries(this.owners.map((o) => [o.name, count(o.out)]));
   }
 
-  /** ∂cost/∂alive of each network channel, summed over the ops that read or write it; 0 for fixed ones. */
+  /** The network's cost with the channels of `alive` alive. */
+  private costAt(alive: Uint8Array): number {
+    return networkCost(this.graph, this.target, this.structureOf(alive)).total;
+  }
+
+  /**
+   * ∂cost/∂alive of each network channel, summed over the ops that read or write it (raised to the secant
+   * to removal in removable groups); 0 for fixed ones. Kept for the last alive pattern.
+   */
   private marginalCosts(alive: Uint8Array): Float64Array {
+    const key = alive.join('');
+    if (this.lastMarginal?.key !== key) this.lastMarginal = { key, marginal: this.computeMarginalCosts(alive) };
+    return this.lastMarginal.marginal;
+  }
+
+  private computeMarginalCosts(alive: Uint8Array): Float64Array {
     const counts = propagateAlive(this.graph, this.structureOf(alive));
     const marginal = new Float64Array(this.channelCount);
     const add = (c: ChannelCounts, derivative: number): void => {
@@ -306,8 +322,7 @@ export class NetworkRegularizer {
    * the data loss wants it). With none alive, every channel weighs what bringing back one would cost.
    */
   private addRemovalCosts(alive: Uint8Array, marginal: Float64Array): void {
-    const structureCost = (a: Uint8Array): number => networkCost(this.graph, this.target, this.structureOf(a)).total;
-    const total = structureCost(alive);
+    const total = this.costAt(alive);
     for (const g of this.removable) {
       const from = this.groupStart[g.id] ?? 0;
       const to = from + g.width;
@@ -319,12 +334,12 @@ export class NetworkRegularizer {
         derivatives += marginal[k] ?? 0;
       }
       if (n > 0) {
-        const excess = (total - structureCost(this.withoutGroup(alive, g)) - derivatives) / n;
+        const excess = (total - this.costAt(this.withoutGroup(alive, g)) - derivatives) / n;
         if (excess > 0) for (let k = from; k < to; k++) marginal[k] = (marginal[k] ?? 0) + excess;
       } else {
         const one = Uint8Array.from(alive);
         one[from] = 1;
-        const revival = structureCost(one) - total;
+        const revival = this.costAt(one) - total;
         for (let k = from; k < to; k++) marginal[k] = Math.max(marginal[k] ?? 0, revival);
       }
     }
