@@ -11,7 +11,7 @@
  * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
- *        [--accuracy-seeds 1] [--work DIR] [--dry-run]
+ *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0] [--work DIR] [--dry-run]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again.
@@ -50,6 +50,8 @@ const args = await yargs(process.argv.slice(2))
   .option('train-limit', { type: 'number', default: 10000, describe: 'training images (0: all)' })
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-seeds', { type: 'number', default: 1, describe: 'retrain the seed architecture with this many seeds, for how far accuracy moves between retrainings' })
+  .option('retrain-seeds', { type: 'number', default: 1, describe: 'retrain every architecture with this many seeds; its accuracy is their mean' })
+  .option('min-width-ratio', { type: 'number', default: 0, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md or benchmarks/results/shrink.json' })
   .strict()
@@ -64,7 +66,10 @@ interface Architecture {
   readonly device: string | null;
   readonly budget: number;
   readonly structure: Structure;
+  /** The mean of `accuracies`. */
   readonly accuracy: number;
+  /** Test accuracy retrained with seeds 1, 2, …. */
+  readonly accuracies?: readonly number[];
 }
 
 async function cached(file: string, make: () => Promise<Architecture>): Promise<Architecture> {
@@ -89,7 +94,7 @@ function budgetCost(graph: OpGraph, target: CostTarget, budget: number): number 
   return Math.max(budget * networkCost(graph, target).total, 1.2 * floor);
 }
 
-async function shrunkFor(trainedSeed: string, target: CostTarget, budget: number, dir: string, method: Architecture['method'], device: string | null): Promise<Architecture> {
+async function shrunkFor(modelName: string, trainedSeed: string, target: CostTarget, budget: number, dir: string, method: Architecture['method'], device: string | null): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
     const start = await loadModelFile(trainedSeed);
@@ -99,6 +104,7 @@ async function shrunkFor(trainedSeed: string, target: CostTarget, budget: number
       train: data.train,
       test: data.test,
       goal: { kind: 'cost', cost: budgetCost(buildGraph(start), target, budget) },
+      minWidthRatio: args['min-width-ratio'],
       steps: args.steps,
       batchSize: args['batch-size'],
       retrainEpochs: args['retrain-epochs'],
@@ -106,8 +112,24 @@ async function shrunkFor(trainedSeed: string, target: CostTarget, budget: number
       onPhase: (phase) => log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: ${phase}`),
     });
     start.dispose();
-    return { method, device, budget, structure: report.structure, accuracy: report.accuracy ?? Number.NaN };
+    const accuracies = [report.accuracy ?? Number.NaN];
+    const seed = zooEntry(modelName).build();
+    for (let k = 2; k <= args['retrain-seeds']; k++) {
+      log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: retraining with seed ${k}`);
+      accuracies.push(await retrainedAccuracy(seed, report.structure, k));
+    }
+    seed.dispose();
+    return { method, device, budget, structure: report.structure, accuracy: mean(accuracies), accuracies };
   });
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** `structure` retrained with seeds 1 … `--retrain-seeds`: each test accuracy. */
+async function retrainedAccuracies(seed: tfl.LayersModel, structure: Structure): Promise<number[]> {
+  const accuracies: number[] = [];
+  for (let k = 1; k <= args['retrain-seeds']; k++) accuracies.push(await retrainedAccuracy(seed, structure, k));
+  return accuracies;
 }
 
 /** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
@@ -124,7 +146,8 @@ async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: num
     const graph = buildGraph(seed);
     const { structure } = expandStructure(graph, fullStructure(graph), target, budgetCost(graph, target, budget));
     log(`  uniform for ${device} at ${budget}: retraining`);
-    return { method: 'uniform', device, budget, structure, accuracy: await retrainedAccuracy(seed, structure) };
+    const accuracies = await retrainedAccuracies(seed, structure);
+    return { method: 'uniform', device, budget, structure, accuracy: mean(accuracies), accuracies };
   });
 }
 
@@ -178,7 +201,7 @@ for (const modelName of args.models.split(',')) {
   for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedFor(seed, path.join(work, `seed-${k}`), k)).accuracy);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
-  for (const b of budgets) flops.push(await shrunkFor(trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
+  for (const b of budgets) flops.push(await shrunkFor(modelName, trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
   const rows: string[] = [];
   const matched: string[] = [];
   let asAccurate = 0;
@@ -190,7 +213,7 @@ for (const modelName of args.models.split(',')) {
     log(`${modelName}: ${profile.name}`);
     const own: Architecture[] = [];
     for (const b of budgets) {
-      own.push(await shrunkFor(trainedSeed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
+      own.push(await shrunkFor(modelName, trainedSeed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
       own.push(await uniformFor(seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
     const all = [...own, ...flops];
@@ -252,7 +275,8 @@ const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
 Fashion-MNIST (${data.source.description}); each shrink run starts from the seed trained for ${args['retrain-epochs']} epoch(s) (below) and shrinks for
 ${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it);
-every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images; training on wasm.
+every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
+${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
 Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs).
 A budget asks for its share of the seed's predicted cost, or for 1.2 times the narrowest network's (every group at one
 channel) where that is more: per-layer overheads keep a network's latency far from zero however narrow it gets.

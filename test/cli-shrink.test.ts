@@ -20,13 +20,15 @@ beforeAll(async () => {
 describe('morphlat shrink and expand', () => {
   test('shrink writes the structure, the shrunk model and the report', async () => {
     const out = path.join(dir, 'shrunk');
-    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--strength', '3', '--steps', '40', '--data-dir', subset, '--train-limit', '600', '--no-removal-cost', '--out', out]);
+    const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--strength', '3', '--steps', '40', '--data-dir', subset, '--train-limit', '600', '--no-removal-cost', '--min-width-ratio', '0.25', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/flops: .* FLOPs \(\d+\.\d% of the seed\) after 40 steps/);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.target).toBe('flops');
     expect(report.steps).toBe(40);
     expect(report.removalCost).toBe(false);
+    expect(report.minWidthRatio).toBe(0.25);
+    for (const [layer, count] of Object.entries(report.structure as Record<string, number>)) expect(count === 0 || count >= 3, `${layer}: ${count}`).toBe(true);
     expect(JSON.parse(readFileSync(path.join(out, 'structure.json'), 'utf8'))).toEqual(report.structure);
     const exported = readdirSync(path.join(out, 'learned_structure')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     expect(exported).toEqual(Array.from({ length: 20 }, (_, i) => `alive_${2 * (i + 1)}.json`));
@@ -53,6 +55,7 @@ describe('morphlat shrink and expand', () => {
     [['--target-ratio', '1.5'], /`--target-ratio` must be in \(0, 1\)/],
     [['--target', 'latency'], /needs `--profile/],
     [['--target-ms', '2'], /`--target-ms` needs a latency or roofline target/],
+    [['--min-width-ratio', '1'], /--min-width-ratio must be a share of a group's width in \[0, 1\), got 1/],
   ])('shrink %j: one error line, usage exit code', async (extra, message) => {
     const r = await runCli(['shrink', '--model', modelFile, '--target', 'flops', '--steps', '5', '--data-dir', subset, '--train-limit', '100', '--out', path.join(dir, 'bad'), ...extra]);
     expect(r.code).toBe(2);

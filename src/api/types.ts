@@ -94,7 +94,7 @@ export interface Prediction {
 /** The settings a shrink run takes as `runShrink` does (documented there). */
 type ShrinkSettings = Pick<
   ShrinkRequest,
-  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'checkEvery' | 'snap' | 'fill' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
+  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'fill' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
 >;
 
 /** A shrink run of the library flow: `runShrink`'s settings, with the model, data and target in any of their forms. */

@@ -1,12 +1,14 @@
 /**
  * The `--target` and `--profile` options as a cost target: MorphNet's analytic ones, or latency from a profile;
- * and `--removal-cost`, how the regularizer weighs groups that can be removed whole.
+ * and the options of how the regularizer treats groups: `--removal-cost` (groups that can be removed whole)
+ * and `--min-width-ratio` (a floor under the groups kept).
  */
 import { analyticTargetNamed, latencyTarget } from '../costs/index.js';
 import type { CostTarget } from '../costs/index.js';
 import { UsageError } from '../errors.js';
 import { readProfile } from '../profile/io.js';
-import type { OptionSpec } from './command.js';
+import type { CliArgs, OptionSpec } from './command.js';
+import { numberArg } from './command.js';
 
 /** The target named `name`; `latency` needs `profileFile`. */
 export async function costTargetOption(name: string, profileFile: string | undefined, batch = 1): Promise<CostTarget> {
@@ -21,3 +23,17 @@ export const REMOVAL_COST_OPTION: OptionSpec = {
   describe: 'weigh the channels of a residual body or concat tower by what removing it whole saves, fixed per-layer costs included (--no-removal-cost: derivatives only, as MorphNet)',
   default: true,
 };
+
+/** `--min-width-ratio` of the commands that shrink. */
+export const MIN_WIDTH_RATIO_OPTION: OptionSpec = {
+  type: 'number',
+  describe: 'keep every group that stays at least this share of its seed width (0: no floor, as MorphNet; 0.1 stops one-channel bottlenecks at tight budgets)',
+  default: 0,
+};
+
+/** `--min-width-ratio` checked: a share in [0, 1). */
+export function minWidthRatioArg(args: CliArgs): number {
+  const ratio = numberArg(args, 'min-width-ratio') ?? 0;
+  if (!(ratio >= 0 && ratio < 1)) throw new UsageError(`--min-width-ratio must be a share of a group's width in [0, 1), got ${ratio}`);
+  return ratio;
+}

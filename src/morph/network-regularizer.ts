@@ -14,6 +14,11 @@
  * difference is shared evenly among them and weighs on its dead channels too, so they stay dead
  * (`removalCost`, on by default; a cost linear in the channels, like FLOPs, has nothing to add).
  *
+ * Cost-weighted L1 starves the layers whose channels cost most, down to one channel where a tight budget
+ * asks for it, a bottleneck no width elsewhere makes up for. With `minWidthRatio`, each group the shrunk
+ * model keeps spares its strongest channels, that share of its width (rounded up): they weigh nothing,
+ * so the target is met by the rest. Removable groups are not spared: they may still go whole.
+ *
  * On the training step, `term()` is the sources' value vectors (|γ|, kernel norms) concatenated and
  * dotted with a constant coefficient vector: a source value's coefficient is the marginal cost of its
  * channel when it is that channel's max (shared evenly among tied maxima), else 0. That equals
@@ -64,12 +69,15 @@ function countsOf(refs: readonly ChannelRef[], groupStart: readonly number[]): C
 }
 
 function checkOptions(options: NetworkRegularizerOptions): void {
-  const { threshold, refreshEvery } = options;
+  const { threshold, refreshEvery, minWidthRatio } = options;
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= 0)) {
     throw new UsageError(`\`threshold\` must be a finite number ≥ 0, got ${threshold}`);
   }
   if (refreshEvery !== undefined && !(Number.isInteger(refreshEvery) && refreshEvery >= 1)) {
     throw new UsageError(`\`refreshEvery\` must be an integer ≥ 1, got ${refreshEvery}`);
+  }
+  if (minWidthRatio !== undefined && !(minWidthRatio >= 0 && minWidthRatio < 1)) {
+    throw new UsageError(`\`minWidthRatio\` must be a share of a group's width in [0, 1), got ${minWidthRatio}`);
   }
 }
 
@@ -95,6 +103,8 @@ export class NetworkRegularizer {
   private readonly owners: readonly { readonly name: string; readonly out: ChannelCounts }[];
   /** Groups the shrunk model can drop whole, whose channels are weighed by at least the secant to removal. */
   private readonly removable: readonly ChannelGroup[];
+  /** Per group: how many of its strongest channels weigh nothing (`minWidthRatio`). */
+  private readonly spared: Int32Array;
   private coefficients: tf.Tensor1D | undefined;
   private calls = 0;
   /** The marginal costs of the last alive pattern asked for: they change only when a channel dies or revives. */
@@ -103,7 +113,7 @@ export class NetworkRegularizer {
   /**
    * Groups the model's channels (UnsupportedLayerError for a layer the grouping cannot handle) and
    * prepares the term for `target`. Options: `threshold` (default 1e-2), `refreshEvery` (default 1),
-   * `removalCost` (default true).
+   * `removalCost` (default true), `minWidthRatio` (default 0).
    */
   constructor(model: tfl.LayersModel, target: CostTarget, options: NetworkRegularizerOptions = {}) {
     checkOptions(options);
@@ -161,6 +171,9 @@ export class NetworkRegularizer {
       options.removalCost === false
         ? []
         : groups.filter((g) => g.fixed === null && isBuildable(model, this.structureOf(this.withoutGroup(everyChannel, g))));
+    const ratio = options.minWidthRatio ?? 0;
+    const removableIds = new Set(this.removable.map((g) => g.id));
+    this.spared = Int32Array.from(groups, (g) => (g.fixed === null && !removableIds.has(g.id) ? Math.min(g.width, Math.ceil(ratio * g.width)) : 0));
   }
 
   /** The channel groups. */
@@ -206,7 +219,7 @@ export class NetworkRegularizer {
   groupStates(): GroupState[] {
     const values = this.channelValues(this.currentSourceValues());
     const alive = this.aliveOf(values);
-    const marginal = this.marginalCosts(alive);
+    const marginal = this.withSpared(values, this.marginalCosts(alive));
     return this.grouping.groups.map((g) => {
       const positions = Array.from({ length: g.width }, (_, j) => (this.groupStart[g.id] ?? 0) + j);
       return {
@@ -345,13 +358,29 @@ export class NetworkRegularizer {
     }
   }
 
+  /** `marginal` with each group's spared channels (its strongest, by `values`) at 0. */
+  private withSpared(values: Float32Array, marginal: Float64Array): Float64Array {
+    if (this.spared.every((k) => k === 0)) return marginal;
+    const out = Float64Array.from(marginal);
+    for (const g of this.grouping.groups) {
+      const k = this.spared[g.id] ?? 0;
+      if (k === 0) continue;
+      const from = this.groupStart[g.id] ?? 0;
+      const strongest = Array.from({ length: g.width }, (_, j) => from + j)
+        .sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0))
+        .slice(0, k);
+      for (const i of strongest) out[i] = 0;
+    }
+    return out;
+  }
+
   /**
    * New coefficients from the source values: each channel's marginal cost goes to its maximal source
    * values, in equal shares when several tie.
    */
   private refresh(sourceValues: Float32Array): tf.Tensor1D {
     const channels = this.channelValues(sourceValues);
-    const marginal = this.marginalCosts(this.aliveOf(channels));
+    const marginal = this.withSpared(channels, this.marginalCosts(this.aliveOf(channels)));
     const { start, index } = this.rows;
     const coefficients = new Float32Array(sourceValues.length);
     for (let k = 0; k < this.channelCount; k++) {

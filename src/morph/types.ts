@@ -115,6 +115,12 @@ export interface NetworkRegularizerOptions {
    * their derivatives say (default true). It is how fixed per-layer costs reach the regularizer.
    */
   readonly removalCost?: boolean;
+  /**
+   * Each group the shrunk model keeps spares its strongest channels, this share of its width rounded up
+   * (default 0: none, as MorphNet): they weigh nothing, so no such group is starved below it.
+   * Groups that can be removed whole are not spared.
+   */
+  readonly minWidthRatio?: number;
 }
 
 /** One group as the regularizer sees it now, by position. */
@@ -126,7 +132,7 @@ export interface GroupState {
   readonly alive: readonly boolean[];
   /**
    * ∂cost/∂alive of one channel at this position, at the current alive counts, raised to the secant to
-   * removal in a removable group (what `term()` weighs it by).
+   * removal in a removable group (what `term()` weighs it by); 0 for a spared channel (`minWidthRatio`).
    */
   readonly marginalCost: readonly number[];
 }

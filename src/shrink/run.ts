@@ -132,6 +132,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const regularizer = new NetworkRegularizer(model, request.target, {
     ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
     removalCost: request.removalCost !== false,
+    ...(request.minWidthRatio === undefined ? {} : { minWidthRatio: request.minWidthRatio }),
   });
   const optimizer = makeOptimizer(optimizerName, learningRate);
   const proximal = new GammaProximal(model, regularizer);
@@ -219,7 +220,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   }
   const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
   const fillGoal = request.fill !== false && best !== undefined ? goalCost : undefined;
-  const { structure, fill, snaps, restored: restoredGroups } = deviceWidths(seedGraph, learned, request, fillGoal);
+  const { structure, fill, snaps, restored: restoredGroups, raised } = deviceWidths(seedGraph, learned, request, fillGoal);
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
   const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);
@@ -258,6 +259,8 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     learnedStructure: learned,
     strength: controller.strength,
     removalCost: request.removalCost !== false,
+    minWidthRatio: request.minWidthRatio ?? 0,
+    raised,
     restored: restoredGroups,
     ...(fill === undefined ? {} : { fill }),
     snaps,

@@ -53,6 +53,12 @@ export interface ShrinkRequest {
    */
   readonly removalCost?: boolean;
   /**
+   * No group the shrunk model keeps narrower than this share of its seed width, rounded up (default 0:
+   * none, as MorphNet): the regularizer spares that many of each group's strongest channels, and the
+   * learned structure is raised to it where the goal has room (see NetworkRegularizerOptions).
+   */
+  readonly minWidthRatio?: number;
+  /**
    * Steps between checks of the structure (exports, strength updates, stopping). Default: a 20th of the
    * run, at most 25, so a short run still checks often enough to keep the structure that meets the target.
    */
@@ -97,6 +103,10 @@ export interface ShrinkReport {
   readonly strength: number;
   /** Whether removable groups weighed the secant to removal (`removalCost`). */
   readonly removalCost: boolean;
+  /** The minimum width share the run kept groups at (`minWidthRatio`; 0: none). */
+  readonly minWidthRatio: number;
+  /** Layers raised to their minimum width after training. */
+  readonly raised: readonly string[];
   /** Layers of removed groups brought back at their seed width by the fill, where widening could not use the budget. */
   readonly restored: readonly string[];
   /**

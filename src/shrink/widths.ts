@@ -1,5 +1,6 @@
 /**
- * From a learned structure to the widths a shrink run builds: MorphNet's expansion step fills a
+ * From a learned structure to the widths a shrink run builds: kept groups are raised to their minimum
+ * width (`minWidthRatio`) where the goal has room, MorphNet's expansion step fills a
  * structure that landed under the target back up to it with one width multiplier (and, where widening
  * cannot use the budget, brings back removed groups), and device-aware snapping moves each group to a
  * cheap width on the target device.
@@ -8,6 +9,7 @@ import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
+import { raiseToMinWidth } from '../morph/structure/min-width.js';
 import { restoreRemovedGroups } from '../morph/structure/restore.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import type { Snap } from '../morph/structure/snap.js';
@@ -38,7 +40,8 @@ export function fillToTarget(
 }
 
 /**
- * The learned structure at the device's widths: filled up to the goal (when there is one to fill to),
+ * The learned structure at the device's widths: kept groups raised to their minimum width (within the
+ * goal, when there is one to fill to), filled up to the goal (when there is one to fill to),
  * snapped to cheap widths (stepping down off expensive steps too, when the saving can be filled back),
  * then the other groups filled with what the steps down saved and snapped up again, a few rounds.
  * Where the filled structure still has room that widening cannot use, removed groups come back at
@@ -47,11 +50,18 @@ export function fillToTarget(
 export function deviceWidths(
   graph: OpGraph,
   learned: Structure,
-  request: Pick<ShrinkRequest, 'target' | 'snap' | 'onPhase'>,
+  request: Pick<ShrinkRequest, 'target' | 'snap' | 'onPhase' | 'minWidthRatio'>,
   fillGoal: number | undefined,
-): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[] } {
+): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[]; raised: string[] } {
   const phase = (name: string): void => request.onPhase?.(name);
   let structure = learned;
+  const raised: string[] = [];
+  if ((request.minWidthRatio ?? 0) > 0) {
+    phase('raising groups to their minimum width');
+    const up = raiseToMinWidth(graph, structure, request.target, request.minWidthRatio ?? 0, fillGoal);
+    structure = up.structure;
+    raised.push(...up.raised);
+  }
   let fill: ShrinkReport['fill'];
   const learnedCost = structureCost(graph, request.target, learned);
   const snaps: Snap[] = [];
@@ -80,10 +90,10 @@ export function deviceWidths(
   };
   fillUp();
   restore();
-  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored };
+  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised };
   const stepsDown = snap(fillGoal !== undefined).filter((s) => s.to < s.from);
   const keep = new Set(stepsDown.flatMap((s) => s.owners));
   for (let round = 0; round < REFILLS && stepsDown.length > 0 && fillUp(keep); round++) snap(false);
   restore();
-  return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored };
+  return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised };
 }

@@ -21,7 +21,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, listArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { REMOVAL_COST_OPTION } from '../targets.js';
+import { MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
 
 function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOptions {
   const optional = <K extends keyof CompareShrinkOptions>(name: string, key: K): Partial<CompareShrinkOptions> => {
@@ -38,6 +38,7 @@ function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOpt
     batchSize: numberArg(args, 'batch-size') ?? 32,
     snap: args['snap'] !== false,
     removalCost: args['removal-cost'] !== false,
+    minWidthRatio: minWidthRatioArg(args),
     seed: numberArg(args, 'seed') ?? 1,
     loss,
   };
@@ -81,6 +82,7 @@ export const compareCommand: CommandSpec = {
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on each device (--no-snap turns it off)', default: true },
     'removal-cost': REMOVAL_COST_OPTION,
+    'min-width-ratio': MIN_WIDTH_RATIO_OPTION,
     ...DATA_OPTIONS,
     seed: { type: 'number', describe: 'seed', default: 1 },
     measure: { type: 'boolean', describe: 'measure the devices whose backend runs here (--no-measure: predictions only)', default: true },

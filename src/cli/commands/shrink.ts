@@ -14,7 +14,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { costTargetOption, REMOVAL_COST_OPTION } from '../targets.js';
+import { costTargetOption, MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
 
 function goalOf(args: CliArgs): ShrinkGoal {
   const ratio = numberArg(args, 'target-ratio');
@@ -48,6 +48,7 @@ export const shrinkCommand: CommandSpec = {
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on the device (--no-snap turns it off)', default: true },
     fill: { type: 'boolean', describe: 'widen a structure that lands under the target back up to it by one width multiplier (--no-fill turns it off)', default: true },
     'removal-cost': REMOVAL_COST_OPTION,
+    'min-width-ratio': MIN_WIDTH_RATIO_OPTION,
     seed: { type: 'number', describe: 'seed', default: 1 },
     ...DATA_OPTIONS,
     out: { type: 'string', describe: 'output folder', demandOption: true },
@@ -61,6 +62,7 @@ export const shrinkCommand: CommandSpec = {
   async run(args, io) {
     const target = await costTargetOption(stringArg(args, 'target') ?? 'latency', stringArg(args, 'profile'));
     const goal = goalOf(args);
+    const minWidthRatio = minWidthRatioArg(args);
     if (goal.kind === 'cost' && target.unit !== 'ms') throw new UsageError('`--target-ms` needs a latency or roofline target');
     const choice = dataChoiceFrom(args, numberArg(args, 'seed') ?? 1);
     await initBackend(stringArg(args, 'backend') ?? 'wasm');
@@ -92,6 +94,7 @@ export const shrinkCommand: CommandSpec = {
         snap: args['snap'] !== false,
         fill: args['fill'] !== false,
         removalCost: args['removal-cost'] !== false,
+        minWidthRatio,
         seed: numberArg(args, 'seed') ?? 1,
         outDir: stringArg(args, 'out') ?? '',
         resume: flagArg(args, 'resume'),

@@ -2,6 +2,7 @@ export { expandStructure, scaleStructure, structureCost } from './expand.js';
 export type { Expansion } from './expand.js';
 export { groupCounts, withGroupCount } from './groups.js';
 export { buildShrunkModel } from './rebuild.js';
+export { minWidthOf, raiseToMinWidth } from './min-width.js';
 export { restoreRemovedGroups } from './restore.js';
 export { isBuildable, shrunkTopology } from './shrunk-topology.js';
 export { cheapestStructure, narrowestStructure } from './floor.js';
