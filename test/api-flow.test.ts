@@ -92,6 +92,16 @@ describe('predict', () => {
     await expect(predict({ profile: other, model: modelFile, measure: true })).rejects.toThrow(UsageError);
     await expect(predict({ profile: other, model: modelFile, measure: true })).rejects.toThrow('refusing to measure: the profile\'s CPU is Another CPU');
   });
+
+  test('measures a shrink run\'s structure with a residual body removed', async () => {
+    const profileFile = path.resolve('device-profiles/amd-epyc-2c-wasm-resnet-mini.json');
+    const seed = await predict({ profile: profileFile, model: 'resnet-mini' });
+    const removed = await predict({ profile: profileFile, model: 'resnet-mini', structure: { s2b2_conv1: 0 }, measure: true, force: true, speedNetworks: 1 });
+    expect(removed.measuredMs).toBeGreaterThan(0);
+    expect(removed.predictedMs).toBeLessThan(seed.predictedMs);
+    expect(removed.layers.find((l) => l.name === 's2b2_conv2')?.predictedMs).toBe(0);
+    expect(seed.layers.find((l) => l.name === 's2b2_conv2')?.predictedMs).toBeGreaterThan(0);
+  });
 });
 
 describe('shrink', () => {

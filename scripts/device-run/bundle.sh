@@ -27,5 +27,5 @@ o=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp
 mkdir -p /tmp/morphlat-amd64-lists/partial
 apt-get "${o[@]}" update -qq
 (cd "$out/debs" && apt-get "${o[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 2>/dev/null)
-cp $here/setup.sh $here/predict-gpu.sh $here/clock-check.sh $here/measure-models.sh "$out/"
+cp $here/setup.sh $here/predict-gpu.sh $here/clock-check.sh $here/measure-models.sh $here/measure-structures.sh "$out/"
 du -sh "$out"

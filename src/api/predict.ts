@@ -10,7 +10,7 @@ import { latencyTarget } from '../costs/latency/target.js';
 import { networkCost } from '../costs/network.js';
 import { UsageError } from '../errors.js';
 import { buildGraph } from '../graph/build.js';
-import { rebuildWithStructure } from '../graph/rebuild.js';
+import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { modelOf, namingStructure, profileOf, structureOf, useBackend } from './inputs.js';
 import type { PredictOptions, Prediction } from './types.js';
 
@@ -32,7 +32,7 @@ export async function predict(options: PredictOptions): Promise<Prediction> {
   const report = namingStructure(options.structure, () => networkCost(buildGraph(model), latencyTarget(profile, { batch }), structure));
   let measured: Pick<Prediction, 'measuredMs' | 'deviceSpeed'> = {};
   if (measure) {
-    const timed = structure === undefined ? model : await rebuildWithStructure(model, structure);
+    const timed = structure === undefined ? model : (await buildShrunkModel(model, structure)).model;
     const references = batch === profile.batch ? speedReferences(profile, model, options.speedNetworks ?? 3) : [];
     const { latencies, speed } = await measureBesideReferences([timed], references, { batch, ...(options.signal === undefined ? {} : { signal: options.signal }) });
     measured = {
