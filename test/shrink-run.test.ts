@@ -33,7 +33,9 @@ describe('shrink', () => {
     expect(report.accuracy).toBeGreaterThan(0.25);
     expect(JSON.parse(readFileSync(path.join(dir, 'structure.json'), 'utf8'))).toEqual(report.structure);
     expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
-    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toContain('# Shrink report');
+    const markdown = readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(markdown).toContain('# Shrink report');
+    expect(markdown).not.toMatch(/\n\n\n/);
     const exports = readdirSync(path.join(dir, 'learned_structure')).sort();
     expect(exports.length).toBe(report.steps / 10);
     const last = JSON.parse(readFileSync(path.join(dir, 'learned_structure', `alive_${report.steps}.json`), 'utf8'));

@@ -47,17 +47,19 @@ export function reportMarkdown(report: ShrinkReport): string {
     `- cost: ${fmt(report.initialCost)} → ${fmt(report.finalCost)} ${report.unit} (${((report.finalCost / report.initialCost) * 100).toFixed(1)}% of the seed)`,
     `- training steps: ${report.steps}; final strength ${report.strength.toPrecision(3)}`,
     heldOutLine(report),
-    report.fill === undefined ? '' : `- filled up to the target by a width multiplier of ${report.fill.multiplier.toFixed(3)} (the learned structure cost ${fmt(report.fill.fromCost)} ${report.unit})`,
-    report.raised.length === 0 ? '' : `- raised to ${(report.minWidthRatio * 100).toFixed(0)}% of the seed's width (--min-width-ratio): ${report.raised.join(', ')}`,
-    report.restored.length === 0 ? '' : `- brought back at the seed's width (room left that widening could not use): ${report.restored.join(', ')}`,
+    report.fill === undefined ? null : `- filled up to the target by a width multiplier of ${report.fill.multiplier.toFixed(3)} (the learned structure cost ${fmt(report.fill.fromCost)} ${report.unit})`,
+    report.raised.length === 0 ? null : `- raised to ${(report.minWidthRatio * 100).toFixed(0)}% of the seed's width (--min-width-ratio): ${report.raised.join(', ')}`,
+    report.restored.length === 0 ? null : `- brought back at the seed's width (room left that widening could not use): ${report.restored.join(', ')}`,
     report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
-    report.removed.length === 0 ? '' : `- removed (no alive channels): ${report.removed.join(', ')}`,
+    report.removed.length === 0 ? null : `- removed (no alive channels): ${report.removed.join(', ')}`,
     '',
     '| layer | seed | shrunk |',
     '| --- | --- | --- |',
     ...rows,
     '',
-  ].join('\n');
+  ]
+    .filter((line) => line !== null)
+    .join('\n');
 }
 
 /** Writes report.json and report.md. */
