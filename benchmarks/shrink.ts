@@ -11,7 +11,7 @@
  * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
- *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0] [--work DIR] [--dry-run]
+ *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again.
@@ -32,7 +32,7 @@ import { narrowestStructure } from '../src/morph/structure/floor.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
 import { readProfile } from '../src/profile/io.js';
 import type { DeviceProfile } from '../src/profile/index.js';
-import { retrainFromScratch, runShrink } from '../src/shrink/index.js';
+import { DEFAULT_MIN_WIDTH_RATIO, retrainFromScratch, runShrink } from '../src/shrink/index.js';
 import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
@@ -51,7 +51,7 @@ const args = await yargs(process.argv.slice(2))
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-seeds', { type: 'number', default: 1, describe: 'retrain the seed architecture with this many seeds, for how far accuracy moves between retrainings' })
   .option('retrain-seeds', { type: 'number', default: 1, describe: 'retrain every architecture with this many seeds; its accuracy is their mean' })
-  .option('min-width-ratio', { type: 'number', default: 0, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width' })
+  .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md or benchmarks/results/shrink.json' })
   .strict()

@@ -8,7 +8,7 @@ import { CancelledError, UsageError } from '../src/errors.js';
 import { buildGraph, loadModelFile } from '../src/graph/index.js';
 import { structureCost } from '../src/morph/index.js';
 import { cheapestStructure } from '../src/morph/structure/index.js';
-import { runShrink } from '../src/shrink/index.js';
+import { DEFAULT_MIN_WIDTH_RATIO, runShrink } from '../src/shrink/index.js';
 import type { ShrinkRequest } from '../src/shrink/index.js';
 import { brightnessImages } from './helpers/synthetic-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
@@ -29,6 +29,8 @@ describe('shrink', () => {
     expect(report.finalCost).toBeLessThanOrEqual(0.5 * seedCost);
     expect(report.finalCost).toBeGreaterThan(0.15 * seedCost);
     expect(report.stoppedBecause).toBe('target met and settled');
+    expect(report.minWidthRatio).toBe(DEFAULT_MIN_WIDTH_RATIO);
+    for (const count of Object.values(report.structure)) expect(count === 0 || count >= Math.ceil(DEFAULT_MIN_WIDTH_RATIO * 12)).toBe(true);
     expect(report.steps).toBeLessThan(600);
     expect(report.accuracy).toBeGreaterThan(0.25);
     expect(JSON.parse(readFileSync(path.join(dir, 'structure.json'), 'utf8'))).toEqual(report.structure);
@@ -48,10 +50,11 @@ describe('shrink', () => {
 
   test('a structure that lands under the target is filled back up to it by one width multiplier', async () => {
     const target = flopsTarget();
-    const model = tinyResidualModel({ size: 8, channels: 1, width: 32 });
+    const fresh = () => tinyResidualModel({ size: 8, channels: 1, width: 32 });
+    const model = fresh();
     const seedCost = networkCost(buildGraph(model), target).total;
     const run = (fill: boolean) =>
-      runShrink({ model, target, train, goal: { kind: 'ratio', ratio: 0.9 }, steps: 400, checkEvery: 40, batchSize: 16, snap: false, fill, outDir: mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-fill-')) });
+      runShrink({ model: fresh(), target, train, goal: { kind: 'ratio', ratio: 0.9 }, steps: 400, checkEvery: 40, batchSize: 16, snap: false, fill, outDir: mkdtempSync(path.join(os.tmpdir(), 'morphlat-shrink-fill-')) });
     const plain = await run(false);
     const filled = await run(true);
     expect(filled.learnedStructure).toEqual(plain.learnedStructure);

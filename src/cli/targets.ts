@@ -7,6 +7,7 @@ import { analyticTargetNamed, latencyTarget } from '../costs/index.js';
 import type { CostTarget } from '../costs/index.js';
 import { UsageError } from '../errors.js';
 import { readProfile } from '../profile/io.js';
+import { DEFAULT_MIN_WIDTH_RATIO } from '../shrink/index.js';
 import type { CliArgs, OptionSpec } from './command.js';
 import { numberArg } from './command.js';
 
@@ -27,13 +28,13 @@ export const REMOVAL_COST_OPTION: OptionSpec = {
 /** `--min-width-ratio` of the commands that shrink. */
 export const MIN_WIDTH_RATIO_OPTION: OptionSpec = {
   type: 'number',
-  describe: 'keep every group that stays at least this share of its seed width (0: no floor, as MorphNet; 0.1 stops one-channel bottlenecks at tight budgets)',
-  default: 0,
+  describe: 'keep every group that stays at least this share of its seed width, rounded up (0: no floor, as MorphNet; the floor stops one-channel bottlenecks at tight budgets)',
+  default: DEFAULT_MIN_WIDTH_RATIO,
 };
 
 /** `--min-width-ratio` checked: a share in [0, 1). */
 export function minWidthRatioArg(args: CliArgs): number {
-  const ratio = numberArg(args, 'min-width-ratio') ?? 0;
+  const ratio = numberArg(args, 'min-width-ratio') ?? DEFAULT_MIN_WIDTH_RATIO;
   if (!(ratio >= 0 && ratio < 1)) throw new UsageError(`--min-width-ratio must be a share of a group's width in [0, 1), got ${ratio}`);
   return ratio;
 }

@@ -4,4 +4,5 @@ export type { RetrainOptions, RetrainResult } from './retrain.js';
 export { StrengthController } from './strength.js';
 export type { StrengthGoal } from './strength.js';
 export { reportMarkdown, shrinkPaths } from './files.js';
+export { DEFAULT_MIN_WIDTH_RATIO } from './types.js';
 export type { ShrinkGoal, ShrinkProgress, ShrinkReport, ShrinkRequest } from './types.js';

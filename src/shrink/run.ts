@@ -30,6 +30,7 @@ import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.
 import { retrainFromScratch } from './retrain.js';
 import { StrengthController } from './strength.js';
 import { deviceWidths } from './widths.js';
+import { DEFAULT_MIN_WIDTH_RATIO } from './types.js';
 import type { ShrinkGoal, ShrinkReport, ShrinkRequest } from './types.js';
 
 interface CheckpointState {
@@ -110,6 +111,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const loss = request.loss === undefined ? {} : { loss: request.loss };
   const checkEvery = request.checkEvery ?? Math.max(1, Math.min(25, Math.round(totalSteps / 20)));
   const seed = request.seed ?? 1;
+  const minWidthRatio = request.minWidthRatio ?? DEFAULT_MIN_WIDTH_RATIO;
 
   const optimizerName = request.optimizer ?? 'sgd';
   const learningRate = request.learningRate ?? (optimizerName === 'sgd' ? 0.02 : 0.001);
@@ -132,7 +134,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const regularizer = new NetworkRegularizer(model, request.target, {
     ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
     removalCost: request.removalCost !== false,
-    ...(request.minWidthRatio === undefined ? {} : { minWidthRatio: request.minWidthRatio }),
+    minWidthRatio,
   });
   const optimizer = makeOptimizer(optimizerName, learningRate);
   const proximal = new GammaProximal(model, regularizer);
@@ -220,7 +222,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   }
   const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
   const fillGoal = request.fill !== false && best !== undefined ? goalCost : undefined;
-  const { structure, fill, snaps, restored: restoredGroups, raised } = deviceWidths(seedGraph, learned, request, fillGoal);
+  const { structure, fill, snaps, restored: restoredGroups, raised } = deviceWidths(seedGraph, learned, { ...request, minWidthRatio }, fillGoal);
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
   const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);
@@ -259,7 +261,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     learnedStructure: learned,
     strength: controller.strength,
     removalCost: request.removalCost !== false,
-    minWidthRatio: request.minWidthRatio ?? 0,
+    minWidthRatio,
     raised,
     restored: restoredGroups,
     ...(fill === undefined ? {} : { fill }),

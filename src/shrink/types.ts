@@ -27,6 +27,12 @@ export interface ShrinkProgress {
   readonly imagesPerSecond: number;
 }
 
+/**
+ * The floor under kept groups' widths a shrink run uses unless told otherwise: a tenth of the seed's width.
+ * Without it a tight budget left one-channel bottlenecks (BENCHMARKS.md, bench:shrink).
+ */
+export const DEFAULT_MIN_WIDTH_RATIO = 0.1;
+
 /** A shrink run. */
 export interface ShrinkRequest {
   readonly model: tfl.LayersModel;
@@ -53,9 +59,10 @@ export interface ShrinkRequest {
    */
   readonly removalCost?: boolean;
   /**
-   * No group the shrunk model keeps narrower than this share of its seed width, rounded up (default 0:
-   * none, as MorphNet): the regularizer spares that many of each group's strongest channels, and the
-   * learned structure is raised to it where the goal has room (see NetworkRegularizerOptions).
+   * No group the shrunk model keeps narrower than this share of its seed width, rounded up (default
+   * DEFAULT_MIN_WIDTH_RATIO; 0: none, as MorphNet): the regularizer spares that many of each group's
+   * strongest channels, and the learned structure is raised to it where the goal has room (see
+   * NetworkRegularizerOptions).
    */
   readonly minWidthRatio?: number;
   /**
