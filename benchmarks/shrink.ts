@@ -72,12 +72,30 @@ interface Architecture {
   readonly accuracies?: readonly number[];
 }
 
-async function cached(file: string, make: () => Promise<Architecture>): Promise<Architecture> {
+/**
+ * The architecture kept in `file`, else made and kept; one kept with fewer retrainings than `--retrain-seeds`
+ * is retrained with the seeds it lacks (so a rerun with more seeds extends a finished run).
+ */
+async function cached(file: string, make: () => Promise<Architecture>, model?: string): Promise<Architecture> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text !== undefined) return JSON.parse(text) as Architecture;
-  const made = await make();
-  await writeJsonAtomic(file, made);
-  return made;
+  if (text === undefined) {
+    const made = await make();
+    await writeJsonAtomic(file, made);
+    return made;
+  }
+  const kept = JSON.parse(text) as Architecture;
+  const accuracies = [...(kept.accuracies ?? [kept.accuracy])];
+  if (model === undefined || accuracies.length >= args['retrain-seeds']) return kept;
+  await initBackend('wasm');
+  const seed = zooEntry(model).build();
+  for (let k = accuracies.length + 1; k <= args['retrain-seeds']; k++) {
+    log(`  ${kept.method}${kept.device === null ? '' : ` for ${kept.device}`} at ${kept.budget}: retraining with seed ${k}`);
+    accuracies.push(await retrainedAccuracy(seed, kept.structure, k));
+  }
+  seed.dispose();
+  const extended = { ...kept, accuracy: mean(accuracies), accuracies };
+  await writeJsonAtomic(file, extended);
+  return extended;
 }
 
 const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});
@@ -120,7 +138,7 @@ async function shrunkFor(modelName: string, trainedSeed: string, target: CostTar
     }
     seed.dispose();
     return { method, device, budget, structure: report.structure, accuracy: mean(accuracies), accuracies };
-  });
+  }, modelName);
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -140,7 +158,7 @@ async function retrainedAccuracy(seed: tfl.LayersModel, structure: Structure, re
   return (result.state === 'completed' ? classificationAccuracy(result.evaluation) : undefined) ?? Number.NaN;
 }
 
-async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, device: string): Promise<Architecture> {
+async function uniformFor(modelName: string, seed: tfl.LayersModel, target: CostTarget, budget: number, dir: string, device: string): Promise<Architecture> {
   return cached(path.join(dir, 'architecture.json'), async () => {
     await initBackend('wasm');
     const graph = buildGraph(seed);
@@ -148,7 +166,7 @@ async function uniformFor(seed: tfl.LayersModel, target: CostTarget, budget: num
     log(`  uniform for ${device} at ${budget}: retraining`);
     const accuracies = await retrainedAccuracies(seed, structure);
     return { method: 'uniform', device, budget, structure, accuracy: mean(accuracies), accuracies };
-  });
+  }, modelName);
 }
 
 /**
@@ -214,7 +232,7 @@ for (const modelName of args.models.split(',')) {
     const own: Architecture[] = [];
     for (const b of budgets) {
       own.push(await shrunkFor(modelName, trainedSeed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
-      own.push(await uniformFor(seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
+      own.push(await uniformFor(modelName, seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
     const all = [...own, ...flops];
     log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
