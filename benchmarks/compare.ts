@@ -18,6 +18,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, compareMarkdown, ownMargin, writeCompareJson } from '../src/compare/index.js';
@@ -55,12 +56,6 @@ const log = (m: string): void => void process.stderr.write(`${m}\n`);
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /**
  * Whether the result meets the target, and the lines that say so; with more than one measuring pass
  * (`passes[i]`: row i's margin in each pass), a row's margin is the median of its passes.
@@ -71,7 +66,7 @@ function verdict(result: CompareResult, passes: readonly (readonly number[])[]):
   result.margins.forEach((first, i) => {
     const own = result.architectures[i];
     const row = passes[i] ?? [];
-    const m = { ...first, measured: first.measured === null ? null : row.length > 1 ? median(row) : first.measured };
+    const m = { ...first, measured: first.measured === null ? null : row.length > 1 ? median([...row]) : first.measured };
     if (m.measured === null) {
       met = false;
       lines.push(`- ${m.device}: not measured here (${result.devices[i]?.notMeasuredBecause ?? ''})`);

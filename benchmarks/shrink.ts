@@ -20,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { mean } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
@@ -73,17 +74,14 @@ interface Architecture {
 }
 
 /**
- * The architecture kept in `file`, else made and kept; one kept with fewer retrainings than `--retrain-seeds`
- * is retrained with the seeds it lacks (so a rerun with more seeds extends a finished run).
+ * The architecture kept in `file`, else made (retrained with seed 1) and kept; then, for an architecture of
+ * `model`, retrained with the seeds up to `--retrain-seeds` it lacks, its accuracy their mean (so a rerun
+ * with more seeds extends a finished run).
  */
 async function cached(file: string, make: () => Promise<Architecture>, model?: string): Promise<Architecture> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) {
-    const made = await make();
-    await writeJsonAtomic(file, made);
-    return made;
-  }
-  const kept = JSON.parse(text) as Architecture;
+  const kept = text === undefined ? await make() : (JSON.parse(text) as Architecture);
+  if (text === undefined) await writeJsonAtomic(file, kept);
   const accuracies = [...(kept.accuracies ?? [kept.accuracy])];
   if (model === undefined || accuracies.length >= args['retrain-seeds']) return kept;
   await initBackend('wasm');
@@ -130,24 +128,8 @@ async function shrunkFor(modelName: string, trainedSeed: string, target: CostTar
       onPhase: (phase) => log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: ${phase}`),
     });
     start.dispose();
-    const accuracies = [report.accuracy ?? Number.NaN];
-    const seed = zooEntry(modelName).build();
-    for (let k = 2; k <= args['retrain-seeds']; k++) {
-      log(`  ${method}${device === null ? '' : ` for ${device}`} at ${budget}: retraining with seed ${k}`);
-      accuracies.push(await retrainedAccuracy(seed, report.structure, k));
-    }
-    seed.dispose();
-    return { method, device, budget, structure: report.structure, accuracy: mean(accuracies), accuracies };
+    return { method, device, budget, structure: report.structure, accuracy: report.accuracy ?? Number.NaN };
   }, modelName);
-}
-
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-
-/** `structure` retrained with seeds 1 … `--retrain-seeds`: each test accuracy. */
-async function retrainedAccuracies(seed: tfl.LayersModel, structure: Structure): Promise<number[]> {
-  const accuracies: number[] = [];
-  for (let k = 1; k <= args['retrain-seeds']; k++) accuracies.push(await retrainedAccuracy(seed, structure, k));
-  return accuracies;
 }
 
 /** `structure` of the seed built fresh, retrained from scratch the benchmark's way: its test accuracy (NaN if none). */
@@ -164,8 +146,7 @@ async function uniformFor(modelName: string, seed: tfl.LayersModel, target: Cost
     const graph = buildGraph(seed);
     const { structure } = expandStructure(graph, fullStructure(graph), target, budgetCost(graph, target, budget));
     log(`  uniform for ${device} at ${budget}: retraining`);
-    const accuracies = await retrainedAccuracies(seed, structure);
-    return { method: 'uniform', device, budget, structure, accuracy: mean(accuracies), accuracies };
+    return { method: 'uniform', device, budget, structure, accuracy: await retrainedAccuracy(seed, structure) };
   }, modelName);
 }
 

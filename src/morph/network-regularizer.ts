@@ -105,6 +105,7 @@ export class NetworkRegularizer {
   private readonly removable: readonly ChannelGroup[];
   /** Per group: how many of its strongest channels weigh nothing (`minWidthRatio`). */
   private readonly spared: Int32Array;
+  private readonly sparing: boolean;
   private coefficients: tf.Tensor1D | undefined;
   private calls = 0;
   /** The marginal costs of the last alive pattern asked for: they change only when a channel dies or revives. */
@@ -174,6 +175,7 @@ export class NetworkRegularizer {
     const ratio = options.minWidthRatio ?? 0;
     const removableIds = new Set(this.removable.map((g) => g.id));
     this.spared = Int32Array.from(groups, (g) => (g.fixed === null && !removableIds.has(g.id) ? Math.min(g.width, Math.ceil(ratio * g.width)) : 0));
+    this.sparing = this.spared.some((k) => k > 0);
   }
 
   /** The channel groups. */
@@ -360,7 +362,7 @@ export class NetworkRegularizer {
 
   /** `marginal` with each group's spared channels (its strongest, by `values`) at 0. */
   private withSpared(values: Float32Array, marginal: Float64Array): Float64Array {
-    if (this.spared.every((k) => k === 0)) return marginal;
+    if (!this.sparing) return marginal;
     const out = Float64Array.from(marginal);
     for (const g of this.grouping.groups) {
       const k = this.spared[g.id] ?? 0;

@@ -8,8 +8,7 @@ import type { CostTarget } from '../../costs/types.js';
 import type { Structure } from '../../graph/alive.js';
 import type { TieGroup } from '../../graph/ties.js';
 import type { OpGraph } from '../../graph/types.js';
-import { structureCost } from './expand.js';
-import { groupCounts, withGroupCount } from './groups.js';
+import { changeCheapestFirst } from './cheapest-first.js';
 
 /** The fewest channels a kept group may have: `ratio` of its seed width, rounded up. */
 export function minWidthOf(group: TieGroup, ratio: number): number {
@@ -27,20 +26,6 @@ export function raiseToMinWidth(
   ratio: number,
   goal?: number,
 ): { structure: Structure; raised: string[] } {
-  let current = structure;
-  const raised: string[] = [];
-  for (;;) {
-    const candidates = groupCounts(graph, current)
-      .filter(({ group, count }) => count > 0 && count < minWidthOf(group, ratio))
-      .map(({ group }) => {
-        const up = withGroupCount(current, group, minWidthOf(group, ratio));
-        return { owners: group.owners, structure: up, cost: structureCost(graph, target, up) };
-      })
-      .filter((c) => goal === undefined || c.cost <= goal)
-      .sort((a, b) => a.cost - b.cost);
-    const best = candidates[0];
-    if (best === undefined) return { structure: current, raised };
-    current = best.structure;
-    raised.push(...best.owners);
-  }
+  const up = changeCheapestFirst(graph, structure, target, goal, (group, count) => (count > 0 && count < minWidthOf(group, ratio) ? minWidthOf(group, ratio) : undefined));
+  return { structure: up.structure, raised: up.changed };
 }

@@ -7,25 +7,10 @@
 import type { CostTarget } from '../../costs/types.js';
 import type { Structure } from '../../graph/alive.js';
 import type { OpGraph } from '../../graph/types.js';
-import { structureCost } from './expand.js';
-import { groupCounts, withGroupCount } from './groups.js';
+import { changeCheapestFirst } from './cheapest-first.js';
 
 /** `structure` with removed groups restored at their seed width, least costly first, while the cost stays within `goal`. */
 export function restoreRemovedGroups(graph: OpGraph, structure: Structure, target: CostTarget, goal: number): { structure: Structure; restored: string[] } {
-  let current = structure;
-  const restored: string[] = [];
-  for (;;) {
-    const candidates = groupCounts(graph, current)
-      .filter(({ count }) => count === 0)
-      .map(({ group }) => {
-        const back = withGroupCount(current, group, group.width);
-        return { owners: group.owners, structure: back, cost: structureCost(graph, target, back) };
-      })
-      .filter((c) => c.cost <= goal)
-      .sort((a, b) => a.cost - b.cost);
-    const best = candidates[0];
-    if (best === undefined) return { structure: current, restored };
-    current = best.structure;
-    restored.push(...best.owners);
-  }
+  const back = changeCheapestFirst(graph, structure, target, goal, (group, count) => (count === 0 ? group.width : undefined));
+  return { structure: back.structure, restored: back.changed };
 }
