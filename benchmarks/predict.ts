@@ -5,7 +5,7 @@
  * same variants, FLOPs-proportional and MorphNet's V100 roofline, each calibrated by one best scale.
  *
  * Usage: node dist/benchmarks/predict.js [--backends wasm,cpu,webgpu] [--models a,b] [--variants 20]
- *        [--budget-s 120] [--generic-budget-s S | --generic-profile FILE] [--save-profiles]
+ *        [--budget-s 120] [--generic-budget-s S | --generic-profile FILE] [--model-profiles "FILE-{model}.json"] [--save-profiles]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -67,9 +67,11 @@ const args = await yargs(process.argv.slice(2))
   .option('budget-s', { type: 'number', default: 120 })
   .option('generic-budget-s', { type: 'number', describe: 'budget of the generic profile (default: --budget-s)' })
   .option('generic-profile', { type: 'string', describe: 'use this generic profile instead of profiling one (with a single backend)' })
+  .option('model-profiles', { type: 'string', describe: 'use these model-specific profiles instead of profiling ({model} replaced by the model name; with a single backend)' })
   .option('save-profiles', { type: 'boolean', default: false })
   .strict()
   .check((a) => a['generic-profile'] === undefined || !a.backends.includes(',') || 'give --generic-profile with a single backend')
+  .check((a) => a['model-profiles'] === undefined || !a.backends.includes(',') || 'give --model-profiles with a single backend')
   .parseAsync();
 
 const rows: string[] = [];
@@ -91,9 +93,13 @@ for (const backendName of args.backends.split(',')) {
   for (const modelName of args.models.split(',')) {
     const seed = zooEntry(modelName).build();
     const graph = buildGraph(seed);
-    log(`${modelName}: model-specific profile`);
-    const specific = await runProfile({ backend, model: { model: seed, name: modelName }, budgetSeconds: args['budget-s'] });
-    if (args['save-profiles']) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
+    const givenSpecific = args['model-profiles']?.replace('{model}', modelName);
+    log(givenSpecific === undefined ? `${modelName}: model-specific profile` : `${modelName}: model-specific profile from ${givenSpecific}`);
+    const specific =
+      givenSpecific === undefined
+        ? await runProfile({ backend, model: { model: seed, name: modelName }, budgetSeconds: args['budget-s'] })
+        : await readProfile(givenSpecific, { backend: backendName });
+    if (args['save-profiles'] && givenSpecific === undefined) await writeProfile(path.join(packageRoot(import.meta.url), 'device-profiles', `${specific.name}.json`), specific);
     const structures = Array.from({ length: args.variants }, (_, i) => randomStructure(graph, 777_000 + i));
     const variants = await Promise.all(structures.map((s) => rebuildWithStructure(seed, s)));
     const specificReferences = speedReferences(specific, seed, Number.POSITIVE_INFINITY);

@@ -12,15 +12,19 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
+ *        [--jobs 1] [--retrain-only]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
- * folder by default), so an interrupted benchmark picks up where it stopped when run again.
+ * folder by default), so an interrupted benchmark picks up where it stopped when run again. With
+ * `--jobs N` the retrainings the kept architectures lack run first, in N worker processes (on a machine
+ * with the cores for them); `--retrain-only` stops after those, so they can run on another machine than
+ * the latency measurements (accuracy does not depend on where a network trains).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mean } from 'simple-statistics';
+import { linearRegression, mean, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
@@ -40,6 +44,8 @@ import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
+import { missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
+import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
@@ -55,6 +61,9 @@ const args = await yargs(process.argv.slice(2))
   .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md or benchmarks/results/shrink.json' })
+  .option('jobs', { type: 'number', default: 1, describe: 'retrain the kept architectures\' missing seeds in this many worker processes first' })
+  .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
+  .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
   .parseAsync();
 
@@ -62,16 +71,7 @@ const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const budgets = args.budgets.split(',').map(Number);
 
 /** One architecture: how it was made, its structure, its retrained accuracy. */
-interface Architecture {
-  readonly method: 'latency' | 'uniform' | 'flops' | 'seed';
-  readonly device: string | null;
-  readonly budget: number;
-  readonly structure: Structure;
-  /** The mean of `accuracies`. */
-  readonly accuracy: number;
-  /** Test accuracy retrained with seeds 1, 2, …. */
-  readonly accuracies?: readonly number[];
-}
+type Architecture = KeptArchitecture;
 
 /**
  * The architecture kept in `file`, else made (retrained with seed 1) and kept; then, for an architecture of
@@ -80,8 +80,9 @@ interface Architecture {
  */
 async function cached(file: string, make: () => Promise<Architecture>, model?: string): Promise<Architecture> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  const kept = text === undefined ? await make() : (JSON.parse(text) as Architecture);
-  if (text === undefined) await writeJsonAtomic(file, kept);
+  const read = text === undefined ? await make() : (JSON.parse(text) as Architecture);
+  const kept = await withRetrainedFiles(path.dirname(file), read, mean);
+  if (text === undefined || kept !== read) await writeJsonAtomic(file, kept);
   const accuracies = [...(kept.accuracies ?? [kept.accuracy])];
   if (model === undefined || accuracies.length >= args['retrain-seeds']) return kept;
   await initBackend('wasm');
@@ -174,6 +175,22 @@ function accuracySpread(accuracies: readonly number[]): string {
   return ` Retrained with ${accuracies.length} seeds: ${accuracies.map((a) => pct(a)).join(', ')}, a spread of ${spread.toFixed(1)} points: differences between architectures smaller than that are within retraining noise.`;
 }
 
+/**
+ * How far latency follows FLOPs on a device: the least-squares line ms = a + b·MFLOPs through the
+ * architectures measured there, and its relative residuals. A per-network constant (the time of a
+ * network's layers at any width) is allowed, so "follows FLOPs" means that minimizing FLOPs minimizes
+ * latency; a latency target can then only win by removing layers.
+ */
+function flopsFit(points: readonly { mflops: number; ms: number }[]): { interceptMs: number; msPerMflop: number; median: number; max: number; follows: boolean } {
+  const { m, b } = linearRegression(points.map((p) => [p.mflops, p.ms]));
+  const residuals = points.map((p) => Math.abs((b + m * p.mflops) / p.ms - 1));
+  const fit = { interceptMs: b, msPerMflop: m, median: median(residuals), max: Math.max(...residuals) };
+  return { ...fit, follows: fit.median <= FOLLOWS_FLOPS.median && fit.max <= FOLLOWS_FLOPS.max };
+}
+
+/** Residuals under which a device's latency counts as following FLOPs (see `flopsFit`). */
+const FOLLOWS_FLOPS = { median: 0.03, max: 0.1 };
+
 /** The FLOP-targeted architectures' latency at `accuracy`, linear between the two that bracket it. */
 function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
   const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
@@ -186,9 +203,45 @@ function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], 
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const models = args.models.split(',');
+const jobsFile = path.join(args.work, 'retrain-jobs.json');
+const retrainWork = {
+  architecture: async (job: RetrainJob, kept: Architecture) => {
+    const seed = zooEntry(job.model).build();
+    const accuracy = await retrainedAccuracy(seed, kept.structure, job.seed);
+    seed.dispose();
+    return accuracy;
+  },
+  seed: async (job: RetrainJob) => {
+    const seed = zooEntry(job.model).build();
+    await seedFor(seed, job.dir, job.seed);
+    seed.dispose();
+  },
+};
+if (args.worker !== undefined) {
+  const [worker, workers] = args.worker.split('/').map(Number);
+  await initBackend('wasm');
+  const jobs = JSON.parse(await fs.readFile(jobsFile, 'utf8')) as RetrainJob[];
+  await runWorker(jobs, worker ?? 0, workers ?? 1, retrainWork, log);
+  process.exit(0);
+}
+if (args.jobs > 1 || args['retrain-only']) {
+  const jobs = await missingRetrainings(args.work, models, args['retrain-seeds'], args['accuracy-seeds']);
+  const workers = Math.max(1, Math.min(Math.floor(args.jobs), jobs.length));
+  log(`${jobs.length} retrainings missing in ${args.work}${jobs.length > 0 ? `; ${workers} worker(s)` : ''}`);
+  if (workers > 1) {
+    await writeJsonAtomic(jobsFile, jobs);
+    await runWorkers(jobs, workers, args.work, (i) => ['--worker', `${i}/${workers}`]);
+  } else if (jobs.length > 0) {
+    await initBackend('wasm');
+    await runWorker(jobs, 0, 1, retrainWork, log);
+  }
+  if (args['retrain-only']) process.exit(0);
+}
+
 const sections: string[] = [];
 const raw: Record<string, unknown>[] = [];
-for (const modelName of args.models.split(',')) {
+for (const modelName of models) {
   await initBackend('wasm');
   const seed = zooEntry(modelName).build();
   const graph = buildGraph(seed);
@@ -207,6 +260,8 @@ for (const modelName of args.models.split(',')) {
   let compared = 0;
   let fasterBy10 = 0;
   let comparable = 0;
+  let fasterBy10NotFlops = 0;
+  let comparableNotFlops = 0;
   for (const profile of profiles) {
     const target = latencyTarget(profile);
     log(`${modelName}: ${profile.name}`);
@@ -221,6 +276,7 @@ for (const modelName of args.models.split(',')) {
     if (row === undefined || row.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${row?.state === 'not-here' ? row.reason : 'no row'}`);
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
+    const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
@@ -231,18 +287,22 @@ for (const modelName of args.models.split(',')) {
       );
       const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
       if (atAccuracy !== undefined) {
+        const faster = atAccuracy / ms(m) - 1 >= 0.1;
         comparable++;
-        if (atAccuracy / ms(m) - 1 >= 0.1) fasterBy10++;
+        if (faster) fasterBy10++;
+        if (!fit.follows) {
+          comparableNotFlops++;
+          if (faster) fasterBy10NotFlops++;
+        }
       }
       matched.push(
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : atAccuracy.toFixed(2)} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
       );
     }
-    const perFlop = all.map((a) => ms(a) / mflops(a));
-    const mean = perFlop.reduce((s, x) => s + x, 0) / perFlop.length;
-    const cv = Math.sqrt(perFlop.reduce((s, x) => s + (x - mean) ** 2, 0) / perFlop.length) / mean;
-    matched.push(`| ${profile.name} | ms per MFLOP across its ${all.length} architectures varies by ${pct(cv)} (coefficient of variation) | | | | |`);
-    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a) => ({ ...a, ms: ms(a), mflops: mflops(a) })) });
+    matched.push(
+      `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'} | | | | |`,
+    );
+    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a) => ({ ...a, ms: ms(a), mflops: mflops(a) })), flopsFit: fit });
     await initBackend('wasm');
   }
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
@@ -251,7 +311,8 @@ for (const modelName of args.models.split(',')) {
 The seed, trained the same way (every shrink run starts from it): ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
 Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
 the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} pairs whose accuracy
-the FLOP-targeted architectures bracket.
+the FLOP-targeted architectures bracket; on devices where latency does not follow FLOPs (median residual over ${pct(FOLLOWS_FLOPS.median)} or any over
+${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs), in ${fasterBy10NotFlops} of ${comparableNotFlops}.
 
 (a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
 
