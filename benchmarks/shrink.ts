@@ -12,7 +12,7 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
- *        [--jobs 1] [--retrain-only]
+ *        [--jobs 1] [--retrain-only] [--measure-passes 1]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again. With
@@ -61,6 +61,7 @@ const args = await yargs(process.argv.slice(2))
   .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-shrink') })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md or benchmarks/results/shrink.json' })
+  .option('measure-passes', { type: 'number', default: 1, describe: 'time every device\'s architectures this many times, one pass after another; each latency is the median of its passes' })
   .option('jobs', { type: 'number', default: 1, describe: 'retrain the kept architectures\' missing seeds in this many worker processes first' })
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
@@ -272,8 +273,14 @@ for (const modelName of models) {
     }
     const all = [...own, ...flops];
     log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
-    const [row] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
-    if (row === undefined || row.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${row?.state === 'not-here' ? row.reason : 'no row'}`);
+    const passes: { seedMs: number; ms: readonly number[] }[] = [];
+    for (let pass = 1; pass <= args['measure-passes']; pass++) {
+      if (pass > 1) log(`${modelName}: measuring again, pass ${pass} of ${args['measure-passes']}`);
+      const [measured] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
+      if (measured === undefined || measured.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${measured?.state === 'not-here' ? measured.reason : 'no row'}`);
+      passes.push({ seedMs: measured.seedMs, ms: measured.ms });
+    }
+    const row = { seedMs: median(passes.map((p) => p.seedMs)), ms: all.map((_, i) => median(passes.map((p) => p.ms[i] ?? Number.NaN))) };
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
@@ -302,7 +309,7 @@ for (const modelName of models) {
     matched.push(
       `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'} | | | | |`,
     );
-    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a) => ({ ...a, ms: ms(a), mflops: mflops(a) })), flopsFit: fit });
+    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: fit });
     await initBackend('wasm');
   }
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
@@ -337,7 +344,8 @@ Fashion-MNIST (${data.source.description}); each shrink run starts from the seed
 ${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it);
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
 ${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
-Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs).
+Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${args['measure-passes'] > 1 ? `,
+in ${args['measure-passes']} passes one after another: each latency below is the median of its passes (every pass's in benchmarks/results/shrink.json)` : ''}.
 A budget asks for its share of the seed's predicted cost, or for 1.2 times the narrowest network's (every group at one
 channel) where that is more: per-layer overheads keep a network's latency far from zero however narrow it gets.
 
