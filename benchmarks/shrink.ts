@@ -66,6 +66,8 @@ const args = await yargs(process.argv.slice(2))
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
+  .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
+  .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -75,9 +77,10 @@ const budgets = args.budgets.split(',').map(Number);
 type Architecture = KeptArchitecture;
 
 /**
- * The architecture kept in `file`, else made (retrained with seed 1) and kept; then, for an architecture of
- * `model`, retrained with the seeds up to `--retrain-seeds` it lacks, its accuracy their mean (so a rerun
- * with more seeds extends a finished run).
+ * The architecture kept in `file`, else made (retrained with seed 1) and kept, with the retrainings
+ * `--jobs` workers left beside it folded in; then, for an architecture of `model`, retrained with the seeds
+ * up to `--retrain-seeds` it still lacks, its accuracy their mean (so a rerun with more seeds extends a
+ * finished run).
  */
 async function cached(file: string, make: () => Promise<Architecture>, model?: string): Promise<Architecture> {
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
@@ -228,7 +231,7 @@ if (args.worker !== undefined) {
 }
 if (args.jobs > 1 || args['retrain-only']) {
   const jobs = await missingRetrainings(args.work, models, args['retrain-seeds'], args['accuracy-seeds']);
-  const workers = Math.max(1, Math.min(Math.floor(args.jobs), jobs.length));
+  const workers = Math.max(1, Math.min(args.jobs, jobs.length));
   log(`${jobs.length} retrainings missing in ${args.work}${jobs.length > 0 ? `; ${workers} worker(s)` : ''}`);
   if (workers > 1) {
     await writeJsonAtomic(jobsFile, jobs);
