@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { mean } from 'simple-statistics';
 import type { Structure } from '../src/graph/index.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 
@@ -38,6 +39,11 @@ export function retrainedFile(dir: string, seed: number): string {
   return path.join(dir, `retrained-${seed}.json`);
 }
 
+/** Whether another run finished `job`: its result file is there. */
+function done(job: RetrainJob): boolean {
+  return existsSync(job.kind === 'seed' ? path.join(job.dir, 'architecture.json') : retrainedFile(job.dir, job.seed));
+}
+
 /** The folder of the seed architecture retrained with `seed` (seed 1: the trained seed every shrink run starts from). */
 export function seedDir(modelWork: string, seed: number): string {
   return path.join(modelWork, seed === 1 ? 'seed' : `seed-${seed}`);
@@ -47,7 +53,7 @@ export function seedDir(modelWork: string, seed: number): string {
  * `kept` with the retrainings workers left beside it folded in (seeds following its own, in order);
  * `kept` itself when there are none.
  */
-export async function withRetrainedFiles(dir: string, kept: KeptArchitecture, mean: (xs: number[]) => number): Promise<KeptArchitecture> {
+export async function withRetrainedFiles(dir: string, kept: KeptArchitecture): Promise<KeptArchitecture> {
   const accuracies = [...(kept.accuracies ?? [kept.accuracy])];
   for (;;) {
     const text = await fs.readFile(retrainedFile(dir, accuracies.length + 1), 'utf8').catch(() => undefined);
@@ -55,6 +61,13 @@ export async function withRetrainedFiles(dir: string, kept: KeptArchitecture, me
     accuracies.push((JSON.parse(text) as { accuracy: number }).accuracy);
   }
   return accuracies.length === (kept.accuracies?.length ?? 1) ? kept : { ...kept, accuracy: mean(accuracies), accuracies };
+}
+
+/** The retrainings of the architecture of `model` kept in `dir` that it lacks, up to seed `retrainSeeds`. */
+export function architectureJobs(model: string, dir: string, kept: KeptArchitecture, retrainSeeds: number): RetrainJob[] {
+  const jobs: RetrainJob[] = [];
+  for (let k = (kept.accuracies?.length ?? 1) + 1; k <= retrainSeeds; k++) jobs.push({ kind: 'architecture', model, dir, seed: k });
+  return jobs;
 }
 
 /**
@@ -77,13 +90,10 @@ export async function missingRetrainings(work: string, models: readonly string[]
       const text = await fs.readFile(path.join(dir, 'architecture.json'), 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       const kept = JSON.parse(text) as KeptArchitecture;
-      if (kept.method === 'seed') continue;
-      for (let k = (kept.accuracies?.length ?? 1) + 1; k <= retrainSeeds; k++) {
-        if (!existsSync(retrainedFile(dir, k))) jobs.push({ kind: 'architecture', model, dir, seed: k });
-      }
+      if (kept.method !== 'seed') jobs.push(...architectureJobs(model, dir, kept, retrainSeeds).filter((job) => !done(job)));
     }
   }
-  return jobs.map((job, i) => ({ job, i })).sort((a, b) => a.job.seed - b.job.seed || a.i - b.i).map(({ job }) => job);
+  return jobs.sort((a, b) => a.seed - b.seed);
 }
 
 /** What a worker does with one job: the retrained test accuracy (the seed kind keeps its own architecture file). */
@@ -95,23 +105,18 @@ export interface RetrainWork {
 /** Runs the jobs whose index is `worker` modulo `workers`, skipping those another run finished. */
 export async function runWorker(jobs: readonly RetrainJob[], worker: number, workers: number, work: RetrainWork, log: (m: string) => void): Promise<void> {
   for (const [i, job] of jobs.entries()) {
-    if (i % workers !== worker) continue;
+    if (i % workers !== worker || done(job)) continue;
     if (job.kind === 'seed') {
-      if (existsSync(path.join(job.dir, 'architecture.json'))) continue;
       log(`${job.model}: the seed architecture, retraining seed ${job.seed}`);
       await work.seed(job);
       continue;
     }
-    if (existsSync(retrainedFile(job.dir, job.seed))) continue;
     const kept = JSON.parse(await fs.readFile(path.join(job.dir, 'architecture.json'), 'utf8')) as KeptArchitecture;
     log(`${job.model}: ${path.basename(job.dir)}, retraining seed ${job.seed}`);
     const accuracy = await work.architecture(job, kept);
     await writeJsonAtomic(retrainedFile(job.dir, job.seed), { seed: job.seed, accuracy });
   }
 }
-
-const done = (job: RetrainJob): boolean =>
-  existsSync(job.kind === 'seed' ? path.join(job.dir, 'architecture.json') : retrainedFile(job.dir, job.seed));
 
 /**
  * Runs `jobs` in `workers` child processes: this script again with `workerArgs(i)` added, each writing

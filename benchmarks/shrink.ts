@@ -24,7 +24,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { linearRegression, mean, median } from 'simple-statistics';
+import { linearRegression, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
@@ -44,7 +44,7 @@ import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
-import { missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
+import { architectureJobs, missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
 import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
 
@@ -83,22 +83,18 @@ type Architecture = KeptArchitecture;
  * finished run).
  */
 async function cached(file: string, make: () => Promise<Architecture>, model?: string): Promise<Architecture> {
+  const dir = path.dirname(file);
   const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  const read = text === undefined ? await make() : (JSON.parse(text) as Architecture);
-  const kept = await withRetrainedFiles(path.dirname(file), read, mean);
-  if (text === undefined || kept !== read) await writeJsonAtomic(file, kept);
-  const accuracies = [...(kept.accuracies ?? [kept.accuracy])];
-  if (model === undefined || accuracies.length >= args['retrain-seeds']) return kept;
-  await initBackend('wasm');
-  const seed = zooEntry(model).build();
-  for (let k = accuracies.length + 1; k <= args['retrain-seeds']; k++) {
-    log(`  ${kept.method}${kept.device === null ? '' : ` for ${kept.device}`} at ${kept.budget}: retraining with seed ${k}`);
-    accuracies.push(await retrainedAccuracy(seed, kept.structure, k));
+  const made = text === undefined ? await make() : (JSON.parse(text) as Architecture);
+  if (text === undefined) await writeJsonAtomic(file, made);
+  const missing = model === undefined ? [] : architectureJobs(model, dir, made, args['retrain-seeds']);
+  if (missing.length > 0) {
+    await initBackend('wasm');
+    await runWorker(missing, 0, 1, retrainWork, log);
   }
-  seed.dispose();
-  const extended = { ...kept, accuracy: mean(accuracies), accuracies };
-  await writeJsonAtomic(file, extended);
-  return extended;
+  const kept = await withRetrainedFiles(dir, made);
+  if (kept !== made) await writeJsonAtomic(file, kept);
+  return kept;
 }
 
 const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});

@@ -60,12 +60,12 @@ describe("bench:shrink's parallel retrainings", () => {
     const dir = await keep('m', 'flops-0.5', architecture([0.8]));
     await fs.writeFile(retrainedFile(dir, 2), JSON.stringify({ seed: 2, accuracy: 0.6 }));
     await fs.writeFile(retrainedFile(dir, 4), JSON.stringify({ seed: 4, accuracy: 0.1 }));
-    const folded = await withRetrainedFiles(dir, architecture([0.8]), mean);
+    const folded = await withRetrainedFiles(dir, architecture([0.8]));
     expect(folded.accuracies).toEqual([0.8, 0.6]);
     expect(folded.accuracy).toBeCloseTo(0.7, 12);
-    expect((await withRetrainedFiles(dir, architecture([0.8, 0.6, 0.5]), mean)).accuracies).toEqual([0.8, 0.6, 0.5, 0.1]);
+    expect((await withRetrainedFiles(dir, architecture([0.8, 0.6, 0.5]))).accuracies).toEqual([0.8, 0.6, 0.5, 0.1]);
     const alone = architecture([0.8, 0.6]);
-    expect(await withRetrainedFiles(await keep('m', 'other', alone), alone, mean)).toBe(alone);
+    expect(await withRetrainedFiles(await keep('m', 'other', alone), alone)).toBe(alone);
   });
 
   it('a worker takes its share of the jobs, writes each result beside its architecture, and skips finished ones', async () => {
