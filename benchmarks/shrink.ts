@@ -12,13 +12,15 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
- *        [--jobs 1] [--retrain-only] [--measure-passes 1]
+ *        [--jobs 1] [--retrain-only] [--measure-passes 1] [--latencies-from FILE]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again. With
  * `--jobs N` the retrainings the kept architectures lack run first, in N worker processes (on a machine
  * with the cores for them); `--retrain-only` stops after those, so they can run on another machine than
- * the latency measurements (accuracy does not depend on where a network trains).
+ * the latency measurements (accuracy does not depend on where a network trains). `--latencies-from` takes
+ * every latency from an earlier run's results file instead of timing again, for a run that only adds
+ * retrainings.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +46,8 @@ import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
+import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
+import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
 import { architectureJobs, missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
 import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
@@ -64,6 +68,7 @@ const args = await yargs(process.argv.slice(2))
   .option('measure-passes', { type: 'number', default: 1, describe: 'time every device\'s architectures this many times, one pass after another; each latency is the median of its passes' })
   .option('jobs', { type: 'number', default: 1, describe: 'retrain the kept architectures\' missing seeds in this many worker processes first' })
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
+  .option('latencies-from', { type: 'string', describe: 'take every latency (all its passes) from this earlier run\'s benchmarks/results/shrink.json instead of measuring' })
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
@@ -202,6 +207,19 @@ function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], 
   return undefined;
 }
 
+/**
+ * MorphNet's accuracy minus the uniform multiplier's, in points, and in how many of their retrainings
+ * with the same seed MorphNet's was at least as high.
+ */
+function pairedDifference(m: Architecture, u: Architecture): string {
+  const ma = m.accuracies ?? [m.accuracy];
+  const ua = u.accuracies ?? [u.accuracy];
+  const pairs = Math.min(ma.length, ua.length);
+  const wins = ma.slice(0, pairs).filter((a, i) => a >= (ua[i] ?? Number.POSITIVE_INFINITY)).length;
+  const points = (m.accuracy - u.accuracy) * 100;
+  return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)} (${wins} of ${pairs})`;
+}
+
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 const models = args.models.split(',');
 const jobsFile = path.join(args.work, 'retrain-jobs.json');
@@ -239,6 +257,21 @@ if (args.jobs > 1 || args['retrain-only']) {
   if (args['retrain-only']) process.exit(0);
 }
 
+/** A fault of the benchmark's input: one line on stderr, exit status 2. */
+function inputError(e: unknown): never {
+  log(`bench:shrink: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
+function recordedOrExit(from: readonly RecordedDevice[], model: string, device: string, architectures: readonly Architecture[]): LatencyPass[] {
+  try {
+    return recordedPasses(from, model, device, architectures);
+  } catch (e) {
+    return inputError(e);
+  }
+}
+const recorded: RecordedDevice[] | undefined =
+  args['latencies-from'] === undefined ? undefined : await readRecordedLatencies(args['latencies-from']).catch(inputError);
+
 const sections: string[] = [];
 const raw: Record<string, unknown>[] = [];
 for (const modelName of models) {
@@ -271,9 +304,9 @@ for (const modelName of models) {
       own.push(await uniformFor(modelName, seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
     const all = [...own, ...flops];
-    log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
-    const passes: { seedMs: number; ms: readonly number[] }[] = [];
-    for (let pass = 1; pass <= args['measure-passes']; pass++) {
+    const passes: LatencyPass[] = recorded === undefined ? [] : recordedOrExit(recorded, modelName, profile.name, all);
+    if (recorded === undefined) log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
+    for (let pass = 1; recorded === undefined && pass <= args['measure-passes']; pass++) {
       if (pass > 1) log(`${modelName}: measuring again, pass ${pass} of ${args['measure-passes']}`);
       const [measured] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
       if (measured === undefined || measured.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${measured?.state === 'not-here' ? measured.reason : 'no row'}`);
@@ -289,7 +322,7 @@ for (const modelName of models) {
       compared++;
       if (m.accuracy >= u.accuracy) asAccurate++;
       rows.push(
-        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
+        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
       const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
       if (atAccuracy !== undefined) {
@@ -322,8 +355,8 @@ ${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs), in ${fasterBy1
 
 (a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
 
-| device | budget | MorphNet latency (of seed) | ms | accuracy | uniform latency (of seed) | ms | accuracy | MorphNet ≥ uniform |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| device | budget | MorphNet latency (of seed) | ms | accuracy | uniform latency (of seed) | ms | accuracy | MorphNet − uniform, points (retrainings MorphNet wins) | MorphNet ≥ uniform |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 (b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${budgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
@@ -336,6 +369,7 @@ ${matched.join('\n')}
 }
 
 const cpus = os.cpus();
+const passCount = recorded?.[0]?.seedMsPasses.length ?? args['measure-passes'];
 const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
@@ -343,8 +377,8 @@ Fashion-MNIST (${data.source.description}); each shrink run starts from the seed
 ${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it);
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
 ${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
-Latencies measured end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${args['measure-passes'] > 1 ? `,
-in ${args['measure-passes']} passes one after another: each latency below is the median of its passes (every pass's in benchmarks/results/shrink.json)` : ''}.
+${recorded === undefined ? 'Latencies measured' : `Latencies not measured by this command: taken, every pass, from an earlier run's results (\`--latencies-from ${args['latencies-from']}\`), which measured them`} end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${passCount > 1 ? `,
+in ${passCount} passes one after another: each latency below is the median of its passes (every pass's in benchmarks/results/shrink.json)` : ''}.
 A budget asks for its share of the seed's predicted cost, or for 1.2 times the narrowest network's (every group at one
 channel) where that is more: per-layer overheads keep a network's latency far from zero however narrow it gets.
 
