@@ -37,6 +37,10 @@ describe.each(['cpu', 'wasm', 'webgpu'])('a short real profile on %s', (name) =>
     }
     expect(profile.calibrationPoints.length).toBeGreaterThanOrEqual(3);
     expect(profile.validation.endToEnd!.count).toBeGreaterThanOrEqual(3);
+    const variants = [...profile.calibrationPoints, ...(profile.validation.endToEndPoints ?? [])].filter((p) => p.label !== 'seed');
+    const narrowest = variants.map((p) => Math.min(...Object.values(p.structure)));
+    expect(narrowest.some((w) => w < 32 / 4)).toBe(true);
+    expect(narrowest.some((w) => w >= 32 / 4)).toBe(true);
     const target = latencyTarget(profile);
     for (const op of graph.ops.filter((o) => o.kind !== 'input')) expect(target.sourceOf(op)).toBe('signature');
     const total = networkCost(graph, target).total;
