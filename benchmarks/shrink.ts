@@ -45,6 +45,7 @@ import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
+import { exitOnInputError } from './input-error.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -257,20 +258,29 @@ if (args.jobs > 1 || args['retrain-only']) {
   if (args['retrain-only']) process.exit(0);
 }
 
-/** A fault of the benchmark's input: one line on stderr, exit status 2. */
-function inputError(e: unknown): never {
-  log(`bench:shrink: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-}
-function recordedOrExit(from: readonly RecordedDevice[], model: string, device: string, architectures: readonly Architecture[]): LatencyPass[] {
-  try {
-    return recordedPasses(from, model, device, architectures);
-  } catch (e) {
-    return inputError(e);
-  }
-}
+const inputError = (e: unknown): never => exitOnInputError('bench:shrink', e);
 const recorded: RecordedDevice[] | undefined =
   args['latencies-from'] === undefined ? undefined : await readRecordedLatencies(args['latencies-from']).catch(inputError);
+
+/** Every pass of the seed's and the architectures' latency on `profile`'s device: measured here, or taken from `--latencies-from`. */
+async function latencyPasses(modelName: string, seed: tfl.LayersModel, profile: DeviceProfile, all: readonly Architecture[]): Promise<LatencyPass[]> {
+  if (recorded !== undefined) {
+    try {
+      return recordedPasses(recorded, modelName, profile.name, all);
+    } catch (e) {
+      return inputError(e);
+    }
+  }
+  log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
+  const passes: LatencyPass[] = [];
+  for (let pass = 1; pass <= args['measure-passes']; pass++) {
+    if (pass > 1) log(`${modelName}: measuring again, pass ${pass} of ${args['measure-passes']}`);
+    const [measured] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
+    if (measured === undefined || measured.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${measured?.state === 'not-here' ? measured.reason : 'no row'}`);
+    passes.push({ seedMs: measured.seedMs, ms: measured.ms });
+  }
+  return passes;
+}
 
 const sections: string[] = [];
 const raw: Record<string, unknown>[] = [];
@@ -304,14 +314,7 @@ for (const modelName of models) {
       own.push(await uniformFor(modelName, seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
     const all = [...own, ...flops];
-    const passes: LatencyPass[] = recorded === undefined ? [] : recordedOrExit(recorded, modelName, profile.name, all);
-    if (recorded === undefined) log(`${modelName}: measuring ${all.length} architectures and the seed on ${profile.device.backend}`);
-    for (let pass = 1; recorded === undefined && pass <= args['measure-passes']; pass++) {
-      if (pass > 1) log(`${modelName}: measuring again, pass ${pass} of ${args['measure-passes']}`);
-      const [measured] = await measureRows(seed, [profile], all.map((a) => a.structure), resolvedMeasureSettings());
-      if (measured === undefined || measured.state !== 'measured') throw new Error(`${profile.name} cannot be measured here: ${measured?.state === 'not-here' ? measured.reason : 'no row'}`);
-      passes.push({ seedMs: measured.seedMs, ms: measured.ms });
-    }
+    const passes = await latencyPasses(modelName, seed, profile, all);
     const row = { seedMs: median(passes.map((p) => p.seedMs)), ms: all.map((_, i) => median(passes.map((p) => p.ms[i] ?? Number.NaN))) };
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;

@@ -21,6 +21,7 @@ import { buildGraph } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { exitOnInputError } from './input-error.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies } from './shrink-latencies.js';
 import type { RecordedDevice } from './shrink-latencies.js';
@@ -33,11 +34,7 @@ const args = await yargs(process.argv.slice(2))
   .strict()
   .parseAsync();
 
-const log = (m: string): void => void process.stderr.write(`${m}\n`);
-function inputError(e: unknown): never {
-  log(`bench:shrunk-shares: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-}
+const inputError = (e: unknown): never => exitOnInputError('bench:shrunk-shares', e);
 
 /** A profile's share errors on one (model, device) entry: predicted share of the seed over measured share, minus 1. */
 interface Judged {
