@@ -92,6 +92,9 @@ interface ConvCase {
 
 const CONV_CASES: readonly ConvCase[] = [
   { name: 'one channel, valid', x: [1, 5, 5, 1], filter: [3, 3, 1, 1], strides: 1, pad: 'valid' },
+  { name: 'one channel, same, odd sizes, batch 3', x: [3, 7, 6, 1], filter: [3, 3, 1, 4], strides: 1, pad: 'same' },
+  { name: 'one channel, unequal filter, explicit padding', x: [2, 6, 5, 1], filter: [5, 2, 1, 3], strides: 1, pad: [[0, 0], [2, 1], [0, 1], [0, 0]] },
+  { name: 'one channel, stride 2, same', x: [2, 9, 8, 1], filter: [3, 3, 1, 2], strides: 2, pad: 'same' },
   { name: 'same, odd sizes, batch 2', x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: 'unequal strides, same', x: [3, 9, 8, 2], filter: [3, 2, 2, 5], strides: [2, 3], pad: 'same' },
   { name: 'unequal strides, valid, unused last rows', x: [2, 8, 9, 3], filter: [4, 3, 3, 2], strides: [3, 2], pad: 'valid' },

@@ -7,7 +7,8 @@
  * makes it one forward convolution: the input, as [inChannels, H, W, batch], is convolved with dy, as
  * an [outHeight, outWidth, batch, outChannels] filter dilated by the forward strides, and yields the
  * gradient as [inChannels, filterHeight, filterWidth, outChannels]. A 1×1 filter needs no spatial
- * correlation: its gradient is the single matrix product xᵀ·dy over the input pixels it read.
+ * correlation: its gradient is the single matrix product xᵀ·dy over the input pixels it read; nor does
+ * a stride-1 filter over one input channel (`singleChannelGradient`).
  *
  * Like every tfjs backend, this kernel has no dilations attribute (the Conv2D gradient requires
  * dilation 1). wasm's Conv2D is NHWC only, and so is this kernel.
@@ -17,6 +18,7 @@ import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, subsample, window2D } from './compose.js';
+import type { Shape4D } from './compose.js';
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
@@ -54,12 +56,36 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInf
       return tf.reshape(grad, wShape);
     }
     const xUsed = window2D(xT as tf.Tensor4D, top, usedHeight, left, usedWidth);
+    if (inChannels === 1 && strideHeight === 1 && strideWidth === 1) {
+      return singleChannelGradient(xUsed, dyT, wShape);
+    }
     const channelsAsBatch = tf.transpose(xUsed, [3, 1, 2, 0]);
     const dyAsFilter = tf.transpose(dyT, [1, 2, 0, 3]) as tf.Tensor4D;
     const grad = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', [strideHeight, strideWidth]);
     return tf.transpose(grad, [1, 2, 0, 3]);
   });
 };
+
+/**
+ * The stride-1 filter gradient of a convolution with one input channel (a grayscale stem): the input
+ * window under each tap, as one row of all batch positions, stacked into a [taps, positions] matrix,
+ * times dy as [positions, outChannels]. About twice as fast as the correlation above for one channel
+ * (whose batch of one image makes XNNPACK compute a handful of output pixels), slower from three up.
+ */
+function singleChannelGradient(xUsed: tf.Tensor4D, dy: tf.Tensor4D, wShape: Shape4D): tf.Tensor {
+  const [batch, outHeight, outWidth, outChannels] = dy.shape;
+  const [filterHeight, filterWidth] = wShape;
+  const [, usedHeight, usedWidth] = xUsed.shape;
+  const positions = batch * outHeight * outWidth;
+  const planes = tf.reshape(xUsed, [1, batch, usedHeight, usedWidth]);
+  const taps: tf.Tensor[] = [];
+  for (let r = 0; r < filterHeight; r++) {
+    for (let c = 0; c < filterWidth; c++) {
+      taps.push(tf.reshape(tf.slice(planes, [0, 0, r, c], [1, batch, outHeight, outWidth]), [1, positions]));
+    }
+  }
+  return tf.reshape(tf.matMul(tf.concat(taps, 0), tf.reshape(dy, [positions, outChannels])), wShape);
+}
 
 /** Conv2DBackpropFilter for the 'wasm' backend (NHWC; any stride and padding tfjs accepts). */
 export const conv2DBackpropFilterConfig: KernelConfig = {
