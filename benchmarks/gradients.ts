@@ -11,10 +11,12 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
+import { timeProbes } from '../profilers/harness/bench.js';
+import type { TimingPlan } from '../profilers/harness/bench.js';
+import { readbackTimer } from '../profilers/harness/timer.js';
 import { writeSection } from './markdown.js';
 
 const args = await yargs(process.argv.slice(2))
@@ -56,26 +58,8 @@ function convLayers(model: tfl.LayersModel, batch: number): ConvLayer[] {
   return layers;
 }
 
-/** Warm-up of each layer's kernels before timing: at least this long and this many calls of each. */
-const WARMUP = { ms: 1000, calls: 10 } as const;
-
-/** Median over rounds of each function's mean time over a few calls, taking turns, after a time-based warm-up. */
-function timeTogether(fns: readonly (() => tf.Tensor)[], rounds: number): number[] {
-  const once = (f: () => tf.Tensor): number => {
-    const start = performance.now();
-    for (let i = 0; i < 5; i++) {
-      const y = f();
-      y.dataSync();
-      y.dispose();
-    }
-    return (performance.now() - start) / 5;
-  };
-  const warmStart = performance.now();
-  for (let calls = 0; calls < WARMUP.calls || performance.now() - warmStart < WARMUP.ms; calls += 5) fns.forEach(once);
-  const times = fns.map((): number[] => []);
-  for (let r = 0; r < rounds; r++) fns.forEach((f, i) => times[i]!.push(once(f)));
-  return times.map((t) => median(t));
-}
+/** How each layer's three kernels are timed, taking turns. */
+const plan: TimingPlan = { warmupMs: 1000, warmupRuns: 10, rounds: args.rounds, iterations: 5 };
 
 await initBackend('wasm');
 const rows: string[] = [];
@@ -92,7 +76,16 @@ for (const name of args.models.split(',')) {
       tf.engine().runKernel(l.depthwise ? tf.DepthwiseConv2dNativeBackpropFilter : tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: l.filterShape }) as tf.Tensor;
     const inputGrad = (): tf.Tensor =>
       tf.engine().runKernel(l.depthwise ? tf.DepthwiseConv2dNativeBackpropInput : tf.Conv2DBackpropInput, { dy, filter: w }, { ...attrs, inputShape: l.inputShape }) as tf.Tensor;
-    const [f = Number.NaN, dw = Number.NaN, dx = Number.NaN] = timeTogether([forward, filterGrad, inputGrad], args.rounds);
+    const timings = await timeProbes(
+      [
+        { id: 'forward', run: forward },
+        { id: 'filter', run: filterGrad },
+        { id: 'input', run: inputGrad },
+      ],
+      readbackTimer,
+      plan,
+    );
+    const [f = Number.NaN, dw = Number.NaN, dx = Number.NaN] = timings.map((t) => t.wallMs);
     const row = `| ${name} | ${l.name} | ${l.depthwise ? 'depthwise' : 'conv'} | ${l.inputShape.slice(1).join('x')} | ${l.filterShape.join('x')} | ${l.strides[0]} | ${f.toFixed(2)} | ${dw.toFixed(2)} (${(dw / f).toFixed(1)}x) | ${dx.toFixed(2)} (${(dx / f).toFixed(1)}x) |`;
     rows.push(row);
     process.stderr.write(`${row}\n`);
@@ -106,7 +99,7 @@ const body = `### wasm convolution kernels per layer (\`npm run bench:gradients\
 
 Command: \`npm run bench:gradients -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
 Every convolution of the zoo models at batch ${args.batch} on wasm: the forward kernel, the filter gradient and the input gradient
-(morphlat's wasm kernels), taking turns in ${args.rounds} rounds of 5 calls after a warm-up of at least ${WARMUP.ms / 1000} s and ${WARMUP.calls} calls each; medians, with each gradient as a
+(morphlat's wasm kernels), taking turns (the profilers' timing harness: a warm-up of at least ${plan.warmupMs / 1000} s and ${plan.warmupRuns} runs each, then ${plan.rounds} rounds of ${plan.iterations} runs); medians, with each gradient as a
 multiple of its forward kernel.
 
 | model | layer | op | input | filter | stride | forward ms | filter gradient ms | input gradient ms |

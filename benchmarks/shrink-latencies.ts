@@ -5,21 +5,27 @@
  * again on a machine that is busier or slower than the one that measured them.
  */
 import { promises as fs } from 'node:fs';
+import { z } from 'zod';
 import type { Structure } from '../src/graph/index.js';
 import type { KeptArchitecture } from './shrink-retrain.js';
 
+/** What a results entry must hold for its latencies to be taken (other fields pass unchecked). */
+const RecordedDeviceSchema = z.object({
+  model: z.string(),
+  device: z.string(),
+  seedMsPasses: z.array(z.number()),
+  architectures: z.array(
+    z.object({
+      method: z.string(),
+      budget: z.number(),
+      structure: z.record(z.string(), z.number()),
+      msPasses: z.array(z.number()),
+    }),
+  ),
+});
+
 /** One (model, device) entry of bench:shrink's results file, as far as its latencies go. */
-export interface RecordedDevice {
-  readonly model: string;
-  readonly device: string;
-  readonly seedMsPasses: readonly number[];
-  readonly architectures: readonly {
-    readonly method: string;
-    readonly budget: number;
-    readonly structure: Structure;
-    readonly msPasses: readonly number[];
-  }[];
-}
+export type RecordedDevice = z.infer<typeof RecordedDeviceSchema>;
 
 /** One measurement pass of a device: the seed's latency and each architecture's, in the order asked. */
 export interface LatencyPass {
@@ -32,12 +38,6 @@ function sameStructure(a: Structure, b: Structure): boolean {
   return [...keys].every((k) => a[k] === b[k]);
 }
 
-function isRecordedDevice(x: unknown): x is RecordedDevice {
-  if (typeof x !== 'object' || x === null) return false;
-  const e = x as Record<string, unknown>;
-  return typeof e['model'] === 'string' && typeof e['device'] === 'string' && Array.isArray(e['seedMsPasses']) && Array.isArray(e['architectures']);
-}
-
 /** The entries of a bench:shrink results file; throws an Error naming the file and what is wrong with it. */
 export async function readRecordedLatencies(file: string): Promise<RecordedDevice[]> {
   let parsed: unknown;
@@ -47,7 +47,7 @@ export async function readRecordedLatencies(file: string): Promise<RecordedDevic
     throw new Error(`${file}: cannot read bench:shrink results (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!Array.isArray(parsed)) throw new Error(`${file}: not bench:shrink results (expected a list of (model, device) entries)`);
-  const bad = parsed.findIndex((e) => !isRecordedDevice(e));
+  const bad = parsed.findIndex((e) => !RecordedDeviceSchema.safeParse(e).success);
   if (bad >= 0) throw new Error(`${file}: entry ${bad} lacks model, device, seedMsPasses or architectures`);
   return parsed as RecordedDevice[];
 }

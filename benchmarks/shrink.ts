@@ -283,6 +283,8 @@ async function latencyPasses(modelName: string, seed: tfl.LayersModel, profile: 
 }
 
 const sections: string[] = [];
+/** The most passes any device's latencies were taken in (said once in the section's header). */
+let passCount = 0;
 const raw: Record<string, unknown>[] = [];
 for (const modelName of models) {
   await initBackend('wasm');
@@ -315,6 +317,7 @@ for (const modelName of models) {
     }
     const all = [...own, ...flops];
     const passes = await latencyPasses(modelName, seed, profile, all);
+    passCount = Math.max(passCount, passes.length);
     const row = { seedMs: median(passes.map((p) => p.seedMs)), ms: all.map((_, i) => median(passes.map((p) => p.ms[i] ?? Number.NaN))) };
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
@@ -372,7 +375,6 @@ ${matched.join('\n')}
 }
 
 const cpus = os.cpus();
-const passCount = recorded?.[0]?.seedMsPasses.length ?? args['measure-passes'];
 const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.

@@ -50,9 +50,11 @@ for (const file of args.profiles.split(',')) {
   const profile = await readProfile(path.resolve(file)).catch(inputError);
   const entries = results.filter((e) => (profile.model == null ? e.device === `${profile.name}-${e.model}` : e.device === profile.name && e.model === profile.model.name));
   if (entries.length === 0) inputError(`${file}: ${args.results} has no measured architectures of device ${profile.name}`);
+  const target = latencyTarget(profile);
   for (const entry of entries) {
-    const graph = buildGraph(zooEntry(entry.model).build());
-    const target = latencyTarget(profile);
+    const seed = zooEntry(entry.model).build();
+    const graph = buildGraph(seed);
+    seed.dispose();
     const seedPredicted = networkCost(graph, target).total;
     const seedMeasured = median([...entry.seedMsPasses]);
     const errors = entry.architectures.map((a) => {

@@ -40,7 +40,7 @@ else
   bundle dist/benchmarks/shrink.js "$out/shrink.mjs" \
     --banner:js="$require_banner import { fileURLToPath as __morphlatPath } from 'url'; const __filename = __morphlatPath(import.meta.url); const __dirname = __morphlatPath(new URL('.', import.meta.url));"
   cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/"
-  node $here/fashion-subset.mjs "$out/fashion-mnist" "${TRAIN_LIMIT:-12000}"
+  node scripts/make-fashion-subset.mjs --out "$out/fashion-mnist" --train "${TRAIN_LIMIT:-12000}" --test 10000 > /dev/null
   cp $here/retrain.sh "$out/"
 fi
 echo '{ "name": "morphlat-device-run", "type": "module", "private": true }' > "$out/package.json"

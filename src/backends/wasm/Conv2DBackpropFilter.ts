@@ -70,18 +70,18 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInf
  * The stride-1 filter gradient of a convolution with one input channel (a grayscale stem): the input
  * window under each tap, as one row of all batch positions, stacked into a [taps, positions] matrix,
  * times dy as [positions, outChannels]. About twice as fast as the correlation above for one channel
- * (whose batch of one image makes XNNPACK compute a handful of output pixels), slower from three up.
+ * (whose batch of one image makes XNNPACK compute a handful of output pixels); no faster from three up.
  */
 function singleChannelGradient(xUsed: tf.Tensor4D, dy: tf.Tensor4D, wShape: Shape4D): tf.Tensor {
   const [batch, outHeight, outWidth, outChannels] = dy.shape;
   const [filterHeight, filterWidth] = wShape;
   const [, usedHeight, usedWidth] = xUsed.shape;
   const positions = batch * outHeight * outWidth;
-  const planes = tf.reshape(xUsed, [1, batch, usedHeight, usedWidth]);
+  const planes = tf.reshape(xUsed, [batch, usedHeight, usedWidth]);
   const taps: tf.Tensor[] = [];
   for (let r = 0; r < filterHeight; r++) {
     for (let c = 0; c < filterWidth; c++) {
-      taps.push(tf.reshape(tf.slice(planes, [0, 0, r, c], [1, batch, outHeight, outWidth]), [1, positions]));
+      taps.push(tf.reshape(tf.slice(planes, [0, r, c], [batch, outHeight, outWidth]), [1, positions]));
     }
   }
   return tf.reshape(tf.matMul(tf.concat(taps, 0), tf.reshape(dy, [positions, outChannels])), wShape);
