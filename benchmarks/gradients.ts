@@ -3,7 +3,10 @@
  * every convolution of the zoo models (their own shapes, at the training batch), the forward kernel and
  * the two gradient kernels morphlat gives wasm (the filter's and the input's), timed one after another
  * in rounds so the machine's drift hits all three alike; each gradient is also given as a multiple of
- * its forward kernel, which is what a training step's share of the wasm bound depends on.
+ * its forward kernel, which is what a training step's share of the wasm bound depends on. Kernels only:
+ * wasm computes when a kernel is called, and a training step never downloads these tensors, so nothing
+ * is read back (which would add an output-sized copy, large for a forward pass, tiny for a filter's
+ * gradient).
  *
  * Usage: node dist/benchmarks/gradients.js [--models plain-cnn,resnet-mini,...] [--batch 32] [--rounds 7]
  *        [--dry-run]
@@ -16,7 +19,7 @@ import { initBackend } from '../src/backends/index.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { timeProbes } from '../profilers/harness/bench.js';
 import type { TimingPlan } from '../profilers/harness/bench.js';
-import { readbackTimer } from '../profilers/harness/timer.js';
+import { wallTimer } from '../profilers/harness/timer.js';
 import { writeSection } from './markdown.js';
 
 const args = await yargs(process.argv.slice(2))
@@ -82,7 +85,7 @@ for (const name of args.models.split(',')) {
         { id: 'filter', run: filterGrad },
         { id: 'input', run: inputGrad },
       ],
-      readbackTimer,
+      wallTimer,
       plan,
     );
     const [f = Number.NaN, dw = Number.NaN, dx = Number.NaN] = timings.map((t) => t.wallMs);
@@ -99,7 +102,7 @@ const body = `### wasm convolution kernels per layer (\`npm run bench:gradients\
 
 Command: \`npm run bench:gradients -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
 Every convolution of the zoo models at batch ${args.batch} on wasm: the forward kernel, the filter gradient and the input gradient
-(morphlat's wasm kernels), taking turns (the profilers' timing harness: a warm-up of at least ${plan.warmupMs / 1000} s and ${plan.warmupRuns} runs each, then ${plan.rounds} rounds of ${plan.iterations} runs); medians, with each gradient as a
+(morphlat's wasm kernels), kernel time only (no result read back), taking turns (the profilers' timing harness: a warm-up of at least ${plan.warmupMs / 1000} s and ${plan.warmupRuns} runs each, then ${plan.rounds} rounds of ${plan.iterations} runs); medians, with each gradient as a
 multiple of its forward kernel.
 
 | model | layer | op | input | filter | stride | forward ms | filter gradient ms | input gradient ms |
