@@ -287,12 +287,12 @@ async function seedLatencyMs(request: ProfileRequest, batch: number): Promise<nu
   }
 }
 
-function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[]): DeviceProfile {
+function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[], queued: boolean): DeviceProfile {
   const raw = latencyTarget({ ...profile, calibration: null });
   const calibrationInputs = measured
     .filter((x) => x.c.role === 'calibration')
     .map((x) => ({ opMs: networkCost(x.graph, raw).layers.map((l) => l.cost), measuredMs: x.ms }));
-  const calibration = calibrate(calibrationInputs);
+  const calibration = calibrate(calibrationInputs, { hiddenTime: queued });
   const calibrated = latencyTarget({ ...profile, calibration });
   const point = (x: { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }): EndToEndPoint => ({
     label: x.c.label,
@@ -407,7 +407,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       // The round that is running at the deadline still finishes: keep a little of the budget for it.
       const deadline = performance.now() + Math.max(0, budget.leftMs() - END_TO_END_RESERVE * budget.totalMs);
       const measured = await measureNetworks(cases, { ...profiler, endToEnd: { ...timing, deadline } }, batch, signal);
-      profile = withEndToEnd(profile, measured);
+      profile = withEndToEnd(profile, measured, profiler.queued);
       profile = { ...profile, done: [...profile.done, END_TO_END_ITEM] };
     }
     profile = { ...profile, status: 'complete' };

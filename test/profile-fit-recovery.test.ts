@@ -96,7 +96,7 @@ describe('end-to-end calibration', () => {
 
   test('recovers the per-op time a network hides, its scale and its offset', () => {
     const truth = (ops: readonly number[]): number => 1.2 * visibleSum(ops, 0.3) + 0.5;
-    const c = calibrate(networks(10, 7).map((opMs) => ({ opMs, measuredMs: truth(opMs) })));
+    const c = calibrate(networks(10, 7).map((opMs) => ({ opMs, measuredMs: truth(opMs) })), { hiddenTime: true });
     expect(c.hiddenMs).toBeDefined();
     expect(Math.abs((c.hiddenMs ?? 0) - 0.3)).toBeLessThan(0.08);
     expect(c.scale).toBeGreaterThan(1.1);
@@ -108,14 +108,23 @@ describe('end-to-end calibration', () => {
   });
 
   test('keeps the plain form (no hidden time) where the networks add up', () => {
-    const c = calibrate(networks(10, 11).map((opMs) => ({ opMs, measuredMs: 1.3 * visibleSum(opMs, 0) + 0.2 })));
+    const c = calibrate(networks(10, 11).map((opMs) => ({ opMs, measuredMs: 1.3 * visibleSum(opMs, 0) + 0.2 })), { hiddenTime: true });
     expect(c.hiddenMs).toBeUndefined();
     expect(c.scale).toBeCloseTo(1.3, 3);
     expect(c.offsetMs).toBeCloseTo(0.2, 3);
   });
 
+  test('a synchronous backend calibrates without a hidden time, even where one would fit', () => {
+    const truth = (ops: readonly number[]): number => 1.2 * visibleSum(ops, 0.3) + 0.5;
+    const points = networks(10, 7).map((opMs) => ({ opMs, measuredMs: truth(opMs) }));
+    expect(calibrate(points, { hiddenTime: true }).hiddenMs).toBeDefined();
+    const c = calibrate(points, { hiddenTime: false });
+    expect(c.hiddenMs).toBeUndefined();
+    expect(c.scale).toBeGreaterThan(0);
+  });
+
   test('with fewer than three networks, one scale factor', () => {
-    const c = calibrate([{ opMs: [1, 2], measuredMs: 6 }]);
+    const c = calibrate([{ opMs: [1, 2], measuredMs: 6 }], { hiddenTime: true });
     expect(c).toEqual({ scale: 2, perOpMs: 0, offsetMs: 0, points: 1 });
   });
 });

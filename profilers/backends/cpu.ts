@@ -7,4 +7,5 @@ export const cpuProfiler: BackendProfiler = {
   timer: wallTimer,
   plan: { warmupMs: 100, warmupRuns: 2, rounds: 7, iterations: 1 },
   endToEnd: { warmupMs: 600, warmupRuns: 10, rounds: 11, runsPerRound: 3 },
+  queued: false,
 };

@@ -7,4 +7,5 @@ export const tensorflowProfiler: BackendProfiler = {
   timer: wallTimer,
   plan: { warmupMs: 150, warmupRuns: 3, rounds: 15, iterations: 1 },
   endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 21, runsPerRound: 3 },
+  queued: false,
 };

@@ -11,4 +11,11 @@ export interface BackendProfiler {
   readonly plan: TimingPlan;
   /** Timing of end-to-end calibration and validation networks. */
   readonly endToEnd: EndToEndOptions;
+  /**
+   * Whether kernels queue on a device apart from JavaScript (webgpu, webgl): a layer timed alone then
+   * waits for its own dispatch and result, which a network of queued kernels hides, so the end-to-end
+   * calibration looks for that hidden time. Synchronous backends (cpu, wasm, tensorflow) run a layer
+   * alone as they run it in a network, and calibrate without one.
+   */
+  readonly queued: boolean;
 }

@@ -12,4 +12,5 @@ export const webglProfiler: BackendProfiler = {
   timer: deviceTimestampTimer,
   plan: { warmupMs: 200, warmupRuns: 3, rounds: 9, iterations: 1 },
   endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 15, runsPerRound: 3 },
+  queued: true,
 };

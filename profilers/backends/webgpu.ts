@@ -10,4 +10,5 @@ export const webgpuProfiler: BackendProfiler = {
   timer: deviceTimestampTimer,
   plan: { warmupMs: 200, warmupRuns: 3, rounds: 9, iterations: 1 },
   endToEnd: { warmupMs: 1000, warmupRuns: 10, rounds: 15, runsPerRound: 3 },
+  queued: true,
 };
