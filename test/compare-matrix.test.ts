@@ -63,7 +63,7 @@ describe('the cross-device matrix', () => {
       expect(result.predictedMs[i]).toEqual(graphs.map((g) => networkCost(g, latencyTarget(profile)).total));
     });
     for (const row of result.predictedMs) expect(row[1]).toBeGreaterThan(row[0]!);
-    expect(result.predictedMs[1]![0]).toBeGreaterThan(10 * result.predictedMs[0]![0]!);
+    expect(result.predictedMs[1]![0]).toBeGreaterThan(5 * result.predictedMs[0]![0]!);
   });
 
   test('each prediction splits by op kind into parts that add up to it', () => {
