@@ -189,7 +189,8 @@ export function fitProfile(profile: DeviceProfile): DeviceProfile {
   return { ...profile, ops, families, validation: { ...profile.validation, heldOutPoints: held.length > 0 ? errorSummary(held) : null } };
 }
 
-interface NetworkCase {
+/** One end-to-end network of a profile run: how to build it and whether it calibrates or validates. */
+export interface NetworkCase {
   readonly label: string;
   readonly model: string;
   readonly structure: Structure;
@@ -287,7 +288,12 @@ async function seedLatencyMs(request: ProfileRequest, batch: number): Promise<nu
   }
 }
 
-function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[], queued: boolean): DeviceProfile {
+/**
+ * The profile with its end-to-end calibration fitted on the measured calibration networks and its
+ * validation errors on the others (`queued`: whether the backend's kernels queue on a device, see
+ * BackendProfiler).
+ */
+export function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[], queued: boolean): DeviceProfile {
   const raw = latencyTarget({ ...profile, calibration: null });
   const calibrationInputs = measured
     .filter((x) => x.c.role === 'calibration')

@@ -87,6 +87,16 @@ export function speedReferences(profile: DeviceProfile, model?: tfl.LayersModel,
   return references;
 }
 
+/**
+ * Each of `points` (a profile's end-to-end networks) as a network to rebuild here, or undefined where it
+ * cannot be: a model-specific profile's networks are rebuilt from `model` or its zoo model, when either
+ * is the model it was measured on.
+ */
+export function pointNetworks(profile: DeviceProfile, points: readonly EndToEndPoint[], model?: tfl.LayersModel): (SpeedReference | undefined)[] {
+  const base = pointModel(profile, model);
+  return points.map((point) => referenceOf(profile, point, base));
+}
+
 /** The device's speed from the references' latency measured now (in the same order). */
 export function deviceSpeed(references: readonly SpeedReference[], nowMs: readonly number[]): DeviceSpeed | null {
   const ratios = references.map((r, i) => (nowMs[i] ?? Number.NaN) / r.profiledMs).filter(Number.isFinite);

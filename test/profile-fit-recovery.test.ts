@@ -62,6 +62,11 @@ describe('fitLatency recovers known latency functions', () => {
       size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.1, 0.02, 0], align: 'in4or3-out4' as const,
     },
     { name: 'only the output count aligned', size: 14, kernel: 1, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.05, 0.02, 0], align: 'out4' as const },
+    { name: 'output staircase of 32 (a GPU tile)', size: 28, kernel: 3, stride: 1, qIn: 1, qOut: 32, coef: [0.3, 0.02, 0, 0, 0] },
+    {
+      name: 'the vec4 rule with a fast path for at most four outputs',
+      size: 28, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.15, 0.02, 0], align: 'in4or3-out4-over4' as const,
+    },
   ])('$name', ({ size, kernel, stride, qIn, qOut, coef, align }) => {
     const g = convGeometry(size, kernel, stride);
     const samples = synthetic(g, coef, qIn, qOut, grid(64, 64, 70, size * 31 + kernel), align);

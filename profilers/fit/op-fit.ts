@@ -12,9 +12,10 @@ import type { Fit, Geometry, Sample } from '../../src/profile/schema.js';
 import { errorSummary } from './errors.js';
 import { nnls } from './nnls.js';
 
-const STEP_CANDIDATES = [1, 2, 4, 8, 16];
+/** Staircase steps tried: up to 32, the channel tile of tfjs-webgpu's matrix and convolution programs. */
+const STEP_CANDIDATES = [1, 2, 4, 8, 16, 32];
 /** The default rule first, so that it is kept unless another fits clearly better. */
-const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'out4'];
+const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'in4or3-out4-over4', 'out4'];
 
 /** Samples of one geometry (a signature), for pooled fits. */
 export interface GeometrySamples {

@@ -1,13 +1,15 @@
 /**
  * `morphlat profile`: measures a device (one tfjs backend here) and writes its device profile, with a
- * progress bar, within a time budget; `--resume` continues an interrupted run. With `--browser` it
- * serves a profiling page instead and profiles the browser that opens it (webgl, webgpu, wasm).
+ * progress bar, within a time budget; `--resume` continues an interrupted run; `--refit` fits a profile
+ * again from what it measured, timing nothing. With `--browser` it serves a profiling page instead and
+ * profiles the browser that opens it (webgl, webgpu, wasm).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { BrowserProfileOutcome } from '../../../profilers/browser/server.js';
 import { BROWSER_BACKENDS } from '../../../profilers/browser/protocol.js';
 import type { BrowserBackendName } from '../../../profilers/browser/protocol.js';
+import { refitProfile } from '../../../profilers/refit.js';
 import { runProfile } from '../../../profilers/run.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
@@ -57,6 +59,7 @@ export const profileCommand: CommandSpec = {
     'budget-s': { type: 'number', describe: 'time budget in seconds', default: 120 },
     out: { type: 'string', describe: 'profile file to write (default: <device>-<backend>[-<model>].json)' },
     resume: { type: 'boolean', describe: 'continue the interrupted run saved in --out', default: false },
+    refit: { type: 'boolean', describe: 'fit the profile in --out again from what it measured, with this version (times nothing)', default: false },
     batch: { type: 'number', describe: 'batch size', default: 1 },
     seed: { type: 'number', describe: 'seed of the sweep design and variants', default: 1 },
     browser: { type: 'boolean', describe: 'serve a profiling page and profile the browser that opens it (needs --out)', default: false },
@@ -67,12 +70,14 @@ export const profileCommand: CommandSpec = {
   examples: [
     ['$0 profile --backend wasm --model resnet-mini --out wasm-resnet.json', 'a model-specific profile in 120 s'],
     ['$0 profile --backend webgpu --budget-s 300', 'a generic profile of the WebGPU device'],
+    ['$0 profile --refit --out wasm-resnet.json', 'refit a profile made by an earlier version, without measuring again'],
     ['$0 profile --browser --backends wasm --model resnet-mini --out browser-wasm.json', 'profile this machine\'s browser: open the printed address'],
     ['$0 profile --browser --host 0.0.0.0 --out phone', 'profile a phone on this network (scan the QR code); one profile per backend in phone/'],
   ],
   async run(args, io) {
     const budgetSeconds = numberArg(args, 'budget-s') ?? 120;
     if (!(budgetSeconds >= 10)) throw new UsageError('`--budget-s` must be at least 10 seconds');
+    if (flagArg(args, 'refit')) return refit(args, io);
     if (flagArg(args, 'browser')) return runBrowserProfile(args, io, budgetSeconds);
     for (const name of ['backends', 'host', 'port']) {
       if (args[name] !== undefined) throw new UsageError(`\`--${name}\` needs \`--browser\``);
@@ -127,6 +132,23 @@ export const profileCommand: CommandSpec = {
     }
   },
 };
+
+/** `--refit`: the profile in `--out` fitted again from its samples and measured networks, written in place. */
+async function refit(args: CliArgs, io: CliOutput): Promise<void> {
+  const out = stringArg(args, 'out');
+  if (out === undefined) throw new UsageError('`--refit` needs `--out`, the profile to fit again');
+  for (const name of ['resume', 'browser']) {
+    if (flagArg(args, name)) throw new UsageError(`\`--refit\` and \`--${name}\` do not go together`);
+  }
+  await useQuietBackend();
+  const profile = await readProfile(out);
+  const modelSpec = stringArg(args, 'model');
+  const model = modelSpec === undefined ? undefined : (await resolveModel(modelSpec)).model;
+  const refitted = await refitProfile(profile, model);
+  await writeProfile(out, refitted);
+  io.out(renderProfileSummary(refitted));
+  io.out(`refitted ${out} (nothing timed)`);
+}
 
 function browserBackends(args: CliArgs): BrowserBackendName[] {
   const given = stringArg(args, 'backends');
