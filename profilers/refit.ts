@@ -21,7 +21,7 @@ export async function refitProfile(profile: DeviceProfile, model?: tfl.LayersMod
   if (profile.calibrationPoints.length === 0) return fitted;
   const points: { point: EndToEndPoint; role: NetworkCase['role'] }[] = [
     ...profile.calibrationPoints.map((point) => ({ point, role: 'calibration' as const })),
-    ...(profile.validation.endToEndPoints ?? []).map((point) => ({ point, role: 'validation' as const })),
+    ...profile.validation.endToEndPoints.map((point) => ({ point, role: 'validation' as const })),
   ];
   const networks = pointNetworks(profile, points.map((p) => p.point), model);
   const missing = points.find((_, i) => networks[i] === undefined);
@@ -39,7 +39,7 @@ export async function refitProfile(profile: DeviceProfile, model?: tfl.LayersMod
       const c: NetworkCase = { label: point.label, model: point.model, structure: point.structure, build: network.build, role, ...(point.width === undefined ? {} : { width: point.width }) };
       measured.push({ c, ms: point.measuredMs, graph: buildGraph(built) });
     } finally {
-      if (built !== model) built.dispose();
+      built.dispose();
     }
   }
   return withEndToEnd(fitted, measured, profilerFor(profile.device.backend).queued);

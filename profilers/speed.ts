@@ -77,14 +77,9 @@ function referenceOf(profile: DeviceProfile, point: EndToEndPoint, base: PointMo
  * model file can rebuild its networks only from that very model.
  */
 export function speedReferences(profile: DeviceProfile, model?: tfl.LayersModel, limit = 3): SpeedReference[] {
-  const base = pointModel(profile, model);
-  const references: SpeedReference[] = [];
-  for (const point of profile.calibrationPoints) {
-    if (references.length >= limit) break;
-    const reference = referenceOf(profile, point, base);
-    if (reference !== undefined) references.push(reference);
-  }
-  return references;
+  return pointNetworks(profile, profile.calibrationPoints, model)
+    .filter((r): r is SpeedReference => r !== undefined)
+    .slice(0, limit);
 }
 
 /**
