@@ -18,6 +18,7 @@ import {
   WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
+import { wasmSimdKernels } from '../src/backends/wasm/simd.js';
 import { KernelError } from '../src/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -155,6 +156,11 @@ const DEPTHWISE_CASES: readonly DepthwiseCase[] = [
   { name: 'filter as large as the input', x: [2, 6, 7, 2], filter: [5, 5, 2, 1], strides: 1, dilations: 1, pad: 'same' },
   { name: '1x1, multiplier 2', x: [2, 7, 7, 4], filter: [1, 1, 4, 2], strides: 1, dilations: 1, pad: 'valid' },
   { name: 'stride 2 and dilation 2 together (kernel level)', x: [1, 10, 9, 2], filter: [3, 3, 2, 2], strides: 2, dilations: 2, pad: 'same' },
+  // Four channels or more: the SIMD loop's f32x4 lanes, then the channels after the last multiple of four.
+  { name: 'six channels, stride 2, same', x: [2, 9, 8, 6], filter: [3, 3, 6, 1], strides: 2, dilations: 1, pad: 'same' },
+  { name: 'eight channels, dilation 2, explicit padding', x: [1, 8, 9, 8], filter: [3, 3, 8, 1], strides: 1, dilations: 2, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
+  { name: 'five channels, unequal strides, valid', x: [3, 8, 9, 5], filter: [2, 3, 5, 1], strides: [2, 3], dilations: 1, pad: 'valid' },
+  { name: 'twelve channels, 5x5 filter, batch 3', x: [3, 7, 6, 12], filter: [5, 5, 12, 1], strides: 1, dilations: 1, pad: 'same' },
 ];
 
 describe('depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter) match cpu', () => {
@@ -480,6 +486,34 @@ describe('errors and registration', () => {
       kernel.kernelFunc({ inputs: { x, dy }, backend: tf.backend(), attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] } }),
     ).toThrow(KernelError);
     tf.dispose([x, dy]);
+  });
+
+  test('the depthwise gradients run morphlat’s SIMD loop on this machine’s wasm backend', async () => {
+    await initBackend('wasm');
+    expect(wasmSimdKernels(tf.backend())).toBeDefined();
+    await initBackend('cpu');
+    expect(wasmSimdKernels(tf.backend())).toBeUndefined();
+  });
+
+  test('integer inputs take the composite path and still match cpu', async () => {
+    const c = { x: [2, 7, 6, 5] as Shape4, filter: [3, 3, 5, 1] as Shape4, strides: 2, pad: 'same' as const };
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, undefined, true);
+    const xs = seeded(size(c.x), 7).map((v) => Math.round(4 * v));
+    const gs = seeded(size(info.outShape), 8).map((v) => Math.round(4 * v));
+    const ws = seeded(size(c.filter), 9).map((v) => Math.round(4 * v));
+    const gradients = (): tf.Tensor[] => {
+      const attrs = { strides: c.strides, dilations: 1, pad: c.pad };
+      const dy = tf.tensor4d(gs, info.outShape as Shape4, 'int32');
+      return [
+        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: tf.tensor4d(xs, c.x, 'int32'), dy }, { ...attrs, filterShape: c.filter }) as tf.Tensor,
+        tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter: tf.tensor4d(ws, c.filter, 'int32') }, { ...attrs, inputShape: c.x }) as tf.Tensor,
+      ];
+    };
+    const [cpuDw = [], cpuDx = []] = await on('cpu', gradients);
+    const [wasmDw = [], wasmDx = []] = await on('wasm', gradients);
+    expect(cpuDw.some((v) => v !== 0)).toBe(true);
+    expectClose(wasmDw, cpuDw, 'dW');
+    expectClose(wasmDx, cpuDx, 'dx');
   });
 
   test('registering again changes nothing and warns about nothing', () => {

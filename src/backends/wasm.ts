@@ -4,6 +4,7 @@
  */
 import type { BackendDriver } from './types.js';
 import { registerWasmGradientKernels } from './wasm/register.js';
+import { loadWasmSimdKernels } from './wasm/simd.js';
 
 export const wasmDriver: BackendDriver = {
   name: 'wasm',
@@ -11,6 +12,7 @@ export const wasmDriver: BackendDriver = {
   kernelTimer: 'wall',
   async register() {
     await import('@tensorflow/tfjs-backend-wasm');
+    await loadWasmSimdKernels();
     registerWasmGradientKernels();
   },
   async describe() {

@@ -54,10 +54,14 @@ export function expectLeading(kernelName: string, what: string, actual: readonly
   }
 }
 
+/** True when `actual` is exactly `expected`. */
+export function sameShape(actual: readonly number[], expected: readonly number[]): boolean {
+  return actual.length === expected.length && actual.every((n, i) => n === expected[i]);
+}
+
 /** The leading `shape` block of an NHWC tensor that `expectLeading` accepted. */
 export function leading(t: tf.Tensor, shape: Shape4D): tf.Tensor4D {
-  const same = t.shape.every((n, i) => n === shape[i]);
-  return (same ? t : tf.slice(t, [0, 0, 0, 0], shape)) as tf.Tensor4D;
+  return (sameShape(t.shape, shape) ? t : tf.slice(t, [0, 0, 0, 0], shape)) as tf.Tensor4D;
 }
 
 /** One input of a kernel call, which must be present. */

@@ -1,0 +1,134 @@
+/**
+ * morphlat's own WebAssembly SIMD kernels for the wasm backend: loops that XNNPACK has no kernel for,
+ * compiled from ./simd-text.ts with wabt once per process (when the wasm backend is registered) and
+ * instantiated over tfjs-backend-wasm's own memory, so they read their inputs and write their outputs
+ * where tfjs keeps tensors, with no copy.
+ *
+ * Where they cannot run (a JavaScript engine without WebAssembly SIMD, or tfjs' multithreaded build,
+ * whose memory is shared), `wasmSimdKernels` answers undefined and the kernels that use them fall back
+ * to their compositions of wasm's own kernels.
+ */
+import wabt from 'wabt';
+import type { backend_util, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelError } from '../../errors.js';
+import { SIMD_MODULE_TEXT } from './simd-text.js';
+
+interface SimdExports {
+  depthwiseTaps(intoFilter: number, pixels: number, dy: number, taps: number, ...geometry: number[]): void;
+}
+
+/** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
+interface WasmHeapBackend {
+  readonly wasm?: { readonly asm?: { readonly memory?: unknown } };
+  readonly dataIdMap: { get(dataId: object): { memoryOffset: number; dtype: string } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** The part of the WebAssembly JavaScript API used here (this project's TypeScript libs do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: abstract new (...args: never[]) => { readonly buffer: ArrayBuffer | SharedArrayBuffer };
+  validate(bytes: Uint8Array): boolean;
+}
+
+const WebAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+let compiled: Promise<object | undefined> | undefined;
+let module: object | undefined;
+const instances = new WeakMap<object, SimdExports>();
+
+async function compile(): Promise<object | undefined> {
+  const tools = await wabt();
+  const parsed = tools.parseWat('morphlat-simd.wat', SIMD_MODULE_TEXT, { simd: true, bulk_memory: true });
+  try {
+    parsed.validate();
+    const bytes = parsed.toBinary({}).buffer;
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
+  } finally {
+    parsed.destroy();
+  }
+}
+
+/**
+ * Compiles the SIMD module (once; later calls wait for the first). Resolves whether this JavaScript
+ * engine runs it; throws KernelError if the module's text does not compile (a defect of morphlat).
+ */
+export async function loadWasmSimdKernels(): Promise<boolean> {
+  compiled ??= compile().catch((e: unknown) => {
+    compiled = undefined;
+    throw new KernelError(`morphlat's WebAssembly SIMD module does not compile: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  module = await compiled;
+  return module !== undefined;
+}
+
+function heapBackend(backend: KernelBackend | {}): WasmHeapBackend {
+  return backend as unknown as WasmHeapBackend;
+}
+
+/** The module's exports over `backend`'s memory; undefined when they cannot run there (see the header). */
+function exportsFor(backend: WasmHeapBackend): SimdExports | undefined {
+  const memory = backend.wasm?.asm?.memory;
+  if (module === undefined || !(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  let found = instances.get(memory);
+  if (found === undefined) {
+    found = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
+    instances.set(memory, found);
+  }
+  return found;
+}
+
+/** The float32 tensors' byte offsets in the wasm heap, or undefined when one is not float32. */
+function offsets(backend: WasmHeapBackend, tensors: readonly TensorInfo[]): number[] | undefined {
+  const found: number[] = [];
+  for (const t of tensors) {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (data === undefined || data.dtype !== 'float32' || t.dtype !== 'float32') return undefined;
+    found.push(data.memoryOffset);
+  }
+  return found;
+}
+
+/** Depthwise gradients with one channel multiplier, over exactly the [batch, outHeight, outWidth, channels] dy `info` implies. */
+export interface WasmSimdKernels {
+  /** The filter gradient, [filterHeight, filterWidth, channels, 1]; undefined when an input is not float32. */
+  depthwiseFilterGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
+  /** The input gradient, [batch, inHeight, inWidth, channels]; undefined when an input is not float32. */
+  depthwiseInputGradient(dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
+}
+
+function geometry(info: backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+    info.padInfo.top, info.padInfo.left,
+  ];
+}
+
+/**
+ * The SIMD kernels over `backend`'s heap, when `backend` is the wasm backend, the module is loaded
+ * (`loadWasmSimdKernels`) and this build's memory is not shared; otherwise undefined.
+ */
+export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | undefined {
+  const heap = heapBackend(backend);
+  const simd = exportsFor(heap);
+  if (simd === undefined) return undefined;
+  const offsetOf = (t: TensorInfo): number => heap.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
+  return {
+    depthwiseFilterGradient(x, dy, info) {
+      const at = offsets(heap, [x, dy]);
+      if (at === undefined) return undefined;
+      const out = heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, 1], 'float32');
+      simd.depthwiseTaps(1, at[0]!, at[1]!, offsetOf(out), ...geometry(info));
+      return out;
+    },
+    depthwiseInputGradient(dy, filter, info) {
+      const at = offsets(heap, [dy, filter]);
+      if (at === undefined) return undefined;
+      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
+      simd.depthwiseTaps(0, offsetOf(out), at[0]!, at[1]!, ...geometry(info));
+      return out;
+    },
+  };
+}
