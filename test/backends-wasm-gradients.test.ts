@@ -18,7 +18,7 @@ import {
   WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
-import { wasmSimdKernels } from '../src/backends/wasm/simd.js';
+import { setWasmSimdEnabled, wasmSimdKernels } from '../src/backends/wasm/simd.js';
 import { KernelError } from '../src/errors.js';
 
 type Shape4 = [number, number, number, number];
@@ -109,10 +109,30 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: 'numeric pad, floor rounding', x: [2, 8, 7, 2], filter: [3, 3, 2, 3], strides: 2, pad: 1, rounding: 'floor' },
   { name: 'filter as large as the input', x: [2, 5, 5, 2], filter: [5, 5, 2, 2], strides: 1, pad: 'same' },
   { name: 'stride larger than the filter', x: [1, 9, 9, 2], filter: [2, 2, 2, 3], strides: 3, pad: 'valid' },
+  // The SIMD loop's register tiles (4 inputs by 8 outputs) and what is left over: 9 = 4 + 4 + 1 inputs, 13 = 8 + 4 + 1 outputs.
+  { name: 'nine inputs, thirteen outputs, same', x: [2, 7, 6, 9], filter: [3, 3, 9, 13], strides: 1, pad: 'same' },
+  { name: 'eight outputs, unequal strides, explicit padding', x: [3, 8, 9, 4], filter: [3, 3, 4, 8], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { name: '1x1 stride 2, sixteen outputs', x: [2, 9, 8, 5], filter: [1, 1, 5, 16], strides: 2, pad: 'same' },
+  { name: 'valid, input larger than the rows read', x: [2, 9, 10, 8], filter: [2, 3, 8, 12], strides: 3, pad: 'valid' },
 ];
 
+/** Each case with morphlat's SIMD loops ('simd') and with them off ('composite'). */
+function bothPaths<T extends object>(cases: readonly T[]): (T & { path: 'simd' | 'composite' })[] {
+  return cases.flatMap((c) => [{ ...c, path: 'simd' as const }, { ...c, path: 'composite' as const }]);
+}
+
+/** Runs `body` with the SIMD loops on or off, and leaves them on. */
+async function onPath<T>(path: 'simd' | 'composite', body: () => Promise<T>): Promise<T> {
+  setWasmSimdEnabled(path === 'simd');
+  try {
+    return await body();
+  } finally {
+    setWasmSimdEnabled(true);
+  }
+}
+
 describe('Conv2D gradients (Conv2DBackpropFilter) match cpu', () => {
-  test.each(CONV_CASES)('$name: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
+  test.each(bothPaths(CONV_CASES))('$path, $name: x $x, filter $filter, strides $strides, pad $pad', (c) => onPath(c.path, async () => {
     const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
     const xs = seeded(size(c.x), 1);
     const ws = seeded(size(c.filter), 2);
@@ -127,7 +147,7 @@ describe('Conv2D gradients (Conv2DBackpropFilter) match cpu', () => {
     const [wasmDx = [], wasmDw = []] = await on('wasm', grads);
     expectClose(wasmDw, cpuDw, 'dW');
     expectClose(wasmDx, cpuDx, 'dx');
-  });
+  }));
 });
 
 interface DepthwiseCase {
@@ -164,7 +184,7 @@ const DEPTHWISE_CASES: readonly DepthwiseCase[] = [
 ];
 
 describe('depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter) match cpu', () => {
-  test.each(DEPTHWISE_CASES)('$name: x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', async (c) => {
+  test.each(bothPaths(DEPTHWISE_CASES))('$path, $name: x $x, filter $filter, strides $strides, dilations $dilations, pad $pad', (c) => onPath(c.path, async () => {
     const dilations = pair(c.dilations);
     const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, dilations, c.pad, c.rounding, true);
     const xs = seeded(size(c.x), 4);
@@ -198,7 +218,7 @@ describe('depthwise gradients (DepthwiseConv2dNativeBackpropInput/Filter) match 
     });
     expectClose(wasmDw, cpuDw, 'dW');
     expectClose(wasmDx, cpuDx, 'dx');
-  });
+  }));
 });
 
 interface PoolCase {
@@ -488,14 +508,16 @@ describe('errors and registration', () => {
     tf.dispose([x, dy]);
   });
 
-  test('the depthwise gradients run morphlat’s SIMD loop on this machine’s wasm backend', async () => {
+  test('the SIMD loops run on this machine’s wasm backend, and can be turned off', async () => {
     await initBackend('wasm');
+    expect(wasmSimdKernels(tf.backend())).toBeDefined();
+    await onPath('composite', async () => expect(wasmSimdKernels(tf.backend())).toBeUndefined());
     expect(wasmSimdKernels(tf.backend())).toBeDefined();
     await initBackend('cpu');
     expect(wasmSimdKernels(tf.backend())).toBeUndefined();
   });
 
-  test('integer inputs take the composite path and still match cpu', async () => {
+  test('integer depthwise inputs (cast, then the composite path) match cpu', async () => {
     const c = { x: [2, 7, 6, 5] as Shape4, filter: [3, 3, 5, 1] as Shape4, strides: 2, pad: 'same' as const };
     const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, undefined, true);
     const xs = seeded(size(c.x), 7).map((v) => Math.round(4 * v));

@@ -15,6 +15,7 @@ import { SIMD_MODULE_TEXT } from './simd-text.js';
 
 interface SimdExports {
   depthwiseTaps(intoFilter: number, pixels: number, dy: number, taps: number, ...geometry: number[]): void;
+  convFilterTaps(x: number, dy: number, dw: number, ...geometry: number[]): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -35,6 +36,7 @@ interface WebAssemblyApi {
 const WebAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 let compiled: Promise<object | undefined> | undefined;
+let enabled = true;
 let module: object | undefined;
 const instances = new WeakMap<object, SimdExports>();
 
@@ -67,10 +69,18 @@ function heapBackend(backend: KernelBackend | {}): WasmHeapBackend {
   return backend as unknown as WasmHeapBackend;
 }
 
+/**
+ * Turns the SIMD kernels off (false) or back on (true, the default) for this process: with them off,
+ * every kernel runs its composition of wasm's own kernels (to compare the two, or to rule the loops out).
+ */
+export function setWasmSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
 /** The module's exports over `backend`'s memory; undefined when they cannot run there (see the header). */
 function exportsFor(backend: WasmHeapBackend): SimdExports | undefined {
   const memory = backend.wasm?.asm?.memory;
-  if (module === undefined || !(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer)) return undefined;
+  if (!enabled || module === undefined || !(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer)) return undefined;
   let found = instances.get(memory);
   if (found === undefined) {
     found = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
@@ -90,8 +100,18 @@ function offsets(backend: WasmHeapBackend, tensors: readonly TensorInfo[]): numb
   return found;
 }
 
-/** Depthwise gradients with one channel multiplier, over exactly the [batch, outHeight, outWidth, channels] dy `info` implies. */
+/**
+ * Gradients over exactly the [batch, outHeight, outWidth, outChannels] dy that `info` implies; the
+ * depthwise ones with one channel multiplier.
+ */
 export interface WasmSimdKernels {
+  /**
+   * The filter gradient of a 2-D convolution, [filterHeight, filterWidth, inChannels, outChannels], from
+   * `xUsed`, the input padded or cropped to the rows and columns the convolution read:
+   * [batch, (outHeight − 1)·strideHeight + filterHeight, (outWidth − 1)·strideWidth + filterWidth,
+   * inChannels]; undefined when an input is not float32.
+   */
+  convFilterGradient(xUsed: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The filter gradient, [filterHeight, filterWidth, channels, 1]; undefined when an input is not float32. */
   depthwiseFilterGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The input gradient, [batch, inHeight, inWidth, channels]; undefined when an input is not float32. */
@@ -108,7 +128,8 @@ function geometry(info: backend_util.Conv2DInfo): number[] {
 
 /**
  * The SIMD kernels over `backend`'s heap, when `backend` is the wasm backend, the module is loaded
- * (`loadWasmSimdKernels`) and this build's memory is not shared; otherwise undefined.
+ * (`loadWasmSimdKernels`), this build's memory is not shared and they are not turned off
+ * (`setWasmSimdEnabled`); otherwise undefined.
  */
 export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | undefined {
   const heap = heapBackend(backend);
@@ -116,6 +137,17 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   if (simd === undefined) return undefined;
   const offsetOf = (t: TensorInfo): number => heap.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
   return {
+    convFilterGradient(xUsed, dy, info) {
+      const at = offsets(heap, [xUsed, dy]);
+      const [batch, usedHeight, usedWidth] = xUsed.shape;
+      if (at === undefined || batch === undefined || usedHeight === undefined || usedWidth === undefined) return undefined;
+      const out = heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
+      simd.convFilterTaps(
+        at[0]!, at[1]!, offsetOf(out), batch, usedHeight, usedWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+      );
+      return out;
+    },
     depthwiseFilterGradient(x, dy, info) {
       const at = offsets(heap, [x, dy]);
       if (at === undefined) return undefined;
