@@ -15,6 +15,13 @@
  * cropped. No multiply is spent on zeros, unlike convolving dy spread out with zeros; a phase that no
  * tap reaches (stride larger than the filter) is zero.
  *
+ * With float32 tensors and at least four input channels, morphlat's SIMD loop (./simd.ts) computes it
+ * directly instead: for each dy row and tap, the matrix product of the row's pixels with the tap's
+ * filter, added onto the input pixels the tap read (into a padded gradient, cropped at the end). On
+ * the zoo's shapes that is 1.4-3x faster at stride 2 and for 1×1 filters, and as fast as the
+ * convolution at stride 1; with fewer than four input channels its vectors would hold one channel,
+ * and the convolution is twice as fast.
+ *
  * Like every tfjs backend, this kernel has no dilations (the Conv2D gradient requires dilation 1). It
  * computes NHWC, what wasm's Conv2D computes; NCHW (which only a direct kernel call can ask for) goes to
  * wasm's own kernel.
@@ -24,6 +31,8 @@ import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, spreadZeros, window2D } from './compose.js';
 import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmSimdKernels } from './simd.js';
+import type { WasmSimdKernels } from './simd.js';
 
 /** One axis of the transposed convolution: which outputs of the phase correlations are needed. */
 interface AxisPlan {
@@ -103,6 +112,9 @@ export function transposedConv2D(dy: tf.Tensor4D, filter: tf.Tensor4D, info: bac
   return window2D(all, -rows.offset, rows.size, -cols.offset, cols.size);
 }
 
+/** Input channels from which the SIMD loop is used (its vectors run along them). */
+const SIMD_MIN_CHANNELS = 4;
+
 const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const { inputs, backend, attrs } = args;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
@@ -116,10 +128,25 @@ const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const info = backend_util.computeConv2DInfo(xShape, wShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   expectChannels(Conv2DBackpropInput, 'filter.shape[2]', wShape[2], info.inChannels);
   expectLeading(Conv2DBackpropInput, 'dy', dy.shape, info.outShape);
-  return runComposite(Conv2DBackpropInput, backend, [dy, filter], (dyFull, filterT) =>
-    transposedConv2D(leading(dyFull, info.outShape), filterT as tf.Tensor4D, info),
-  );
+  const simd = info.inChannels >= SIMD_MIN_CHANNELS ? wasmSimdKernels(backend) : undefined;
+  return runComposite(Conv2DBackpropInput, backend, [dy, filter], (dyFull, filterT) => {
+    const dyT = leading(dyFull, info.outShape);
+    return (simd === undefined ? undefined : simdGradient(simd, dyT, filterT as tf.Tensor4D, info)) ?? transposedConv2D(dyT, filterT as tf.Tensor4D, info);
+  });
 };
+
+/** The gradient by morphlat's SIMD loop, cropped from the padded one it computes; undefined where it cannot run. */
+function simdGradient(simd: WasmSimdKernels, dy: tf.Tensor4D, filter: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D | undefined {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const paddedHeight = Math.max(top + inHeight, (outHeight - 1) * strideHeight + filterHeight);
+  const paddedWidth = Math.max(left + inWidth, (outWidth - 1) * strideWidth + filterWidth);
+  const padded = simd.convInputGradient(tf.transpose(dy, [0, 1, 3, 2]), tf.transpose(filter, [0, 1, 3, 2]), info, paddedHeight, paddedWidth);
+  if (padded === undefined) return undefined;
+  const dx = tf.engine().makeTensorFromTensorInfo(padded) as tf.Tensor4D;
+  const whole = top === 0 && left === 0 && paddedHeight === inHeight && paddedWidth === inWidth;
+  return whole ? dx : tf.slice(dx, [0, top, left, 0], [batchSize, inHeight, inWidth, inChannels]);
+}
 
 /** Conv2DBackpropInput for the 'wasm' backend (NHWC, any stride and padding; NCHW goes to wasm's own). */
 export const conv2DBackpropInputConfig: KernelConfig = {

@@ -21,6 +21,12 @@
  * input channels by eight output channels (eight f32x4 accumulators over the row's pixels, each pixel
  * one splat of x per input channel and two loads of dy), then one input channel at a time, and output
  * channels by fours and ones where cout is not a multiple of eight.
+ *
+ * `convInputTaps(dyT, wT, dx, n, hp, wp, cin, oh, ow, cout, kh, kw, sh, sw)`: the input gradient of a
+ * 2-D convolution into an [n, hp, wp, cin] padded gradient, dx[b, oy·sh + r, ox·sw + s, :] +=
+ * Σ_o dy[b, oy, ox, o] · W[r, s, :, o], from dy as [n, oh, cout, ow] (so that four pixels' values of
+ * one output channel sit side by side) and W as [kh, kw, cout, cin]: the same register tiles, four
+ * pixels by eight input channels over the output channels.
  */
 const DEPTHWISE_TAPS = `
  (func (export "depthwiseTaps")
@@ -96,116 +102,171 @@ const DEPTHWISE_TAPS = `
      (br $bLoop))))
 `;
 
-/** How a tile of conv filter-gradient accumulators spans output channels: f32x4 vectors, or one scalar. */
-interface OutputSpan {
+/** How a register tile spans the vector dimension: two f32x4 vectors, one, or one scalar. */
+interface Span {
   readonly name: string;
   readonly vectors: number;
   readonly bytes: number;
 }
 
-const SPANS: readonly OutputSpan[] = [
+const SPANS: readonly Span[] = [
   { name: 'v2', vectors: 2, bytes: 32 },
   { name: 'v1', vectors: 1, bytes: 16 },
   { name: 's1', vectors: 0, bytes: 4 },
 ];
 
-/** One register tile: `rows` input channels by `span`, accumulated over one dy row's pixels. */
-function filterTile(rows: number, span: OutputSpan): string {
+/**
+ * One register tile of a matrix product accumulated into memory: `rows` rows by `span`, over $kn
+ * steps of the inner dimension. Row t's factor at each step is the float at $sp + 4t (splatted), the
+ * span's factors the floats at $vp; the steps advance $sp by $sStep and $vp by $vStep bytes. The
+ * tile's accumulators start from and end in memory at $accp + t·$accRowB.
+ */
+function tile(rows: number, span: Span): string {
   const scalar = span.vectors === 0;
-  const parts = scalar ? [0] : Array.from({ length: span.vectors }, (_, o) => o);
-  const acc = (i: number, o: number): string => (scalar ? `$f${i}` : `$a${i}${o}`);
-  const rowAt = (i: number): string => `(i32.add (local.get $accp) (i32.mul (i32.const ${i}) (local.get $coutB)))`;
-  const load = scalar ? 'f32.load' : 'v128.load';
-  const add = scalar ? 'f32.add' : 'f32x4.add';
-  const mul = scalar ? 'f32.mul' : 'f32x4.mul';
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) for (const o of parts) lines.push(`(local.set ${acc(i, o)} (${load} offset=${o * 16} ${rowAt(i)}))`);
+  const parts = scalar ? [0] : Array.from({ length: span.vectors }, (_, v) => v);
+  const acc = (t: number, v: number): string => (scalar ? `$f${t}` : `$a${t}${v}`);
+  const rowAt = (t: number): string => `(i32.add (local.get $accp) (i32.mul (i32.const ${t}) (local.get $accRowB)))`;
+  const [load, store, add, mul] = scalar ? ['f32.load', 'f32.store', 'f32.add', 'f32.mul'] : ['v128.load', 'v128.store', 'f32x4.add', 'f32x4.mul'];
   const label = `${rows}${span.name}`;
-  lines.push(
-    '(local.set $xp (i32.add (local.get $xrow) (i32.shl (local.get $i0) (i32.const 2))))',
-    '(local.set $dp (i32.add (local.get $dyrow) (local.get $o0)))',
-    '(local.set $ox (i32.const 0))',
-    `(block $pixelsEnd${label} (loop $pixels${label}`,
-    ` (br_if $pixelsEnd${label} (i32.ge_u (local.get $ox) (local.get $ow)))`,
-  );
-  for (const o of parts) lines.push(scalar ? ' (local.set $fd (f32.load (local.get $dp)))' : ` (local.set $d${o} (v128.load offset=${o * 16} (local.get $dp)))`);
-  for (let i = 0; i < rows; i++) {
-    lines.push(scalar ? ` (local.set $fx (f32.load offset=${i * 4} (local.get $xp)))` : ` (local.set $xv (v128.load32_splat offset=${i * 4} (local.get $xp)))`);
-    for (const o of parts) {
-      const product = scalar ? '(f32.mul (local.get $fx) (local.get $fd))' : `(${mul} (local.get $xv) (local.get $d${o}))`;
-      lines.push(` (local.set ${acc(i, o)} (${add} (local.get ${acc(i, o)}) ${product}))`);
+  const lines: string[] = [];
+  for (let t = 0; t < rows; t++) for (const v of parts) lines.push(`(local.set ${acc(t, v)} (${load} offset=${v * 16} ${rowAt(t)}))`);
+  lines.push('(local.set $kk (i32.const 0))', `(block $stepsEnd${label} (loop $steps${label}`, ` (br_if $stepsEnd${label} (i32.ge_u (local.get $kk) (local.get $kn)))`);
+  for (const v of parts) lines.push(` (local.set ${scalar ? '$fd' : `$d${v}`} (${load} offset=${v * 16} (local.get $vp)))`);
+  for (let t = 0; t < rows; t++) {
+    lines.push(scalar ? ` (local.set $fx (f32.load offset=${t * 4} (local.get $sp)))` : ` (local.set $xv (v128.load32_splat offset=${t * 4} (local.get $sp)))`);
+    for (const v of parts) {
+      const product = `(${mul} (local.get ${scalar ? '$fx' : '$xv'}) (local.get ${scalar ? '$fd' : `$d${v}`}))`;
+      lines.push(` (local.set ${acc(t, v)} (${add} (local.get ${acc(t, v)}) ${product}))`);
     }
   }
   lines.push(
-    ' (local.set $xp (i32.add (local.get $xp) (local.get $xstep)))',
-    ' (local.set $dp (i32.add (local.get $dp) (local.get $coutB)))',
-    ' (local.set $ox (i32.add (local.get $ox) (i32.const 1)))',
-    ` (br $pixels${label})))`,
+    ' (local.set $sp (i32.add (local.get $sp) (local.get $sStep)))',
+    ' (local.set $vp (i32.add (local.get $vp) (local.get $vStep)))',
+    ' (local.set $kk (i32.add (local.get $kk) (i32.const 1)))',
+    ` (br $steps${label})))`,
   );
-  const store = scalar ? 'f32.store' : 'v128.store';
-  for (let i = 0; i < rows; i++) for (const o of parts) lines.push(`(${store} offset=${o * 16} ${rowAt(i)} (local.get ${acc(i, o)}))`);
+  for (let t = 0; t < rows; t++) for (const v of parts) lines.push(`(${store} offset=${v * 16} ${rowAt(t)} (local.get ${acc(t, v)}))`);
   return lines.join('\n');
 }
 
-/** The tiles of `rows` input channels across every output channel: by eights, then fours, then ones. */
-function filterTileRow(rows: number): string {
-  return SPANS.map((span) => {
+/**
+ * Tiles of `rows` rows across the whole vector dimension ($vTotalB bytes): by eights, then fours, then
+ * ones. Each starts at $accBase, $spBase and $vpBase, offset along the vector dimension.
+ */
+function tileRow(rows: number): string {
+  const spans = SPANS.map((span) => {
     const label = `${rows}${span.name}`;
     return `
-(block $outEnd${label} (loop $out${label}
-  (br_if $outEnd${label} (i32.gt_u (i32.add (local.get $o0) (i32.const ${span.bytes})) (local.get $coutB)))
-  (local.set $accp (i32.add (local.get $taprow) (i32.add (i32.mul (local.get $i0) (local.get $coutB)) (local.get $o0))))
-  ${filterTile(rows, span)}
-  (local.set $o0 (i32.add (local.get $o0) (i32.const ${span.bytes})))
-  (br $out${label})))`;
-  }).join('\n');
+(block $spanEnd${label} (loop $span${label}
+  (br_if $spanEnd${label} (i32.gt_u (i32.add (local.get $v0) (i32.const ${span.bytes})) (local.get $vTotalB)))
+  (local.set $accp (i32.add (local.get $accBase) (local.get $v0)))
+  (local.set $sp (local.get $spBase))
+  (local.set $vp (i32.add (local.get $vpBase) (local.get $v0)))
+  ${tile(rows, span)}
+  (local.set $v0 (i32.add (local.get $v0) (i32.const ${span.bytes})))
+  (br $span${label})))`;
+  });
+  return `(local.set $v0 (i32.const 0))\n${spans.join('\n')}`;
+}
+
+/** The locals `tile` and `tileRow` use. */
+const TILE_LOCALS = `
+  (local $accp i32) (local $accBase i32) (local $accRowB i32) (local $sp i32) (local $spBase i32) (local $sStep i32)
+  (local $vp i32) (local $vpBase i32) (local $vStep i32) (local $vTotalB i32) (local $v0 i32) (local $kk i32) (local $kn i32)
+  (local $xv v128) (local $d0 v128) (local $d1 v128)
+  ${[0, 1, 2, 3].flatMap((t) => [0, 1].map((v) => `(local $a${t}${v} v128)`)).join(' ')}
+  (local $fx f32) (local $fd f32) (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)`;
+
+/**
+ * For each image b, output row oy and tap (r, s), `body` (with $b, $oy, $r, $s set), inside loops
+ * over $n, $oh, $kh and $kw.
+ */
+function rowsAndTaps(body: string): string {
+  return `
+  (local.set $b (i32.const 0))
+  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
+   (local.set $oy (i32.const 0))
+   (block $oyEnd (loop $oyLoop (br_if $oyEnd (i32.ge_u (local.get $oy) (local.get $oh)))
+    (local.set $r (i32.const 0))
+    (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
+     (local.set $s (i32.const 0))
+     (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
+      ${body}
+      (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))
+     (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))
+    (local.set $oy (i32.add (local.get $oy) (i32.const 1))) (br $oyLoop)))
+   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))`;
+}
+
+/** `body` for $t0 from 0 in steps of `step` while `step` more fit below `limit`, then one at a time. */
+function byTilesThenOnes(limit: string, step: number, body: (rows: number) => string): string {
+  return `
+  (local.set $t0 (i32.const 0))
+  (block $tilesEnd (loop $tiles (br_if $tilesEnd (i32.gt_u (i32.add (local.get $t0) (i32.const ${step})) ${limit}))
+    ${body(step)}
+    (local.set $t0 (i32.add (local.get $t0) (i32.const ${step})))
+    (br $tiles)))
+  (block $onesEnd (loop $ones (br_if $onesEnd (i32.ge_u (local.get $t0) ${limit}))
+    ${body(1)}
+    (local.set $t0 (i32.add (local.get $t0) (i32.const 1)))
+    (br $ones)))`;
+}
+
+/** The byte offset of pixel (b, row, col) of an NHWC tensor at $base with $height, $width and $rowB bytes a pixel. */
+function pixelAt(base: string, row: string, col: string, height: string, width: string, pixelB: string): string {
+  return `(i32.add (local.get ${base}) (i32.mul (local.get ${pixelB})
+    (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get ${height})) ${row}) (local.get ${width})) ${col})))`;
 }
 
 const CONV_FILTER_TAPS = `
  (func (export "convFilterTaps")
   (param $x i32) (param $dy i32) (param $dw i32) (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
   (param $oh i32) (param $ow i32) (param $cout i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
-  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $i0 i32) (local $o0 i32) (local $ox i32)
-  (local $xrow i32) (local $dyrow i32) (local $taprow i32) (local $accp i32) (local $xp i32) (local $dp i32)
-  (local $coutB i32) (local $cinB i32) (local $xstep i32)
-  (local $xv v128) (local $d0 v128) (local $d1 v128)
-  ${[0, 1, 2, 3].flatMap((i) => [0, 1].map((o) => `(local $a${i}${o} v128)`)).join(' ')}
-  (local $fx f32) (local $fd f32) (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)
-  (local.set $coutB (i32.shl (local.get $cout) (i32.const 2)))
+  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $t0 i32) (local $cinB i32) (local $xrow i32) (local $dyrow i32) (local $taprow i32)
+  ${TILE_LOCALS}
   (local.set $cinB (i32.shl (local.get $cin) (i32.const 2)))
-  (local.set $xstep (i32.mul (local.get $sw) (local.get $cinB)))
-  (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $coutB)))
-  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
-   (local.set $oy (i32.const 0))
-   (block $oyEnd (loop $oyLoop (br_if $oyEnd (i32.ge_u (local.get $oy) (local.get $oh)))
-    (local.set $dyrow (i32.add (local.get $dy)
-      (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $coutB))))
-    (local.set $r (i32.const 0))
-    (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
-     (local.set $s (i32.const 0))
-     (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
-      (local.set $xrow (i32.add (local.get $x) (i32.mul (local.get $cinB)
-        (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $hp)) (i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r)))
-                          (local.get $wp))
-                 (local.get $s)))))
+  (local.set $vTotalB (i32.shl (local.get $cout) (i32.const 2)))
+  (local.set $accRowB (local.get $vTotalB))
+  (local.set $vStep (local.get $vTotalB))
+  (local.set $sStep (i32.mul (local.get $sw) (local.get $cinB)))
+  (local.set $kn (local.get $ow))
+  (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $vTotalB)))
+  ${rowsAndTaps(`
+      (local.set $xrow ${pixelAt('$x', '(i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r))', '(local.get $s)', '$hp', '$wp', '$cinB')})
+      (local.set $dyrow ${pixelAt('$dy', '(local.get $oy)', '(i32.const 0)', '$oh', '$ow', '$vTotalB')})
       (local.set $taprow (i32.add (local.get $dw)
-        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cin)) (local.get $coutB))))
-      (local.set $i0 (i32.const 0))
-      (block $fourEnd (loop $four (br_if $fourEnd (i32.gt_u (i32.add (local.get $i0) (i32.const 4)) (local.get $cin)))
-        (local.set $o0 (i32.const 0))
-        ${filterTileRow(4)}
-        (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
-        (br $four)))
-      (block $oneEnd (loop $one (br_if $oneEnd (i32.ge_u (local.get $i0) (local.get $cin)))
-        (local.set $o0 (i32.const 0))
-        ${filterTileRow(1)}
-        (local.set $i0 (i32.add (local.get $i0) (i32.const 1)))
-        (br $one)))
-      (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))
-     (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))
-    (local.set $oy (i32.add (local.get $oy) (i32.const 1))) (br $oyLoop)))
-   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop))))
-`;
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cin)) (local.get $vTotalB))))
+      ${byTilesThenOnes('(local.get $cin)', 4, (rows) => `
+        (local.set $accBase (i32.add (local.get $taprow) (i32.mul (local.get $t0) (local.get $vTotalB))))
+        (local.set $spBase (i32.add (local.get $xrow) (i32.shl (local.get $t0) (i32.const 2))))
+        (local.set $vpBase (local.get $dyrow))
+        ${tileRow(rows)}`)}`)}
+ )`;
 
-/** The module: both functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS})\n`;
+const CONV_INPUT_TAPS = `
+ (func (export "convInputTaps")
+  (param $dyT i32) (param $wT i32) (param $dx i32) (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
+  (param $oh i32) (param $ow i32) (param $cout i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
+  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $t0 i32) (local $dxrow i32) (local $dyrow i32) (local $wtap i32)
+  ${TILE_LOCALS}
+  (local.set $vTotalB (i32.shl (local.get $cin) (i32.const 2)))
+  (local.set $accRowB (i32.mul (local.get $sw) (local.get $vTotalB)))
+  (local.set $vStep (local.get $vTotalB))
+  (local.set $sStep (i32.shl (local.get $ow) (i32.const 2)))
+  (local.set $kn (local.get $cout))
+  (memory.fill (local.get $dx) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $hp)) (local.get $wp)) (local.get $vTotalB)))
+  ${rowsAndTaps(`
+      (local.set $dxrow ${pixelAt('$dx', '(i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r))', '(local.get $s)', '$hp', '$wp', '$vTotalB')})
+      (local.set $dyrow (i32.add (local.get $dyT)
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $cout)) (local.get $sStep))))
+      (local.set $wtap (i32.add (local.get $wT)
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cout)) (local.get $vTotalB))))
+      ${byTilesThenOnes('(local.get $ow)', 4, (rows) => `
+        (local.set $accBase (i32.add (local.get $dxrow) (i32.mul (local.get $t0) (local.get $accRowB))))
+        (local.set $spBase (i32.add (local.get $dyrow) (i32.shl (local.get $t0) (i32.const 2))))
+        (local.set $vpBase (local.get $wtap))
+        ${tileRow(rows)}`)}`)}
+ )`;
+
+/** The module: the three functions over the imported memory. */
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS})\n`;

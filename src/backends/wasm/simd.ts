@@ -16,6 +16,7 @@ import { SIMD_MODULE_TEXT } from './simd-text.js';
 interface SimdExports {
   depthwiseTaps(intoFilter: number, pixels: number, dy: number, taps: number, ...geometry: number[]): void;
   convFilterTaps(x: number, dy: number, dw: number, ...geometry: number[]): void;
+  convInputTaps(dyT: number, wT: number, dx: number, ...geometry: number[]): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -112,6 +113,14 @@ export interface WasmSimdKernels {
    * inChannels]; undefined when an input is not float32.
    */
   convFilterGradient(xUsed: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
+  /**
+   * The input gradient of a 2-D convolution, padded: [batch, paddedHeight, paddedWidth, inChannels],
+   * whose rows from padInfo.top and columns from padInfo.left are the input's (the rest is what fell
+   * on padding), from dy as [batch, outHeight, outChannels, outWidth] and the filter as
+   * [filterHeight, filterWidth, outChannels, inChannels]; undefined when an input is not float32.
+   * The padded size must hold every row and column the convolution read.
+   */
+  convInputGradient(dyT: TensorInfo, filterT: TensorInfo, info: backend_util.Conv2DInfo, paddedHeight: number, paddedWidth: number): TensorInfo | undefined;
   /** The filter gradient, [filterHeight, filterWidth, channels, 1]; undefined when an input is not float32. */
   depthwiseFilterGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The input gradient, [batch, inHeight, inWidth, channels]; undefined when an input is not float32. */
@@ -145,6 +154,16 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       simd.convFilterTaps(
         at[0]!, at[1]!, offsetOf(out), batch, usedHeight, usedWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+      );
+      return out;
+    },
+    convInputGradient(dyT, filterT, info, paddedHeight, paddedWidth) {
+      const at = offsets(heap, [dyT, filterT]);
+      if (at === undefined) return undefined;
+      const out = heap.makeOutput([info.batchSize, paddedHeight, paddedWidth, info.inChannels], 'float32');
+      simd.convInputTaps(
+        at[0]!, at[1]!, offsetOf(out), info.batchSize, paddedHeight, paddedWidth, info.inChannels, info.outHeight, info.outWidth,
+        info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
       );
       return out;
     },
