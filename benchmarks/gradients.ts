@@ -1,9 +1,10 @@
 /**
  * `npm run bench:gradients`: where a wasm training step's convolution time goes, layer by layer. For
  * every convolution of the zoo models (their own shapes, at the training batch), the forward kernel and
- * the two gradient kernels morphlat gives wasm (the filter's and the input's), timed one after another
- * in rounds so the machine's drift hits all three alike; each gradient is also given as a multiple of
- * its forward kernel, which is what a training step's share of the wasm bound depends on. Kernels only:
+ * the two gradient kernels morphlat gives wasm (the filter's and the input's), each both with
+ * morphlat's SIMD loops and with them off (the compositions of wasm's own kernels), timed one after
+ * another in rounds so the machine's drift hits all five alike; each gradient is also given as a
+ * multiple of its forward kernel, which is what a training step's share of the wasm bound depends on. Kernels only:
  * wasm computes when a kernel is called, and a training step never downloads these tensors, so nothing
  * is read back (which would add an output-sized copy, large for a forward pass, tiny for a filter's
  * gradient).
@@ -16,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
+import { setWasmSimdEnabled } from '../src/backends/wasm/simd.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { timeProbes } from '../profilers/harness/bench.js';
 import type { TimingPlan } from '../profilers/harness/bench.js';
@@ -61,7 +63,17 @@ function convLayers(model: tfl.LayersModel, batch: number): ConvLayer[] {
   return layers;
 }
 
-/** How each layer's three kernels are timed, taking turns. */
+/** `kernel` run with morphlat's SIMD loops off, so it takes its composition of wasm's own kernels. */
+function composite(kernel: () => tf.Tensor): tf.Tensor {
+  setWasmSimdEnabled(false);
+  try {
+    return kernel();
+  } finally {
+    setWasmSimdEnabled(true);
+  }
+}
+
+/** How each layer's kernels are timed, taking turns. */
 const plan: TimingPlan = { warmupMs: 1000, warmupRuns: 10, rounds: args.rounds, iterations: 5 };
 
 await initBackend('wasm');
@@ -83,13 +95,16 @@ for (const name of args.models.split(',')) {
       [
         { id: 'forward', run: forward },
         { id: 'filter', run: filterGrad },
+        { id: 'filter-composite', run: () => composite(filterGrad) },
         { id: 'input', run: inputGrad },
+        { id: 'input-composite', run: () => composite(inputGrad) },
       ],
       wallTimer,
       plan,
     );
-    const [f = Number.NaN, dw = Number.NaN, dx = Number.NaN] = timings.map((t) => t.wallMs);
-    const row = `| ${name} | ${l.name} | ${l.depthwise ? 'depthwise' : 'conv'} | ${l.inputShape.slice(1).join('x')} | ${l.filterShape.join('x')} | ${l.strides[0]} | ${f.toFixed(2)} | ${dw.toFixed(2)} (${(dw / f).toFixed(1)}x) | ${dx.toFixed(2)} (${(dx / f).toFixed(1)}x) |`;
+    const [f = Number.NaN, dw = Number.NaN, dwComposite = Number.NaN, dx = Number.NaN, dxComposite = Number.NaN] = timings.map((t) => t.wallMs);
+    const multiple = (ms: number): string => `${ms.toFixed(2)} (${(ms / f).toFixed(1)}x)`;
+    const row = `| ${name} | ${l.name} | ${l.depthwise ? 'depthwise' : 'conv'} | ${l.inputShape.slice(1).join('x')} | ${l.filterShape.join('x')} | ${l.strides[0]} | ${f.toFixed(2)} | ${multiple(dw)} | ${multiple(dwComposite)} | ${multiple(dx)} | ${multiple(dxComposite)} |`;
     rows.push(row);
     process.stderr.write(`${row}\n`);
     tf.dispose([x, w, dy]);
@@ -101,12 +116,13 @@ const cpus = os.cpus();
 const body = `### wasm convolution kernels per layer (\`npm run bench:gradients\`)
 
 Command: \`npm run bench:gradients -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
-Every convolution of the zoo models at batch ${args.batch} on wasm: the forward kernel, the filter gradient and the input gradient
-(morphlat's wasm kernels), kernel time only (no result read back), taking turns (the profilers' timing harness: a warm-up of at least ${plan.warmupMs / 1000} s and ${plan.warmupRuns} runs each, then ${plan.rounds} rounds of ${plan.iterations} runs); medians, with each gradient as a
+Every convolution of the zoo models at batch ${args.batch} on wasm: the forward kernel (tfjs'), the filter gradient and the input gradient
+(morphlat's wasm kernels, as a training step runs them, and with morphlat's SIMD loops turned off: the compositions of wasm's own
+kernels they replace), kernel time only (no result read back), taking turns (the profilers' timing harness: a warm-up of at least ${plan.warmupMs / 1000} s and ${plan.warmupRuns} runs each, then ${plan.rounds} rounds of ${plan.iterations} runs); medians, with each gradient as a
 multiple of its forward kernel.
 
-| model | layer | op | input | filter | stride | forward ms | filter gradient ms | input gradient ms |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| model | layer | op | input | filter | stride | forward ms | filter gradient ms | filter gradient, SIMD off | input gradient ms | input gradient, SIMD off |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 if (!args['dry-run']) await writeSection('bench:gradients', body);

@@ -1,4 +1,4 @@
-export { initBackend, isBackendName, BACKEND_NAMES } from './backends/index.js';
+export { initBackend, isBackendName, BACKEND_NAMES, setWasmSimdEnabled } from './backends/index.js';
 export type { ActiveBackend, BackendName, DeviceIdentity, GpuIdentity } from './backends/index.js';
 export {
   BackendUnavailableError,

@@ -12,6 +12,10 @@
  * (BatchNorm statistics and gradients; wasm's transpose first). Three gradients are replaced by leaner
  * ones on wasm: ClipByValue's (ReLU6), FusedBatchNorm's and Mean's.
  *
+ * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones) run morphlat's own
+ * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
+ * kernels elsewhere.
+ *
  * FusedBatchNorm is replaced only while a training step runs (`duringWasmTraining`): inference keeps
  * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model
  * sees.
