@@ -28,6 +28,21 @@
  * one output channel sit side by side) and W as [kh, kw, cout, cin]: the same register tiles, four
  * pixels by eight input channels over the output channels.
  */
+/**
+ * acc[k] += src[k] · dyp[k] over a row's bytes from $k: four floats at a time up to $vectorBytes
+ * ('vector'), or one at a time up to $rowBytes ('scalar').
+ */
+function accumulateRow(kind: 'vector' | 'scalar'): string {
+  const [load, store, add, mul, step, end] =
+    kind === 'vector' ? ['v128.load', 'v128.store', 'f32x4.add', 'f32x4.mul', 16, '$vectorBytes'] : ['f32.load', 'f32.store', 'f32.add', 'f32.mul', 4, '$rowBytes'];
+  const at = (p: string): string => `(i32.add (local.get ${p}) (local.get $k))`;
+  return `(block $${kind}End (loop $${kind}Loop
+                   (br_if $${kind}End (i32.ge_u (local.get $k) (local.get ${end})))
+                   (${store} ${at('$acc')} (${add} (${load} ${at('$acc')}) (${mul} (${load} ${at('$src')}) (${load} ${at('$dyp')}))))
+                   (local.set $k (i32.add (local.get $k) (i32.const ${step})))
+                   (br $${kind}Loop)))`;
+}
+
 const DEPTHWISE_TAPS = `
  (func (export "depthwiseTaps")
    (param $intoFilter i32) (param $pixels i32) (param $dy i32) (param $taps i32)
@@ -73,22 +88,8 @@ const DEPTHWISE_TAPS = `
                  (local.set $acc (select (local.get $tp) (local.get $pp) (local.get $intoFilter)))
                  (local.set $src (select (local.get $pp) (local.get $tp) (local.get $intoFilter)))
                  (local.set $k (i32.const 0))
-                 (block $vEnd (loop $vLoop
-                   (br_if $vEnd (i32.ge_u (local.get $k) (local.get $vectorBytes)))
-                   (v128.store (i32.add (local.get $acc) (local.get $k))
-                     (f32x4.add (v128.load (i32.add (local.get $acc) (local.get $k)))
-                       (f32x4.mul (v128.load (i32.add (local.get $src) (local.get $k)))
-                                  (v128.load (i32.add (local.get $dyp) (local.get $k))))))
-                   (local.set $k (i32.add (local.get $k) (i32.const 16)))
-                   (br $vLoop)))
-                 (block $tEnd (loop $tLoop
-                   (br_if $tEnd (i32.ge_u (local.get $k) (local.get $rowBytes)))
-                   (f32.store (i32.add (local.get $acc) (local.get $k))
-                     (f32.add (f32.load (i32.add (local.get $acc) (local.get $k)))
-                       (f32.mul (f32.load (i32.add (local.get $src) (local.get $k)))
-                                (f32.load (i32.add (local.get $dyp) (local.get $k))))))
-                   (local.set $k (i32.add (local.get $k) (i32.const 4)))
-                   (br $tLoop)))))
+                 ${accumulateRow('vector')}
+                 ${accumulateRow('scalar')}))
                (local.set $s (i32.add (local.get $s) (i32.const 1)))
                (br $sLoop)))))
            (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -218,55 +219,103 @@ function pixelAt(base: string, row: string, col: string, height: string, width: 
     (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get ${height})) ${row}) (local.get ${width})) ${col})))`;
 }
 
-const CONV_FILTER_TAPS = `
- (func (export "convFilterTaps")
-  (param $x i32) (param $dy i32) (param $dw i32) (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
+/** One function of per-(dy row, tap) matrix products, tiled by `tile`: its parts, as WebAssembly text. */
+interface TapProducts {
+  readonly name: string;
+  /** Its params after the three tensor offsets, which are named here. */
+  readonly tensors: readonly [string, string, string];
+  /** Locals beyond the tiles' and the loops'. */
+  readonly locals: string;
+  /** Sets locals of its own before the rest. */
+  readonly prepare: string;
+  /** The width of the vector dimension, in bytes ($vTotalB; also $vStep, the vector factors' step). */
+  readonly vectorBytes: string;
+  /** $accRowB, $sStep and $kn (see `tile`). */
+  readonly accRowBytes: string;
+  readonly splatStep: string;
+  readonly steps: string;
+  /** The tensor accumulated into, and its size in elements: zeroed first. */
+  readonly zero: readonly [string, string];
+  /** For one ($b, $oy, $r, $s): the row pointers the tile bases start from. */
+  readonly perTap: string;
+  /** What the tile rows run along (four at a time, then one). */
+  readonly rows: string;
+  /** Sets $accBase, $spBase and $vpBase for the tile rows from $t0. */
+  readonly tileBases: string;
+}
+
+function tapProducts(f: TapProducts): string {
+  const [a, b, c] = f.tensors;
+  return `
+ (func (export "${f.name}")
+  (param ${a} i32) (param ${b} i32) (param ${c} i32) (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
   (param $oh i32) (param $ow i32) (param $cout i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
-  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $t0 i32) (local $cinB i32) (local $xrow i32) (local $dyrow i32) (local $taprow i32)
+  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $t0 i32) ${f.locals}
   ${TILE_LOCALS}
-  (local.set $cinB (i32.shl (local.get $cin) (i32.const 2)))
-  (local.set $vTotalB (i32.shl (local.get $cout) (i32.const 2)))
-  (local.set $accRowB (local.get $vTotalB))
+  ${f.prepare}
+  (local.set $vTotalB ${f.vectorBytes})
   (local.set $vStep (local.get $vTotalB))
-  (local.set $sStep (i32.mul (local.get $sw) (local.get $cinB)))
-  (local.set $kn (local.get $ow))
-  (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $vTotalB)))
-  ${rowsAndTaps(`
-      (local.set $xrow ${pixelAt('$x', '(i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r))', '(local.get $s)', '$hp', '$wp', '$cinB')})
+  (local.set $accRowB ${f.accRowBytes})
+  (local.set $sStep ${f.splatStep})
+  (local.set $kn ${f.steps})
+  (memory.fill (local.get ${f.zero[0]}) (i32.const 0) (i32.shl ${f.zero[1]} (i32.const 2)))
+  ${rowsAndTaps(`${f.perTap}
+      ${byTilesThenOnes(f.rows, 4, (rows) => `${f.tileBases}
+        ${tileRow(rows)}`)}`)}
+ )`;
+}
+
+/** Row (oy·sh + r) of the padded input, at column s: where tap (r, s) of dy row oy reads. */
+const TAP_ROW = '(i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r))';
+
+/** Byte offset of tap (r, s)'s [channels, vector bytes] block in a [kh, kw, channels, ·] tensor at `base`. */
+function tapBlock(base: string, channels: string): string {
+  return `(i32.add (local.get ${base})
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get ${channels})) (local.get $vTotalB)))`;
+}
+
+const CONV_FILTER_TAPS = tapProducts({
+  name: 'convFilterTaps',
+  tensors: ['$x', '$dy', '$dw'],
+  locals: '(local $cinB i32) (local $xrow i32) (local $dyrow i32) (local $taprow i32)',
+  prepare: '(local.set $cinB (i32.shl (local.get $cin) (i32.const 2)))',
+  vectorBytes: '(i32.shl (local.get $cout) (i32.const 2))',
+  accRowBytes: '(local.get $vTotalB)',
+  splatStep: '(i32.mul (local.get $sw) (local.get $cinB))',
+  steps: '(local.get $ow)',
+  zero: ['$dw', '(i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $cout))'],
+  perTap: `
+      (local.set $xrow ${pixelAt('$x', TAP_ROW, '(local.get $s)', '$hp', '$wp', '$cinB')})
       (local.set $dyrow ${pixelAt('$dy', '(local.get $oy)', '(i32.const 0)', '$oh', '$ow', '$vTotalB')})
-      (local.set $taprow (i32.add (local.get $dw)
-        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cin)) (local.get $vTotalB))))
-      ${byTilesThenOnes('(local.get $cin)', 4, (rows) => `
+      (local.set $taprow ${tapBlock('$dw', '$cin')})`,
+  rows: '(local.get $cin)',
+  tileBases: `
         (local.set $accBase (i32.add (local.get $taprow) (i32.mul (local.get $t0) (local.get $vTotalB))))
         (local.set $spBase (i32.add (local.get $xrow) (i32.shl (local.get $t0) (i32.const 2))))
-        (local.set $vpBase (local.get $dyrow))
-        ${tileRow(rows)}`)}`)}
- )`;
+        (local.set $vpBase (local.get $dyrow))`,
+});
 
-const CONV_INPUT_TAPS = `
- (func (export "convInputTaps")
-  (param $dyT i32) (param $wT i32) (param $dx i32) (param $n i32) (param $hp i32) (param $wp i32) (param $cin i32)
-  (param $oh i32) (param $ow i32) (param $cout i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
-  (local $b i32) (local $oy i32) (local $r i32) (local $s i32) (local $t0 i32) (local $dxrow i32) (local $dyrow i32) (local $wtap i32)
-  ${TILE_LOCALS}
-  (local.set $vTotalB (i32.shl (local.get $cin) (i32.const 2)))
-  (local.set $accRowB (i32.mul (local.get $sw) (local.get $vTotalB)))
-  (local.set $vStep (local.get $vTotalB))
-  (local.set $sStep (i32.shl (local.get $ow) (i32.const 2)))
-  (local.set $kn (local.get $cout))
-  (memory.fill (local.get $dx) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $hp)) (local.get $wp)) (local.get $vTotalB)))
-  ${rowsAndTaps(`
-      (local.set $dxrow ${pixelAt('$dx', '(i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r))', '(local.get $s)', '$hp', '$wp', '$vTotalB')})
+const CONV_INPUT_TAPS = tapProducts({
+  name: 'convInputTaps',
+  tensors: ['$dyT', '$wT', '$dx'],
+  locals: '(local $dxrow i32) (local $dyrow i32) (local $wtap i32)',
+  prepare: '',
+  vectorBytes: '(i32.shl (local.get $cin) (i32.const 2))',
+  accRowBytes: '(i32.mul (local.get $sw) (local.get $vTotalB))',
+  splatStep: '(i32.shl (local.get $ow) (i32.const 2))',
+  steps: '(local.get $cout)',
+  zero: ['$dx', '(i32.mul (i32.mul (i32.mul (local.get $n) (local.get $hp)) (local.get $wp)) (local.get $cin))'],
+  perTap: `
+      (local.set $dxrow ${pixelAt('$dx', TAP_ROW, '(local.get $s)', '$hp', '$wp', '$vTotalB')})
       (local.set $dyrow (i32.add (local.get $dyT)
         (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $cout)) (local.get $sStep))))
-      (local.set $wtap (i32.add (local.get $wT)
-        (i32.mul (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cout)) (local.get $vTotalB))))
-      ${byTilesThenOnes('(local.get $ow)', 4, (rows) => `
+      (local.set $wtap ${tapBlock('$wT', '$cout')})`,
+  rows: '(local.get $ow)',
+  tileBases: `
         (local.set $accBase (i32.add (local.get $dxrow) (i32.mul (local.get $t0) (local.get $accRowB))))
         (local.set $spBase (i32.add (local.get $dyrow) (i32.shl (local.get $t0) (i32.const 2))))
-        (local.set $vpBase (local.get $wtap))
-        ${tileRow(rows)}`)}`)}
- )`;
+        (local.set $vpBase (local.get $wtap))`,
+});
 
 /** The module: the three functions over the imported memory. */
 export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS})\n`;
