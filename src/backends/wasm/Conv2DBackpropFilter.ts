@@ -10,6 +10,10 @@
  * correlation: its gradient is the single matrix product xᵀ·dy over the input pixels it read; nor does
  * a stride-1 filter over one input channel (`singleChannelGradient`).
  *
+ * Where morphlat's SIMD loops run (./simd.ts), the sum is computed directly instead, as one small
+ * matrix product per dy row and tap in register tiles: 1.5-2.6x faster than the convolution above on
+ * the zoo's 3x3 shapes, 1.2-1.4x for 1×1 filters; those compositions remain where the loops cannot run.
+ *
  * Like every tfjs backend, this kernel has no dilations attribute (the Conv2D gradient requires
  * dilation 1). wasm's Conv2D is NHWC only, and so is this kernel.
  */
@@ -47,7 +51,7 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInf
     const dyT = leading(dyFull, info.outShape);
     const { top, left } = info.padInfo;
     if (simd !== undefined) {
-      const direct = simdGradient(simd, xT as tf.Tensor4D, dyT, info);
+      const direct = simdGradient(simd, xT as tf.Tensor4D, dyT, info, usedHeight, usedWidth);
       if (direct !== undefined) return tf.engine().makeTensorFromTensorInfo(direct);
     }
     if (filterHeight === 1 && filterWidth === 1) {
@@ -79,7 +83,14 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }): TensorInf
  * filter reads every other pixel: those are gathered first (`subsample`, a quarter of the input at
  * stride 2), which the loop then reads at stride 1, twice as fast as reading them in place.
  */
-function simdGradient(simd: WasmSimdKernels, x: tf.Tensor4D, dy: tf.Tensor4D, info: backend_util.Conv2DInfo): TensorInfo | undefined {
+function simdGradient(
+  simd: WasmSimdKernels,
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  info: backend_util.Conv2DInfo,
+  usedHeight: number,
+  usedWidth: number,
+): TensorInfo | undefined {
   const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const [, inHeight, inWidth] = x.shape;
@@ -87,8 +98,6 @@ function simdGradient(simd: WasmSimdKernels, x: tf.Tensor4D, dy: tf.Tensor4D, in
     const blocks = window2D(x, top, outHeight * strideHeight, left, outWidth * strideWidth);
     return simd.convFilterGradient(subsample(blocks, strideHeight, strideWidth), dy, { ...info, strideHeight: 1, strideWidth: 1 });
   }
-  const usedHeight = (outHeight - 1) * strideHeight + filterHeight;
-  const usedWidth = (outWidth - 1) * strideWidth + filterWidth;
   const inside = top === 0 && left === 0 && usedHeight <= inHeight && usedWidth <= inWidth;
   return simd.convFilterGradient(inside ? x : window2D(x, top, usedHeight, left, usedWidth), dy, info);
 }
