@@ -310,6 +310,26 @@ describe('lean gradients on wasm match cpu', () => {
     expect(wasmDx.map(signless)).toEqual(cpuDx.map(signless));
   });
 
+  test.each(bothPaths([
+    { name: 'relu', f: (x: tf.Tensor) => tf.relu(x) },
+    { name: 'relu6', f: (x: tf.Tensor) => tf.relu6(x) },
+    { name: 'clipByValue [-1, 2.5]', f: (x: tf.Tensor) => tf.clipByValue(x, -1, 2.5) },
+  ]))('$path, $name: dy where x is in range, exactly as cpu', (c) => onPath(c.path, async () => {
+    const shape = [3, 5, 7, 3]; // 315 values: 78 vectors of four and three after them
+    const special = [0, -0, 6, 2.5, -1, Math.fround(6 + 1e-6), Math.fround(-1e-7), 1e-7, -1, Infinity, -Infinity];
+    const xs = seeded(size(shape), 51).map((v, i) => (i % 5 === 0 ? special[(i / 5) % special.length] ?? 0 : v * 8));
+    const gs = seeded(size(shape), 52);
+    const grad = (): tf.Tensor[] => {
+      const g = tf.tensor(gs, shape);
+      return [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(c.f(x), g)))(tf.tensor(xs, shape))];
+    };
+    const [cpuDx = []] = await on('cpu', grad);
+    const [wasmDx = []] = await on('wasm', grad);
+    const signless = (v: number): number => (v === 0 ? 0 : v);
+    expect(cpuDx.some((v) => v === 0) && cpuDx.some((v) => v !== 0)).toBe(true);
+    expect(wasmDx.map(signless)).toEqual(cpuDx.map(signless));
+  }));
+
   // tfjs-core 4.22 itself cannot differentiate a batchNorm without scale or offset (on any backend).
   test.each([
     { name: 'NHWC x', x: [2, 3, 4, 5] },

@@ -10,7 +10,7 @@
  * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), Tile (which the
  * BatchNorm gradient calls; wasm's copies one element at a time), and Sum and Mean over leading axes
  * (BatchNorm statistics and gradients; wasm's transpose first). Three gradients are replaced by leaner
- * ones on wasm: ClipByValue's (ReLU6), FusedBatchNorm's and Mean's.
+ * ones on wasm: ClipByValue's (ReLU6), ReLU's, Relu6's, FusedBatchNorm's and Mean's.
  *
  * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones) run morphlat's own
  * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
@@ -20,7 +20,7 @@
  * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model
  * sees.
  */
-import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
@@ -29,6 +29,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { fusedBatchNormTrainingConfig } from './FusedBatchNorm.js';
 import { fusedBatchNormGradient } from './FusedBatchNormGradient.js';
+import { gradientInRangeConfig, relu6Gradient, reluGradient } from './GradientInRange.js';
 import { withWasmGradient } from './gradient.js';
 import type { WasmGradient } from './gradient.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
@@ -38,11 +39,15 @@ import { keepWasmOwn, wasmOwnConfig } from './own.js';
 import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 
-/** Kernels wasm lacks: registered unless some kernel of that name is already there. */
+/**
+ * Kernels wasm lacks (and morphlat's own MorphlatGradientInRange, which the ReLU gradients below
+ * call): registered unless some kernel of that name is already there.
+ */
 export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
+  gradientInRangeConfig,
 ];
 
 /**
@@ -69,6 +74,8 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [fusedBatchNormTra
  */
 const WASM_GRADIENTS: ReadonlyArray<readonly [string, WasmGradient]> = [
   [ClipByValue, clipByValueGradient],
+  [Relu, reluGradient],
+  [Relu6, relu6Gradient],
   [FusedBatchNorm, fusedBatchNormGradient],
   [Mean, meanGradient],
 ];

@@ -27,6 +27,10 @@
  * Σ_o dy[b, oy, ox, o] · W[r, s, :, o], from dy as [n, oh, cout, ow] (so that four pixels' values of
  * one output channel sit side by side) and W as [kh, kw, cout, cin]: the same register tiles, four
  * pixels by eight input channels over the output channels.
+ *
+ * `gradientInRange(dy, x, out, n, low, high, includeLow)`: out[i] = dy[i] where low < x[i] ≤ high
+ * (low ≤ x[i] when includeLow is 1), else 0, over n float32 elements: the gradient of ReLU, ReLU6 and
+ * ClipByValue in one pass (a NaN x passes nothing).
  */
 /**
  * acc[k] += src[k] · dyp[k] over a row's bytes from $k: four floats at a time up to $vectorBytes
@@ -317,5 +321,34 @@ const CONV_INPUT_TAPS = tapProducts({
         (local.set $vpBase (local.get $wtap))`,
 });
 
-/** The module: the three functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS})\n`;
+const GRADIENT_IN_RANGE = `
+ (func (export "gradientInRange")
+  (param $dy i32) (param $x i32) (param $out i32) (param $n i32) (param $low f32) (param $high f32) (param $includeLow i32)
+  (local $k i32) (local $end i32) (local $vectorEnd i32) (local $lows v128) (local $highs v128) (local $atLow v128) (local $xv v128) (local $xs f32)
+  (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+  (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
+  (local.set $lows (f32x4.splat (local.get $low)))
+  (local.set $highs (f32x4.splat (local.get $high)))
+  (local.set $atLow (i32x4.splat (i32.sub (i32.const 0) (local.get $includeLow))))
+  (block $vEnd (loop $vLoop (br_if $vEnd (i32.ge_u (local.get $k) (local.get $vectorEnd)))
+    (local.set $xv (v128.load (i32.add (local.get $x) (local.get $k))))
+    (v128.store (i32.add (local.get $out) (local.get $k))
+      (v128.and (v128.load (i32.add (local.get $dy) (local.get $k)))
+        (v128.and (f32x4.le (local.get $xv) (local.get $highs))
+          (v128.or (f32x4.gt (local.get $xv) (local.get $lows))
+                   (v128.and (f32x4.eq (local.get $xv) (local.get $lows)) (local.get $atLow))))))
+    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+    (br $vLoop)))
+  (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $k) (local.get $end)))
+    (local.set $xs (f32.load (i32.add (local.get $x) (local.get $k))))
+    (f32.store (i32.add (local.get $out) (local.get $k))
+      (select (f32.load (i32.add (local.get $dy) (local.get $k))) (f32.const 0)
+        (i32.and (f32.le (local.get $xs) (local.get $high))
+          (i32.or (f32.gt (local.get $xs) (local.get $low))
+                  (i32.and (f32.eq (local.get $xs) (local.get $low)) (local.get $includeLow))))))
+    (local.set $k (i32.add (local.get $k) (i32.const 4)))
+    (br $sLoop)))
+ )`;
+
+/** The module: the four functions over the imported memory. */
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE})\n`;

@@ -17,6 +17,7 @@ interface SimdExports {
   depthwiseTaps(intoFilter: number, pixels: number, dy: number, taps: number, ...geometry: number[]): void;
   convFilterTaps(x: number, dy: number, dw: number, ...geometry: number[]): void;
   convInputTaps(dyT: number, wT: number, dx: number, ...geometry: number[]): void;
+  gradientInRange(dy: number, x: number, out: number, n: number, low: number, high: number, includeLow: number): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -107,6 +108,11 @@ function offsets(backend: WasmHeapBackend, tensors: readonly TensorInfo[]): numb
  */
 export interface WasmSimdKernels {
   /**
+   * dy where low < x ≤ high (low ≤ x with `includeLow`), else 0: the gradient of ReLU, ReLU6 and
+   * ClipByValue; undefined when dy or x is not float32 or their sizes differ.
+   */
+  gradientInRange(dy: TensorInfo, x: TensorInfo, low: number, high: number, includeLow: boolean): TensorInfo | undefined;
+  /**
    * The filter gradient of a 2-D convolution, [filterHeight, filterWidth, inChannels, outChannels], from
    * `xUsed`, the input padded or cropped to the rows and columns the convolution read:
    * [batch, (outHeight − 1)·strideHeight + filterHeight, (outWidth − 1)·strideWidth + filterWidth,
@@ -146,6 +152,14 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   if (simd === undefined) return undefined;
   const offsetOf = (t: TensorInfo): number => heap.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
   return {
+    gradientInRange(dy, x, low, high, includeLow) {
+      const at = offsets(heap, [dy, x]);
+      const size = dy.shape.reduce((a, b) => a * b, 1);
+      if (at === undefined || size !== x.shape.reduce((a, b) => a * b, 1)) return undefined;
+      const out = heap.makeOutput([...dy.shape], 'float32');
+      simd.gradientInRange(at[0]!, at[1]!, offsetOf(out), size, low, high, includeLow ? 1 : 0);
+      return out;
+    },
     convFilterGradient(xUsed, dy, info) {
       const at = offsets(heap, [xUsed, dy]);
       const [batch, usedHeight, usedWidth] = xUsed.shape;
