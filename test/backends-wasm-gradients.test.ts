@@ -20,6 +20,7 @@ import {
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
 import { setWasmSimdEnabled, wasmSimdKernels } from '../src/backends/wasm/simd.js';
 import { KernelError } from '../src/errors.js';
+import { zooEntry } from '../src/zoo/index.js';
 
 type Shape4 = [number, number, number, number];
 type Pair = [number, number];
@@ -411,8 +412,8 @@ describe('training-only kernels on wasm', () => {
   });
 
   test('a whole model’s gradients inside a training step equal cpu’s', async () => {
-    const cpu = await wholeModelGradients('cpu', 61, duringWasmTraining);
-    const wasm = await wholeModelGradients('wasm', 61, duringWasmTraining);
+    const cpu = await wholeModelGradients('cpu', () => convDepthwiseModel(61), batch, duringWasmTraining);
+    const wasm = await wholeModelGradients('wasm', () => convDepthwiseModel(61), batch, duringWasmTraining);
     cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, `weight ${i}`));
   });
 });
@@ -590,17 +591,25 @@ function convDepthwiseModel(seed: number): tfl.LayersModel {
   });
 }
 
-function batch(): { x: tf.Tensor4D; y: tf.Tensor2D } {
+function batch(): Batch {
   const x = tf.tensor4d(seeded(8 * 9 * 9 * 3, 12), [8, 9, 9, 3]);
   const y = tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 3, 3, 2, 1, 0], 'int32'), 4), 'float32') as tf.Tensor2D;
   return { x, y };
 }
 
-/** The gradients of `convDepthwiseModel(seed)`'s weights on one batch on `backend`, computed inside `around`. */
-async function wholeModelGradients(backend: Backend, seed: number, around: <T>(step: () => T) => T): Promise<number[][]> {
+/** One batch for a model: inputs and one-hot labels. */
+type Batch = { x: tf.Tensor4D; y: tf.Tensor2D };
+
+/** The gradients of `build()`'s weights on `input()` on `backend`, computed inside `around`. */
+async function wholeModelGradients(
+  backend: Backend,
+  build: () => tfl.LayersModel,
+  input: () => Batch,
+  around: <T>(step: () => T) => T,
+): Promise<number[][]> {
   await initBackend(backend);
-  const model = convDepthwiseModel(seed);
-  const { x, y } = batch();
+  const model = build();
+  const { x, y } = input();
   const { value, grads } = around(() =>
     tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)),
   );
@@ -611,13 +620,33 @@ async function wholeModelGradients(backend: Backend, seed: number, around: <T>(s
   return values;
 }
 
+/** Four 28x28 grayscale images and their labels, for the zoo models. */
+function zooBatch(): Batch {
+  const x = tf.tensor4d(seeded(4 * 28 * 28, 13), [4, 28, 28, 1]);
+  const y = tf.cast(tf.oneHot(tf.tensor1d([0, 3, 7, 9], 'int32'), 10), 'float32') as tf.Tensor2D;
+  return { x, y };
+}
+
 describe('training on wasm', () => {
   test('whole-model gradients (conv, BN, ReLU6, depthwise, max pool, dense) equal cpu’s', async () => {
-    const cpu = await wholeModelGradients('cpu', 21, (step) => step());
-    const wasm = await wholeModelGradients('wasm', 21, (step) => step());
+    const cpu = await wholeModelGradients('cpu', () => convDepthwiseModel(21), batch, (step) => step());
+    const wasm = await wholeModelGradients('wasm', () => convDepthwiseModel(21), batch, (step) => step());
     expect(wasm.length).toBe(cpu.length);
     cpu.forEach((expected, i) => {
       expect(expected.length, `weight ${i}`).toBeGreaterThan(0);
+      expectClose(wasm[i] ?? [], expected, `weight ${i}`);
+    });
+  });
+
+  // The zoo's own layers take morphlat's SIMD loops (dense and depthwise gradients with one multiplier,
+  // input gradients with four channels or more, ReLU and ReLU6) inside a real training step.
+  test.each(['resnet-mini', 'mobilenet-mini'])('%s: whole-model gradients in a training step equal cpu’s', async (name) => {
+    const build = (): tfl.LayersModel => zooEntry(name).build({ seed: 5 });
+    const cpu = await wholeModelGradients('cpu', build, zooBatch, duringWasmTraining);
+    const wasm = await wholeModelGradients('wasm', build, zooBatch, duringWasmTraining);
+    expect(wasm.length).toBe(cpu.length);
+    cpu.forEach((expected, i) => {
+      expect(expected.some((v) => v !== 0), `weight ${i}`).toBe(true);
       expectClose(wasm[i] ?? [], expected, `weight ${i}`);
     });
   });
