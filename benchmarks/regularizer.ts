@@ -3,7 +3,7 @@
  * regularizer (FLOPs target, gradient term and proximal step alike) against without, interleaved in
  * rounds. Target: ≤ 5% overhead.
  *
- * Usage: node dist/benchmarks/regularizer.js [--steps 20] [--rounds 5] [--batch-size 32]
+ * Usage: node dist/benchmarks/regularizer.js [--steps 20] [--rounds 5] [--batch-size 32] [--dry-run]
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +20,7 @@ const args = await yargs(process.argv.slice(2))
   .option('steps', { type: 'number', default: 20 })
   .option('rounds', { type: 'number', default: 5 })
   .option('batch-size', { type: 'number', default: 32 })
+  .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
   .strict()
   .parseAsync();
 
@@ -69,6 +70,6 @@ MorphNet's FLOPs regularizer (its term in the loss and the proximal gamma step a
 | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
-await writeSection('bench:regularizer', body);
+if (!args['dry-run']) await writeSection('bench:regularizer', body);
 process.stdout.write(body);
 process.exit(0);

@@ -10,7 +10,7 @@
  * and the bound's share at that floor is the most these kernels can reach.
  *
  * Usage: node dist/benchmarks/train.js [--backends wasm,cpu,webgpu] [--models a,b] [--warmup 3]
- *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini,mobilenet-mini]
+ *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini,mobilenet-mini] [--dry-run]
  *
  * A backend too slow for the fixed step count within --budget-s (tfjs' cpu backend computes the conv
  * filter gradient at about 0.01 GFLOP/s, a step taking minutes) times fewer steps; the table says how many.
@@ -60,6 +60,7 @@ const args = await yargs(process.argv.slice(2))
   .option('budget-s', { type: 'number', default: 120, describe: 'seconds of timed steps per model at most (slow backends time fewer steps)' })
   .option('batch', { type: 'number', default: 32 })
   .option('breakdown', { type: 'string', default: 'resnet-mini,mobilenet-mini', describe: 'models whose wasm step is broken down by kernel, comma-separated ("" for none)' })
+  .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
   .strict()
   .parseAsync();
 
@@ -297,6 +298,6 @@ exactly twice the forward pass, is the most that faster gradient kernels could r
 ${table.join('\n')}
 ${breakdownText}`;
 
-const file = await writeSection('bench:train', body);
-process.stdout.write(`${body}\nwritten to ${file}\n`);
+process.stdout.write(body);
+if (!args['dry-run']) process.stdout.write(`\nwritten to ${await writeSection('bench:train', body)}\n`);
 process.exit(0);
