@@ -29,7 +29,7 @@ interface WasmHeapBackend {
 
 /** The part of the WebAssembly JavaScript API used here (this project's TypeScript libs do not declare it). */
 interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
   Instance: new (module: object, imports: object) => { readonly exports: object };
   Memory: abstract new (...args: never[]) => { readonly buffer: ArrayBuffer | SharedArrayBuffer };
   validate(bytes: Uint8Array): boolean;
@@ -48,7 +48,7 @@ async function compile(): Promise<object | undefined> {
   try {
     parsed.validate();
     const bytes = parsed.toBinary({}).buffer;
-    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
+    return WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : undefined;
   } finally {
     parsed.destroy();
   }
