@@ -103,8 +103,10 @@ function offsets(backend: WasmHeapBackend, tensors: readonly TensorInfo[]): numb
 }
 
 /**
- * Gradients over exactly the [batch, outHeight, outWidth, outChannels] dy that `info` implies; the
- * depthwise ones with one channel multiplier.
+ * The SIMD kernels over one backend's heap. Each returns its output, made in that heap, or undefined
+ * when an input is not float32. The convolution gradients take exactly the [batch, outHeight,
+ * outWidth, outChannels] dy that `info` implies (the input gradient's transposed, see there), the
+ * depthwise ones one channel multiplier.
  */
 export interface WasmSimdKernels {
   /**
@@ -133,6 +135,7 @@ export interface WasmSimdKernels {
   depthwiseInputGradient(dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
 }
 
+/** `depthwiseTaps`' geometry parameters, in its order (see ./simd-text.ts). */
 function geometry(info: backend_util.Conv2DInfo): number[] {
   return [
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
