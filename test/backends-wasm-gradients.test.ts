@@ -375,6 +375,23 @@ describe('lean gradients on wasm match cpu', () => {
   });
 });
 
+describe('reductions over leading axes (Sum, Mean, replacing wasm’s) match cpu', () => {
+  const CASES = [
+    { name: 'BatchNorm statistics, 6 channels', shape: [4, 5, 7, 6], axis: [0, 1, 2], keepDims: false },
+    { name: 'keepDims, 9 channels (8 + 1)', shape: [3, 4, 5, 9], axis: [0, 1, 2], keepDims: true },
+    { name: 'one leading axis, 2 channels', shape: [37, 2], axis: 0, keepDims: false },
+    { name: 'two leading axes of a rank-3 tensor', shape: [6, 11, 13], axis: [0, 1], keepDims: false },
+    { name: 'a trailing axis (wasm’s own kernel)', shape: [3, 4, 5], axis: 2, keepDims: false },
+  ];
+  test.each(CASES.flatMap((c) => [{ ...c, op: 'sum' as const }, { ...c, op: 'mean' as const }]))('$op, $name', async (c) => {
+    const xs = seeded(size(c.shape), 53).map((v) => 10 * v + 3);
+    const reduce = (): tf.Tensor[] => [(c.op === 'sum' ? tf.sum : tf.mean)(tf.tensor(xs, c.shape), c.axis, c.keepDims)];
+    const [cpu = []] = await on('cpu', reduce);
+    const [wasm = []] = await on('wasm', reduce);
+    expectClose(wasm, cpu, c.op);
+  });
+});
+
 describe('training-only kernels on wasm', () => {
   test('FusedBatchNorm is morphlat’s only inside a training step, and wasm’s own again after it, even when the step throws', async () => {
     await initBackend('wasm');
