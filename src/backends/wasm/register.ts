@@ -9,12 +9,12 @@
  * kernel (AvgPoolGrad, ...). Four more are replaced for speed, measured on a resnet-mini training step:
  * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), Tile (which the
  * BatchNorm gradient calls; wasm's copies one element at a time), and Sum and Mean over leading axes
- * (BatchNorm statistics and gradients; wasm's transpose first). Three gradients are replaced by leaner
+ * (BatchNorm statistics and gradients; wasm's transpose first). Five gradients are replaced by leaner
  * ones on wasm: ClipByValue's (ReLU6), ReLU's, Relu6's, FusedBatchNorm's and Mean's.
  *
- * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones) run morphlat's own
- * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
- * kernels elsewhere.
+ * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones) and the ReLU, ReLU6
+ * and ClipByValue gradients run morphlat's own WebAssembly SIMD loops over tfjs' heap (./simd.ts)
+ * where those can run, and compositions of wasm's kernels elsewhere.
  *
  * FusedBatchNorm is replaced only while a training step runs (`duringWasmTraining`): inference keeps
  * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model

@@ -9,6 +9,7 @@
  * to their compositions of wasm's own kernels.
  */
 import wabt from 'wabt';
+import { util } from '@tensorflow/tfjs-core';
 import type { backend_util, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { SIMD_MODULE_TEXT } from './simd-text.js';
@@ -153,12 +154,16 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   const heap = heapBackend(backend);
   const simd = exportsFor(heap);
   if (simd === undefined) return undefined;
-  const offsetOf = (t: TensorInfo): number => heap.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
+  const offsetOf = (t: TensorInfo): number => {
+    const data = heap.dataIdMap.get(t.dataId);
+    if (data === undefined) throw new KernelError('a SIMD kernel\'s output is not in the wasm heap it was made in');
+    return data.memoryOffset;
+  };
   return {
     gradientInRange(dy, x, low, high, includeLow) {
       const at = offsets(heap, [dy, x]);
-      const size = dy.shape.reduce((a, b) => a * b, 1);
-      if (at === undefined || size !== x.shape.reduce((a, b) => a * b, 1)) return undefined;
+      const size = util.sizeFromShape(dy.shape);
+      if (at === undefined || size !== util.sizeFromShape(x.shape)) return undefined;
       const out = heap.makeOutput([...dy.shape], 'float32');
       simd.gradientInRange(at[0]!, at[1]!, offsetOf(out), size, low, high, includeLow ? 1 : 0);
       return out;
