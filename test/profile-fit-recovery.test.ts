@@ -81,6 +81,20 @@ describe('fitLatency recovers known latency functions', () => {
     }
   });
 
+  test('too few samples get no staircase, however well one cross-validates', () => {
+    // A 14x14 1x1 convolution's seven points as a 120 s generic cpu sweep measured them (ms).
+    const g = convGeometry(14, 1, 1);
+    const measured: Sample[] = [
+      [1, 128, 0.0876, null], [3, 128, 0.1984, null], [8, 8, 0.1215, null], [52, 61, 1.6189, null],
+      [84, 36, 1.3797, null], [100, 20, 0.9303, null], [128, 128, 7.7514, null],
+    ];
+    const fit = fitLatency([{ geometry: g, samples: measured }], 1, false);
+    expect([fit.qIn, fit.qOut]).toEqual([1, 1]);
+    // An exact output staircase of 32 is not taken from 12 samples either, and is from 70 (above).
+    const stepped = synthetic(g, [0.3, 0.02, 0, 0, 0], 1, 32, grid(64, 64, 12, 7));
+    expect(fitLatency([{ geometry: g, samples: stepped }], 1, false).qOut).toBe(1);
+  });
+
   test('residual corrections make the function pass through its own noisy points', () => {
     const g = convGeometry(14, 3, 1);
     const clean = synthetic(g, [0.02, 0.05, 0, 0.1, 0], 1, 1, grid(48, 48, 40, 5));

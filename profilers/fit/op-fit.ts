@@ -1,8 +1,9 @@
 /**
  * Fitting an op's latency function: for each candidate channel staircase and alignment rule,
  * non-negative least squares on relative error over the family's features; the candidate with the
- * lowest cross-validated error wins (a simpler one is kept unless another is 3% better). Measured
- * residual ratios are kept so the function passes through what was measured.
+ * lowest cross-validated error wins (a simpler one is kept unless another is 3% better; too few samples
+ * get no staircase). Measured residual ratios are kept so the function passes through what was
+ * measured.
  */
 import { fittedLatency } from '../../src/costs/latency/fitted.js';
 import { latencyFamilyFor } from '../../src/costs/latency/registry.js';
@@ -14,6 +15,12 @@ import { nnls } from './nnls.js';
 
 /** Staircase steps tried: up to 32, the channel tile of tfjs-webgpu's matrix and convolution programs. */
 const STEP_CANDIDATES = [1, 2, 4, 8, 16, 32];
+/**
+ * The fewest samples a fit tries staircases on. Seven points of a cpu 1x1 convolution (a generic
+ * profile's 120 s sweep) cross-validated best with an output step of 32, which priced every
+ * convolution with 8 outputs as one with 32: inception-mini's narrow 1x1 layers at 3-7x their time.
+ */
+const MIN_SAMPLES_FOR_STEPS = 20;
 /** The default rule first, so that it is kept unless another fits clearly better. */
 const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'in4or3-out4-over4', 'out4'];
 
@@ -74,9 +81,11 @@ export function fitLatency(groups: readonly GeometrySamples[], batch: number, re
   if (first === undefined) throw new Error('fitLatency needs samples');
   const family = latencyFamilyFor(first.kind);
   let best: Form & { error: number } = { qIn: 1, qOut: 1, align: DEFAULT_ALIGNMENT, error: Number.POSITIVE_INFINITY };
+  const sampleCount = groups.reduce((s, g) => s + g.samples.length, 0);
+  const steps = sampleCount >= MIN_SAMPLES_FOR_STEPS ? STEP_CANDIDATES : [1];
   for (const align of ALIGNMENT_CANDIDATES) {
-    for (const qIn of family.stepsIn ? STEP_CANDIDATES : [1]) {
-      for (const qOut of family.stepsOut ? STEP_CANDIDATES : [1]) {
+    for (const qIn of family.stepsIn ? steps : [1]) {
+      for (const qOut of family.stepsOut ? steps : [1]) {
         const error = crossValidated(groups, batch, { qIn, qOut, align });
         if (error < best.error * 0.97 - 1e-6) best = { qIn, qOut, align, error };
       }
