@@ -12,6 +12,11 @@ import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, deviceFolder, deviceGoal } from '../src/compare/index.js';
 import type { CompareProgress, CompareRequest, CompareResult } from '../src/compare/index.js';
 import { readProfile } from '../src/profile/io.js';
+import { flopsTarget } from '../src/costs/analytic.js';
+import { latencyTarget } from '../src/costs/latency/target.js';
+import { buildGraph } from '../src/graph/build.js';
+import { expandStructure, structureCost } from '../src/morph/structure/expand.js';
+import { snapStructure } from '../src/morph/structure/snap.js';
 import { ROOT } from './helpers/cli.js';
 import { brightnessImages } from './helpers/synthetic-data.js';
 import { tinyResidualModel } from './helpers/tiny-model.js';
@@ -125,6 +130,31 @@ describe('matchFlops', () => {
     expect(big?.flops).toBe(small?.flops);
     expect(JSON.parse(readFileSync(path.join(big!.dir, 'structure.json'), 'utf8'))).toEqual(big?.structure);
     expect(result.settings.matchFlops).toBe(true);
+  });
+
+  test('with snapping, the multiplier is chosen on the snapped FLOPs, nearest the goal, where snapping the matched structure overshoots', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-flops-snap-'));
+    const wide = tinyResidualModel({ size: 28, channels: 1, classes: 4, width: 24 });
+    const devices = [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }];
+    const seedStructure = { a: 24, b: 24, head: 4 };
+    const finished = [{ a: 5, b: 5 }, { a: 21, b: 21 }];
+    devices.forEach((d, i) => {
+      const folder = deviceFolder(dir, d.profile.name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'report.json'), JSON.stringify({ structure: finished[i], seedStructure }));
+    });
+    const result = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, measure: false });
+    const [small, big] = result.architectures;
+    const graph = buildGraph(wide);
+    const flops = flopsTarget();
+    const goal = structureCost(graph, flops, small!.structure);
+    const naive = snapStructure(graph, expandStructure(graph, big!.structure, flops, goal).structure, latencyTarget(devices[1]!.profile)).structure;
+    // lavapipe snaps 5-8 channels to 8 at 28x28: the matched structure (5) snapped would land at 2.4x the goal.
+    expect(naive).toEqual({ a: 8, b: 8, head: 4 });
+    expect(small?.structure).toEqual({ a: 5, b: 5, head: 4 });
+    expect(big?.structure).toEqual({ a: 4, b: 4, head: 4 });
+    expect(big?.flops).toBe(structureCost(graph, flops, big!.structure));
+    expect(Math.abs(big!.flops / goal - 1)).toBeLessThan(structureCost(graph, flops, naive) / goal - 1);
   });
 });
 

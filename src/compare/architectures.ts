@@ -14,6 +14,7 @@ import { CancelledError, StructureError, UsageError } from '../errors.js';
 import type { Structure } from '../graph/alive.js';
 import { fullStructure, propagateAlive } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
+import type { OpGraph } from '../graph/types.js';
 import { saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
@@ -187,8 +188,35 @@ async function saveArchitecture(request: CompareRequest, device: string, structu
 }
 
 /**
+ * The structure of one width multiplier over `structure`, snapped by `snap`, whose FLOPs land nearest
+ * `goal`. Snapping widens (each group moves to the cheapest width at or above it), so the multiplier is
+ * searched on the snapped FLOPs: bisection on the expansion's own goal between a quarter of `goal` and
+ * `goal`, keeping the nearest seen.
+ */
+function snappedToFlops(graph: OpGraph, structure: Structure, goal: number, snap: (s: Structure) => Structure): { structure: Structure; multiplier: number } {
+  const flops = flopsTarget();
+  const at = (expansionGoal: number): { structure: Structure; multiplier: number; miss: number } => {
+    const expansion = expandStructure(graph, structure, flops, expansionGoal);
+    const snapped = snap(expansion.structure);
+    return { structure: snapped, multiplier: expansion.multiplier, miss: structureCost(graph, flops, snapped) / goal - 1 };
+  };
+  let best = at(goal);
+  let lo = goal / 4;
+  let hi = goal;
+  for (let i = 0; i < 16 && best.miss !== 0; i++) {
+    const mid = (lo + hi) / 2;
+    const here = at(mid);
+    if (Math.abs(here.miss) < Math.abs(best.miss)) best = here;
+    if (here.miss > 0) hi = mid;
+    else lo = mid;
+  }
+  return { structure: best.structure, multiplier: best.multiplier };
+}
+
+/**
  * The shrunk architectures rescaled by one width multiplier each to the FLOPs of the smallest, snapped
- * to their own device again, saved and (when asked) retrained.
+ * to their own device again (the multiplier chosen so the snapped FLOPs match), saved and (when asked)
+ * retrained.
  */
 async function matchedFlops(request: CompareRequest, made: readonly MadeArchitecture[]): Promise<MadeArchitecture[]> {
   const graph = buildGraph(request.model);
@@ -203,11 +231,12 @@ async function matchedFlops(request: CompareRequest, made: readonly MadeArchitec
       out.push(a);
       continue;
     }
-    const expansion = expandStructure(graph, a.structure, flops, goal);
-    const structure = request.shrink?.snap === false ? expansion.structure : snapStructure(graph, expansion.structure, latencyTarget(device.profile)).structure;
+    const target = latencyTarget(device.profile);
+    const snap = (s: Structure): Structure => (request.shrink?.snap === false ? s : snapStructure(graph, s, target).structure);
+    const { structure, multiplier } = snappedToFlops(graph, a.structure, goal, snap);
     const accuracy = await saveArchitecture(request, a.device, structure, a.dir);
     const { accuracy: _unmatched, ...rest } = a;
-    out.push({ ...rest, structure, multiplier: expansion.multiplier, ...(accuracy === undefined ? {} : { accuracy }) });
+    out.push({ ...rest, structure, multiplier, ...(accuracy === undefined ? {} : { accuracy }) });
   }
   return out;
 }
