@@ -148,7 +148,7 @@ describe('matchFlops', () => {
     const graph = buildGraph(wide);
     const flops = flopsTarget();
     const goal = structureCost(graph, flops, small!.structure);
-    const naive = snapStructure(graph, expandStructure(graph, big!.structure, flops, goal).structure, latencyTarget(devices[1]!.profile)).structure;
+    const naive = snapStructure(graph, expandStructure(graph, { ...finished[1], head: 4 }, flops, goal).structure, latencyTarget(devices[1]!.profile)).structure;
     // lavapipe snaps 5-8 channels to 8 at 28x28: the matched structure (5) snapped would land at 2.4x the goal.
     expect(naive).toEqual({ a: 8, b: 8, head: 4 });
     expect(small?.structure).toEqual({ a: 5, b: 5, head: 4 });

@@ -191,7 +191,7 @@ async function saveArchitecture(request: CompareRequest, device: string, structu
  * The structure of one width multiplier over `structure`, snapped by `snap`, whose FLOPs land nearest
  * `goal`. Snapping widens (each group moves to the cheapest width at or above it), so the multiplier is
  * searched on the snapped FLOPs: bisection on the expansion's own goal between a quarter of `goal` and
- * `goal`, keeping the nearest seen.
+ * `goal` (above what the narrowest structure costs), keeping the nearest seen.
  */
 function snappedToFlops(graph: OpGraph, structure: Structure, goal: number, snap: (s: Structure) => Structure): { structure: Structure; multiplier: number } {
   const flops = flopsTarget();
@@ -205,7 +205,14 @@ function snappedToFlops(graph: OpGraph, structure: Structure, goal: number, snap
   let hi = goal;
   for (let i = 0; i < 16 && best.miss !== 0; i++) {
     const mid = (lo + hi) / 2;
-    const here = at(mid);
+    let here: ReturnType<typeof at>;
+    try {
+      here = at(mid);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      lo = mid;
+      continue;
+    }
     if (Math.abs(here.miss) < Math.abs(best.miss)) best = here;
     if (here.miss > 0) hi = mid;
     else lo = mid;
