@@ -110,18 +110,22 @@ describe('compare shrinking for each device', () => {
 });
 
 describe('matchFlops', () => {
-  test('rescales the shrunk architectures by one width multiplier each to the FLOPs of the smallest', async () => {
+  /** A compare of a 24-channel tiny residual model resumed from shrink reports that ended at `finished`. */
+  async function matchedFrom(size: number, finished: { a: number; b: number }[], request: Partial<CompareRequest>): Promise<{ wide: ReturnType<typeof tinyResidualModel>; devices: CompareRequest['devices']; result: CompareResult }> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-flops-'));
-    const wide = tinyResidualModel({ size: 8, channels: 1, classes: 4, width: 24 });
+    const wide = tinyResidualModel({ size, channels: 1, classes: 4, width: 24 });
     const devices = [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }];
-    const seedStructure = { a: 24, b: 24, head: 4 };
-    const finished = [{ a: 8, b: 8 }, { a: 24, b: 24 }];
     devices.forEach((d, i) => {
       const folder = deviceFolder(dir, d.profile.name);
       mkdirSync(folder, { recursive: true });
-      writeFileSync(path.join(folder, 'report.json'), JSON.stringify({ structure: finished[i], seedStructure }));
+      writeFileSync(path.join(folder, 'report.json'), JSON.stringify({ structure: finished[i], seedStructure: { a: 24, b: 24, head: 4 } }));
     });
-    const result = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, shrink: { snap: false }, measure: false });
+    const result = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, measure: false, ...request });
+    return { wide, devices, result };
+  }
+
+  test('rescales the shrunk architectures by one width multiplier each to the FLOPs of the smallest', async () => {
+    const { result } = await matchedFrom(8, [{ a: 8, b: 8 }, { a: 24, b: 24 }], { shrink: { snap: false } });
     const [small, big] = result.architectures;
     expect(small?.structure).toEqual({ a: 8, b: 8, head: 4 });
     expect(small?.multiplier).toBeGreaterThanOrEqual(1);
@@ -133,22 +137,12 @@ describe('matchFlops', () => {
   });
 
   test('with snapping, the multiplier is chosen on the snapped FLOPs, nearest the goal, where snapping the matched structure overshoots', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-flops-snap-'));
-    const wide = tinyResidualModel({ size: 28, channels: 1, classes: 4, width: 24 });
-    const devices = [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }];
-    const seedStructure = { a: 24, b: 24, head: 4 };
-    const finished = [{ a: 5, b: 5 }, { a: 21, b: 21 }];
-    devices.forEach((d, i) => {
-      const folder = deviceFolder(dir, d.profile.name);
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(path.join(folder, 'report.json'), JSON.stringify({ structure: finished[i], seedStructure }));
-    });
-    const result = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, measure: false });
+    const { wide, devices, result } = await matchedFrom(28, [{ a: 5, b: 5 }, { a: 21, b: 21 }], {});
     const [small, big] = result.architectures;
     const graph = buildGraph(wide);
     const flops = flopsTarget();
     const goal = structureCost(graph, flops, small!.structure);
-    const naive = snapStructure(graph, expandStructure(graph, { ...finished[1], head: 4 }, flops, goal).structure, latencyTarget(devices[1]!.profile)).structure;
+    const naive = snapStructure(graph, expandStructure(graph, { a: 21, b: 21, head: 4 }, flops, goal).structure, latencyTarget(devices[1]!.profile)).structure;
     // lavapipe snaps 5-8 channels to 8 at 28x28: the matched structure (5) snapped would land at 2.4x the goal.
     expect(naive).toEqual({ a: 8, b: 8, head: 4 });
     expect(small?.structure).toEqual({ a: 5, b: 5, head: 4 });
@@ -157,4 +151,3 @@ describe('matchFlops', () => {
     expect(Math.abs(big!.flops / goal - 1)).toBeLessThan(structureCost(graph, flops, naive) / goal - 1);
   });
 });
-
