@@ -190,8 +190,8 @@ async function saveArchitecture(request: CompareRequest, device: string, structu
 /**
  * The structure of one width multiplier over `structure`, snapped by `snap`, whose FLOPs land nearest
  * `goal`. Snapping widens (each group moves to the cheapest width at or above it), so the multiplier is
- * searched on the snapped FLOPs: bisection on the expansion's own goal between a quarter of `goal` and
- * `goal` (above what the narrowest structure costs), keeping the nearest seen.
+ * searched on the snapped FLOPs when snapping overshoots: bisection on the expansion's own goal between
+ * a quarter of `goal` and `goal` (above what the narrowest structure costs), keeping the nearest seen.
  */
 function snappedToFlops(graph: OpGraph, structure: Structure, goal: number, snap: (s: Structure) => Structure): { structure: Structure; multiplier: number } {
   const flops = flopsTarget();
@@ -200,10 +200,11 @@ function snappedToFlops(graph: OpGraph, structure: Structure, goal: number, snap
     const snapped = snap(expansion.structure);
     return { structure: snapped, multiplier: expansion.multiplier, miss: structureCost(graph, flops, snapped) / goal - 1 };
   };
-  let best = at(goal);
+  const matched = at(goal);
+  let best = matched;
   let lo = goal / 4;
   let hi = goal;
-  for (let i = 0; i < 16 && best.miss !== 0; i++) {
+  for (let i = 0; i < 16 && matched.miss > 0; i++) {
     const mid = (lo + hi) / 2;
     let here: ReturnType<typeof at>;
     try {
