@@ -81,21 +81,34 @@ export function channelPoints(item: SweepItem, count: number, seed: number): Cha
     add(loIn, derivedOut(g, loIn, loIn));
     return [...points.values()];
   }
-  const pick = (lo: number, hi: number): number => {
-    const v = randomInt(rand, lo, hi);
-    return rand() < 0.5 ? Math.min(hi, Math.max(lo, Math.round(v / 4) * 4 || 4)) : v;
-  };
-  const inFixed = g.kind === 'dense' && item.maxIn > 4 * item.maxOut;
+  const align = (v: number, lo: number, hi: number): number => (rand() < 0.5 ? Math.min(hi, Math.max(lo, Math.round(v / 4) * 4 || 4)) : v);
+  const pick = (lo: number, hi: number): number => align(randomInt(rand, lo, hi), lo, hi);
+  const head = isHead(item);
+  const headLoIn = Math.max(1, Math.ceil(item.maxIn / HEAD_INPUT_SPAN));
+  const pickIn = head
+    ? (): number => align(Math.round(Math.exp(Math.log(headLoIn) + rand() * Math.log(item.maxIn / headLoIn))), headLoIn, item.maxIn)
+    : (): number => pick(loIn, item.maxIn);
   add(item.maxIn, item.maxOut);
-  if (!inFixed) add(loIn, loOut);
+  add(head ? headLoIn : loIn, loOut);
   for (const channels of item.imageInputs ?? []) {
     add(channels, item.maxOut);
     if (count >= 16) add(channels, pick(loOut, item.maxOut));
   }
   for (let tries = 0; points.size < count && tries < count * 20; tries++) {
-    add(inFixed ? pick(loIn, item.maxIn) : pick(loIn, item.maxIn), pick(loOut, item.maxOut));
+    add(pickIn(), pick(loOut, item.maxOut));
   }
   return [...points.values()];
+}
+
+/** How far below its widest input a head's sweep reaches: a flattened feature map narrows by its spatial size. */
+const HEAD_INPUT_SPAN = 64;
+
+/**
+ * A dense layer reading many more features than it outputs (a classifier head after Flatten): its
+ * inputs are swept log-uniformly over `HEAD_INPUT_SPAN`, since they scale with a whole feature map.
+ */
+function isHead(item: SweepItem): boolean {
+  return item.geometry.kind === 'dense' && item.maxIn > 4 * item.maxOut;
 }
 
 function singleLayerItem(layer: tfl.layers.Layer, inputShape: number[], inputs = 1): SweepItem {
@@ -149,11 +162,23 @@ export function genericSweepItems(): SweepItem[] {
     items.push(singleLayerItem(tfl.layers.flatten({}), [size, size, width]));
   }
   items.push(singleLayerItem(tfl.layers.separableConv2d({ filters: 64, kernelSize: 3, padding: 'same' }), [14, 14, 64]));
+  // Dense layers: a hidden one, and a classifier head reading a flattened 7x7x64 map (or, at its
+  // narrow end, a pooled one).
   items.push(singleLayerItem(tfl.layers.dense({ units: 128 }), [256]));
-  items.push(singleLayerItem(tfl.layers.dense({ units: 10 }), [128]));
+  items.push(singleLayerItem(tfl.layers.dense({ units: 10, activation: 'softmax' }), [7 * 7 * 64]));
   items.push(singleLayerItem(tfl.layers.dropout({ rate: 0.5 }), [7, 7, 128]));
   items.push(singleLayerItem(tfl.layers.zeroPadding2d({ padding: 1 }), [14, 14, 64]));
-  return items;
+  return uniqueSignatures(items);
+}
+
+/** Items of one signature merged into one over their widest ranges: a profile holds one sweep per signature. */
+function uniqueSignatures(items: readonly SweepItem[]): SweepItem[] {
+  const bySignature = new Map<string, SweepItem>();
+  for (const item of items) {
+    const seen = bySignature.get(item.signature);
+    bySignature.set(item.signature, seen === undefined ? item : { ...seen, maxIn: Math.max(seen.maxIn, item.maxIn), maxOut: Math.max(seen.maxOut, item.maxOut) });
+  }
+  return [...bySignature.values()];
 }
 
 /** The family name of an item's op, for planning. */

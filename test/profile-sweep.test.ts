@@ -30,3 +30,24 @@ describe('generic sweep', () => {
     }
   });
 });
+
+describe('generic sweep of dense layers', () => {
+  const items = genericSweepItems();
+
+  test('each signature is swept once', () => {
+    expect(new Set(items.map((i) => i.signature)).size).toBe(items.length);
+  });
+
+  test('a classifier head reading a flattened feature map is swept log-uniformly over its inputs', () => {
+    const head = items.find((i) => i.geometry.kind === 'dense' && i.geometry.activation === 'softmax');
+    expect(head?.maxIn).toBeGreaterThanOrEqual(3000);
+    const points = channelPoints(head!, 40, 7);
+    const inputs = points.map(([aIn]) => aIn);
+    expect(Math.max(...inputs)).toBe(head!.maxIn);
+    expect(Math.min(...inputs)).toBeLessThanOrEqual(head!.maxIn / 50);
+    // Log-uniform: about a third of the points fall in each third of the span's logarithm.
+    const narrow = inputs.filter((a) => a < head!.maxIn / 16).length;
+    expect(narrow).toBeGreaterThanOrEqual(8);
+    expect(points.every(([, aOut]) => aOut >= 1 && aOut <= head!.maxOut)).toBe(true);
+  });
+});
