@@ -70,6 +70,26 @@ const END_TO_END_ITEM = 'end-to-end';
  */
 const END_TO_END_RESERVE = 0.03;
 
+function sweepItemsOf(model: tfl.LayersModel | undefined): SweepItem[] {
+  return model === undefined ? genericSweepItems() : modelSweepItems(model);
+}
+
+/**
+ * The op configurations this version sweeps that `profile` has not swept: none for a complete profile
+ * of this version; for one made by an earlier version, the configurations added since.
+ */
+export function unsweptItems(profile: DeviceProfile, model?: tfl.LayersModel): SweepItem[] {
+  return sweepItemsOf(model).filter((item) => !profile.done.includes(`sweep:${item.signature}`));
+}
+
+/**
+ * Whether `profile` measured its end-to-end networks: sweeps resumed after that top up a profile made by
+ * an earlier version, and its calibration must be fitted again from the stored networks once they end.
+ */
+export function measuredEndToEnd(profile: DeviceProfile): boolean {
+  return profile.done.includes(END_TO_END_ITEM);
+}
+
 /** A fingerprint of a model's topology (its widths and wiring, not its weights). */
 export function modelFingerprint(model: tfl.LayersModel): string {
   return sha256Hex(JSON.stringify(model.toJSON(undefined, false))).slice(0, 16);
@@ -363,8 +383,10 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       await checkpoint();
     }
 
-    const items = request.model === undefined ? genericSweepItems() : modelSweepItems(request.model.model);
+    const items = sweepItemsOf(request.model?.model);
     const pending = items.filter((item) => !done(`sweep:${item.signature}`));
+    // Sweeps resumed after the end-to-end phase top up a profile made by an earlier version: they have the budget left.
+    const sweepEnd = done(END_TO_END_ITEM) ? 1 : SWEEP_END;
     const costs = new Map<string, number>();
     for (const item of pending) {
       if (signal?.aborted) throw new CancelledError();
@@ -378,7 +400,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
         if (signal?.aborted) throw new CancelledError();
         const rest = pending.slice(index);
         const weight = (i: SweepItem): number => (isTwoAxis(i.geometry) ? 3 : 1);
-        const left = Math.max(0, SWEEP_END * budget.totalMs - budget.spentMs());
+        const left = Math.max(0, sweepEnd * budget.totalMs - budget.spentMs());
         const perWeight = left / rest.reduce((s, i) => s + weight(i) * (costs.get(i.signature) ?? 1), 0);
         const [lo, floor, hi] = isTwoAxis(item.geometry) ? [8, 4, 120] : [4, 3, 48];
         const affordable = perWeight * weight(item);

@@ -1,6 +1,7 @@
 /**
  * `morphlat profile`: measures a device (one tfjs backend here) and writes its device profile, with a
- * progress bar, within a time budget; `--resume` continues an interrupted run; `--refit` fits a profile
+ * progress bar, within a time budget; `--resume` continues an interrupted run (or tops up a profile made by
+ * an earlier version with the op configurations added since); `--refit` fits a profile
  * again from what it measured, timing nothing. With `--browser` it serves a profiling page instead and
  * profiles the browser that opens it (webgl, webgpu, wasm).
  */
@@ -10,7 +11,7 @@ import type { BrowserProfileOutcome } from '../../../profilers/browser/server.js
 import { BROWSER_BACKENDS } from '../../../profilers/browser/protocol.js';
 import type { BrowserBackendName } from '../../../profilers/browser/protocol.js';
 import { refitProfile } from '../../../profilers/refit.js';
-import { runProfile } from '../../../profilers/run.js';
+import { measuredEndToEnd, runProfile, unsweptItems } from '../../../profilers/run.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
 import { BackendUnavailableError, CancelledError, UsageError } from '../../errors.js';
@@ -58,7 +59,7 @@ export const profileCommand: CommandSpec = {
     model: { type: 'string', describe: 'profile this model\'s layers (zoo name or model.json); default: a generic sweep' },
     'budget-s': { type: 'number', describe: 'time budget in seconds', default: 120 },
     out: { type: 'string', describe: 'profile file to write (default: <device>-<backend>[-<model>].json)' },
-    resume: { type: 'boolean', describe: 'continue the interrupted run saved in --out', default: false },
+    resume: { type: 'boolean', describe: 'continue the interrupted run saved in --out, or time the op configurations a profile made by an earlier version lacks (within --budget-s)', default: false },
     refit: { type: 'boolean', describe: 'fit the profile in --out again from what it measured, with this version (times nothing)', default: false },
     batch: { type: 'number', describe: 'batch size', default: 1 },
     seed: { type: 'number', describe: 'seed of the sweep design and variants', default: 1 },
@@ -87,13 +88,20 @@ export const profileCommand: CommandSpec = {
     const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
     let out = stringArg(args, 'out');
     let resume: DeviceProfile | undefined;
+    let runBudgetSeconds = budgetSeconds;
     if (flagArg(args, 'resume')) {
       if (out === undefined) throw new UsageError('`--resume` needs `--out`, the file of the interrupted run');
       resume = await readProfile(out, { backend: backend.name });
-      if (resume.status === 'complete') {
+      const unswept = unsweptItems(resume, model?.model);
+      if (resume.status === 'complete' && unswept.length === 0) {
         io.out(`${out} is already complete`);
         io.out(renderProfileSummary(resume));
         return;
+      }
+      if (measuredEndToEnd(resume)) {
+        io.out(`${out} lacks ${unswept.length} op configuration(s) this version sweeps: timing them in ${budgetSeconds} s, then calibrating again on its measured networks`);
+        resume = { ...resume, status: 'partial' };
+        runBudgetSeconds = resume.profilingSeconds + budgetSeconds;
       }
     } else if (out !== undefined && (await fs.stat(out).catch(() => undefined)) !== undefined) {
       const existing = await readProfile(out).catch(() => undefined);
@@ -103,10 +111,10 @@ export const profileCommand: CommandSpec = {
     const interrupt = abortOnInterrupt();
     let target = out;
     try {
-      const profile = await runProfile({
+      let profile = await runProfile({
         backend,
         ...(model === undefined ? {} : { model }),
-        budgetSeconds,
+        budgetSeconds: runBudgetSeconds,
         batch: numberArg(args, 'batch') ?? 1,
         seed: numberArg(args, 'seed') ?? 1,
         ...(resume === undefined ? {} : { resume }),
@@ -117,6 +125,10 @@ export const profileCommand: CommandSpec = {
           await writeProfile(target, p);
         },
       });
+      if (resume !== undefined && measuredEndToEnd(resume)) {
+        profile = await refitProfile(profile, model?.model);
+        await writeProfile(target ?? `${profile.name}.json`, profile);
+      }
       bar.stop();
       out = target ?? `${profile.name}.json`;
       io.out(renderProfileSummary(profile));
