@@ -4,7 +4,9 @@
  * latency: (a) MorphNet with the profile's latency target against a uniform width multiplier of the
  * same predicted latency, each retrained from scratch the same way, with test accuracy and latency
  * measured on the device; (b) the latency target against MorphNet's FLOP target at matched accuracy
- * (the FLOP-targeted architectures' latency interpolated at the latency-targeted one's accuracy).
+ * (each latency-targeted architecture against the FLOP-targeted ones' latency interpolated at its
+ * accuracy, and each FLOP-targeted one against the latency-targeted ones' at its accuracy; a device's
+ * verdict is the median of those margins).
  * As MorphNet does, every shrink run starts from a trained seed: the seed architecture trained the
  * way every architecture is retrained, so its gammas say which channels matter.
  *
@@ -197,7 +199,7 @@ function flopsFit(points: readonly { mflops: number; ms: number }[]): { intercep
 /** Residuals under which a device's latency counts as following FLOPs (see `flopsFit`). */
 const FOLLOWS_FLOPS = { median: 0.03, max: 0.1 };
 
-/** The FLOP-targeted architectures' latency at `accuracy`, linear between the two that bracket it. */
+/** The latency of a method's architectures at `accuracy`, linear between the two that bracket it. */
 function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
   const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
   for (let i = 0; i + 1 < sorted.length; i++) {
@@ -206,6 +208,14 @@ function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], 
     if (accuracy >= a.accuracy && accuracy <= b.accuracy) return b.accuracy === a.accuracy ? Math.min(a.ms, b.ms) : a.ms + ((accuracy - a.accuracy) / (b.accuracy - a.accuracy)) * (b.ms - a.ms);
   }
   return undefined;
+}
+
+/** The devices where latency does not follow FLOPs, each with its median margin, and how many reach 10%. */
+function notFlopsVerdict(verdicts: readonly { device: string; margin: number; follows: boolean }[]): string {
+  const judged = verdicts.filter((v) => !v.follows);
+  if (judged.length === 0) return 'none here';
+  const met = judged.filter((v) => v.margin >= 0.1).length;
+  return `${met} of ${judged.length} (${judged.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')})`;
 }
 
 /**
@@ -305,8 +315,7 @@ for (const modelName of models) {
   let compared = 0;
   let fasterBy10 = 0;
   let comparable = 0;
-  let fasterBy10NotFlops = 0;
-  let comparableNotFlops = 0;
+  const deviceVerdicts: { device: string; margin: number; follows: boolean }[] = [];
   for (const profile of profiles) {
     const target = latencyTarget(profile);
     log(`${modelName}: ${profile.name}`);
@@ -322,6 +331,12 @@ for (const modelName of models) {
     const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
+    const margins: number[] = [];
+    const addMargin = (margin: number): void => {
+      margins.push(margin);
+      comparable++;
+      if (margin >= 0.1) fasterBy10++;
+    };
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
@@ -331,19 +346,24 @@ for (const modelName of models) {
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
       const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
-      if (atAccuracy !== undefined) {
-        const faster = atAccuracy / ms(m) - 1 >= 0.1;
-        comparable++;
-        if (faster) fasterBy10++;
-        if (!fit.follows) {
-          comparableNotFlops++;
-          if (faster) fasterBy10NotFlops++;
-        }
-      }
+      if (atAccuracy !== undefined) addMargin(atAccuracy / ms(m) - 1);
       matched.push(
-        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : atAccuracy.toFixed(2)} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
+        `| ${profile.name} | latency target at ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : `${atAccuracy.toFixed(2)} (FLOP target)`} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
       );
     }
+    const latencyPoints = own.filter((a) => a.method === 'latency').map((a) => ({ accuracy: a.accuracy, ms: ms(a) }));
+    for (const f of flops) {
+      const atAccuracy = latencyAtAccuracy(latencyPoints, f.accuracy);
+      if (atAccuracy !== undefined) addMargin(ms(f) / atAccuracy - 1);
+      matched.push(
+        `| ${profile.name} | FLOP target at ${(f.budget * 100).toFixed(0)}% | ${pct(f.accuracy)} | ${ms(f).toFixed(2)} | ${atAccuracy === undefined ? 'outside the latency archs\' accuracies' : `${atAccuracy.toFixed(2)} (latency target)`} | ${atAccuracy === undefined ? '–' : pct(ms(f) / atAccuracy - 1)} |`,
+      );
+    }
+    const margin = margins.length === 0 ? Number.NaN : median(margins);
+    if (margins.length > 0) deviceVerdicts.push({ device: profile.name, margin, follows: fit.follows });
+    matched.push(
+      `| ${profile.name} | all ${margins.length} matched comparisons | | | median margin | ${pct(margin)}${margins.length === 0 ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'} |`,
+    );
     matched.push(
       `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'} | | | | |`,
     );
@@ -355,9 +375,9 @@ for (const modelName of models) {
 
 The seed, trained the same way (every shrink run starts from it): ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
 Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
-the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} pairs whose accuracy
-the FLOP-targeted architectures bracket; on devices where latency does not follow FLOPs (median residual over ${pct(FOLLOWS_FLOPS.median)} or any over
-${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs), in ${fasterBy10NotFlops} of ${comparableNotFlops}.
+the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} comparisons whose accuracy
+the other method's architectures bracket; by device (the median of its comparisons), on devices where latency does not follow FLOPs (median residual over ${pct(FOLLOWS_FLOPS.median)} or any over
+${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs): ${notFlopsVerdict(deviceVerdicts)}.
 
 (a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
 
@@ -367,7 +387,7 @@ ${rows.join('\n')}
 
 (b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${budgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
 
-| device | budget | latency-target accuracy | its ms | FLOP-target ms at that accuracy | latency target faster by |
+| device | architecture | accuracy | its ms | the other method's ms at that accuracy | latency target faster by |
 | --- | --- | --- | --- | --- | --- |
 ${matched.join('\n')}
 `);
