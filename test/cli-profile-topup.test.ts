@@ -42,5 +42,13 @@ describe('morphlat profile --resume on a profile of an earlier version', () => {
     const again = await runCli(['profile', '--backend', 'wasm', '--resume', '--out', file]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/already complete/);
+
+    // A generic profile is not topped up with a model's layers: one error line, nothing written.
+    const written = readFileSync(file, 'utf8');
+    const other = await runCli(['profile', '--backend', 'wasm', '--model', 'resnet-mini', '--resume', '--out', file]);
+    expect(other.code).not.toBe(0);
+    expect(other.stdout).toBe('');
+    expect(other.stderr.trim().split('\n')).toEqual(['morphlat: cannot resume: the profile was started for another model or batch size']);
+    expect(readFileSync(file, 'utf8')).toBe(written);
   }, 180_000);
 });

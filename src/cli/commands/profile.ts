@@ -11,7 +11,7 @@ import type { BrowserProfileOutcome } from '../../../profilers/browser/server.js
 import { BROWSER_BACKENDS } from '../../../profilers/browser/protocol.js';
 import type { BrowserBackendName } from '../../../profilers/browser/protocol.js';
 import { refitProfile } from '../../../profilers/refit.js';
-import { measuredEndToEnd, runProfile, unsweptItems } from '../../../profilers/run.js';
+import { measuredEndToEnd, modelFingerprint, runProfile, unsweptItems } from '../../../profilers/run.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
 import { BackendUnavailableError, CancelledError, UsageError } from '../../errors.js';
@@ -92,13 +92,14 @@ export const profileCommand: CommandSpec = {
     if (flagArg(args, 'resume')) {
       if (out === undefined) throw new UsageError('`--resume` needs `--out`, the file of the interrupted run');
       resume = await readProfile(out, { backend: backend.name });
-      const unswept = unsweptItems(resume, model?.model);
-      if (resume.status === 'complete' && unswept.length === 0) {
+      const sameModel = (resume.model?.fingerprint ?? null) === (model === undefined ? null : modelFingerprint(model.model));
+      const unswept = sameModel ? unsweptItems(resume, model?.model) : [];
+      if (sameModel && resume.status === 'complete' && unswept.length === 0) {
         io.out(`${out} is already complete`);
         io.out(renderProfileSummary(resume));
         return;
       }
-      if (measuredEndToEnd(resume)) {
+      if (sameModel && measuredEndToEnd(resume)) {
         io.out(`${out} lacks ${unswept.length} op configuration(s) this version sweeps: timing them in ${budgetSeconds} s, then calibrating again on its measured networks`);
         resume = { ...resume, status: 'partial' };
         runBudgetSeconds = resume.profilingSeconds + budgetSeconds;
