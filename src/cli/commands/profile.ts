@@ -92,14 +92,16 @@ export const profileCommand: CommandSpec = {
     if (flagArg(args, 'resume')) {
       if (out === undefined) throw new UsageError('`--resume` needs `--out`, the file of the interrupted run');
       resume = await readProfile(out, { backend: backend.name });
-      const sameModel = (resume.model?.fingerprint ?? null) === (model === undefined ? null : modelFingerprint(model.model));
-      const unswept = sameModel ? unsweptItems(resume, model?.model) : [];
-      if (sameModel && resume.status === 'complete' && unswept.length === 0) {
+      // A profile of another model or batch size is refused by the run itself, with its own message.
+      const sameRequest =
+        (resume.model?.fingerprint ?? null) === (model === undefined ? null : modelFingerprint(model.model)) && resume.batch === (numberArg(args, 'batch') ?? 1);
+      const unswept = sameRequest ? unsweptItems(resume, model?.model) : [];
+      if (sameRequest && resume.status === 'complete' && unswept.length === 0) {
         io.out(`${out} is already complete`);
         io.out(renderProfileSummary(resume));
         return;
       }
-      if (sameModel && measuredEndToEnd(resume)) {
+      if (sameRequest && measuredEndToEnd(resume)) {
         io.out(`${out} lacks ${unswept.length} op configuration(s) this version sweeps: timing them in ${budgetSeconds} s, then calibrating again on its measured networks`);
         resume = { ...resume, status: 'partial' };
         runBudgetSeconds = resume.profilingSeconds + budgetSeconds;
