@@ -332,10 +332,19 @@ for (const modelName of models) {
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
     const margins: number[] = [];
-    const addMargin = (margin: number): void => {
-      margins.push(margin);
-      comparable++;
-      if (margin >= 0.1) fasterBy10++;
+    /** `a` against the other method's architectures `others` at its accuracy: a row of (b), and its margin when they bracket it. */
+    const matchAccuracy = (a: Architecture, others: readonly Architecture[]): void => {
+      const [name, otherName] = a.method === 'flops' ? ['FLOP', 'latency'] : ['latency', 'FLOP'];
+      const atAccuracy = latencyAtAccuracy(others.map((o) => ({ accuracy: o.accuracy, ms: ms(o) })), a.accuracy);
+      const margin = atAccuracy === undefined ? undefined : a.method === 'flops' ? ms(a) / atAccuracy - 1 : atAccuracy / ms(a) - 1;
+      if (margin !== undefined) {
+        margins.push(margin);
+        comparable++;
+        if (margin >= 0.1) fasterBy10++;
+      }
+      matched.push(
+        `| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${atAccuracy === undefined ? `outside the ${otherName} archs' accuracies` : `${atAccuracy.toFixed(2)} (${otherName} target)`} | ${margin === undefined ? '–' : pct(margin)} |`,
+      );
     };
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
@@ -345,20 +354,9 @@ for (const modelName of models) {
       rows.push(
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
-      const atAccuracy = latencyAtAccuracy(flops.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })), m.accuracy);
-      if (atAccuracy !== undefined) addMargin(atAccuracy / ms(m) - 1);
-      matched.push(
-        `| ${profile.name} | latency target at ${(b * 100).toFixed(0)}% | ${pct(m.accuracy)} | ${ms(m).toFixed(2)} | ${atAccuracy === undefined ? 'outside the FLOP archs\' accuracies' : `${atAccuracy.toFixed(2)} (FLOP target)`} | ${atAccuracy === undefined ? '–' : pct(atAccuracy / ms(m) - 1)} |`,
-      );
+      matchAccuracy(m, flops);
     }
-    const latencyPoints = own.filter((a) => a.method === 'latency').map((a) => ({ accuracy: a.accuracy, ms: ms(a) }));
-    for (const f of flops) {
-      const atAccuracy = latencyAtAccuracy(latencyPoints, f.accuracy);
-      if (atAccuracy !== undefined) addMargin(ms(f) / atAccuracy - 1);
-      matched.push(
-        `| ${profile.name} | FLOP target at ${(f.budget * 100).toFixed(0)}% | ${pct(f.accuracy)} | ${ms(f).toFixed(2)} | ${atAccuracy === undefined ? 'outside the latency archs\' accuracies' : `${atAccuracy.toFixed(2)} (latency target)`} | ${atAccuracy === undefined ? '–' : pct(ms(f) / atAccuracy - 1)} |`,
-      );
-    }
+    for (const f of flops) matchAccuracy(f, own.filter((a) => a.method === 'latency'));
     const margin = margins.length === 0 ? Number.NaN : median(margins);
     if (margins.length > 0) deviceVerdicts.push({ device: profile.name, margin, follows: fit.follows });
     matched.push(

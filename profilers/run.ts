@@ -60,6 +60,9 @@ export interface ProfileRequest {
   readonly onCheckpoint?: (p: DeviceProfile) => Promise<void>;
 }
 
+/** The time budget of a run that names none (s). */
+export const DEFAULT_BUDGET_SECONDS = 120;
+
 /** Shares of the budget by which each phase should be done. */
 const SWEEP_END = 0.5;
 const ROOFLINE_ITEM = 'roofline';
@@ -70,6 +73,11 @@ const END_TO_END_ITEM = 'end-to-end';
  */
 const END_TO_END_RESERVE = 0.03;
 
+/** The entry of a profile's `done` list saying that `item` was swept. */
+function sweepDoneItem(item: SweepItem): string {
+  return `sweep:${item.signature}`;
+}
+
 function sweepItemsOf(model: tfl.LayersModel | undefined): SweepItem[] {
   return model === undefined ? genericSweepItems() : modelSweepItems(model);
 }
@@ -79,7 +87,7 @@ function sweepItemsOf(model: tfl.LayersModel | undefined): SweepItem[] {
  * of this version; for one made by an earlier version, the configurations added since.
  */
 export function unsweptItems(profile: DeviceProfile, model?: tfl.LayersModel): SweepItem[] {
-  return sweepItemsOf(model).filter((item) => !profile.done.includes(`sweep:${item.signature}`));
+  return sweepItemsOf(model).filter((item) => !profile.done.includes(sweepDoneItem(item)));
 }
 
 /**
@@ -135,11 +143,13 @@ function emptyProfile(request: ProfileRequest, budgetSeconds: number): DevicePro
   };
 }
 
-function checkResumable(resume: DeviceProfile, fresh: DeviceProfile): void {
-  if (resume.device.backend !== fresh.device.backend) {
-    throw new ProfileError(`cannot resume: the profile is for backend \`${resume.device.backend}\`, not \`${fresh.device.backend}\``);
+/** Throws a ProfileError when `resume` was not started by `request` (another backend, model or batch size). */
+export function checkResumable(resume: DeviceProfile, request: Pick<ProfileRequest, 'backend' | 'model' | 'batch'>): void {
+  if (resume.device.backend !== request.backend.identity.backend) {
+    throw new ProfileError(`cannot resume: the profile is for backend \`${resume.device.backend}\`, not \`${request.backend.identity.backend}\``);
   }
-  if ((resume.model?.fingerprint ?? null) !== (fresh.model?.fingerprint ?? null) || resume.batch !== fresh.batch) {
+  const fingerprint = request.model === undefined ? null : modelFingerprint(request.model.model);
+  if ((resume.model?.fingerprint ?? null) !== fingerprint || resume.batch !== (request.batch ?? 1)) {
     throw new ProfileError('cannot resume: the profile was started for another model or batch size');
   }
 }
@@ -358,12 +368,12 @@ export function endToEndTiming(base: EndToEndOptions, leftMs: number, networks: 
 
 /** Profiles the active backend's device. Throws CancelledError (after a checkpoint) when aborted. */
 export async function runProfile(request: ProfileRequest): Promise<DeviceProfile> {
-  const budgetSeconds = request.budgetSeconds ?? 120;
+  const budgetSeconds = request.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
   const batch = request.batch ?? 1;
   const seed = request.seed ?? 1;
   const profiler = profilerFor(request.backend.name);
   const fresh = emptyProfile(request, budgetSeconds);
-  if (request.resume !== undefined) checkResumable(request.resume, fresh);
+  if (request.resume !== undefined) checkResumable(request.resume, request);
   let profile: DeviceProfile = request.resume === undefined ? fresh : { ...request.resume, status: 'partial', budgetSeconds };
   const budget = new Budget(budgetSeconds, profile.profilingSeconds * 1000);
   const progress = (phase: ProfileProgress['phase'], detail: string): void =>
@@ -384,7 +394,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
     }
 
     const items = sweepItemsOf(request.model?.model);
-    const pending = items.filter((item) => !done(`sweep:${item.signature}`));
+    const pending = items.filter((item) => !done(sweepDoneItem(item)));
     // Sweeps resumed after the end-to-end phase top up a profile made by an earlier version: they have the budget left.
     const sweepEnd = done(END_TO_END_ITEM) ? 1 : SWEEP_END;
     const costs = new Map<string, number>();
@@ -417,7 +427,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
           reference === undefined || referenceMs === undefined ? undefined : { run: reference.run, nominalMs: referenceMs },
           signal,
         );
-        profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, `sweep:${item.signature}`] };
+        profile = { ...profile, ops: [...profile.ops.filter((o) => o.signature !== op.signature), op], done: [...profile.done, sweepDoneItem(item)] };
         await checkpoint();
       }
     } finally {

@@ -9,10 +9,9 @@ import { latencyTarget } from '../src/costs/latency/target.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
 import { isUnaligned } from '../src/costs/latency/types.js';
 import { buildGraph } from '../src/graph/index.js';
-import { PROFILE_SCHEMA } from '../src/profile/schema.js';
-import type { DeviceProfile, OpProfile, Sample } from '../src/profile/schema.js';
-import { fitProfile } from '../profilers/run.js';
+import type { OpProfile, Sample } from '../src/profile/schema.js';
 import { modelSweepItems } from '../profilers/sweep.js';
+import { fittedProfileOf } from './helpers/profiles.js';
 
 const backend = await initBackend('cpu');
 
@@ -36,19 +35,10 @@ function sweptDense(model: tfl.LayersModel, overhead: number, msPerMflop: number
   return { signature: item.signature, geometry: item.geometry, maxIn: item.maxIn, maxOut: item.maxOut, layers: [], samples, heldOut: [], fit: null };
 }
 
-function profileOf(ops: OpProfile[]): DeviceProfile {
-  const now = new Date().toISOString();
-  return fitProfile({
-    schema: PROFILE_SCHEMA, name: 'neighbours', status: 'complete', createdAt: now, updatedAt: now, device: backend.identity,
-    batch: 1, budgetSeconds: 10, profilingSeconds: 1, model: null, roofline: null, ops, families: [],
-    calibration: null, calibrationPoints: [], validation: { heldOutPoints: null, endToEnd: null, endToEndPoints: [] }, done: [],
-  });
-}
-
 describe('latency of an op not swept', () => {
   test('a wide dense head is priced by the swept head nearest in input width, not by a narrow one of the same outputs', () => {
     // A narrow dense op whose time is all overhead, and a wide one whose time follows its work; both 10 outputs.
-    const profile = profileOf([sweptDense(denseModel(128, 'linear'), 0.4, 0.01), sweptDense(denseModel(3136, 'softmax'), 0.1, 1)]);
+    const profile = fittedProfileOf(backend.identity, [sweptDense(denseModel(128, 'linear'), 0.4, 0.01), sweptDense(denseModel(3136, 'softmax'), 0.1, 1)]);
     const target = latencyTarget(profile);
     const head = buildGraph(denseModel(2940, 'sigmoid')).ops.find((o) => o.kind === 'dense')!;
     expect(target.sourceOf(head)).toBe('neighbours');

@@ -1,14 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { buildGraph, propagateAlive } from '../src/graph/index.js';
 import { latencyTarget } from '../src/costs/latency/target.js';
-import { fitProfile } from '../profilers/run.js';
 import { modelSweepItems } from '../profilers/sweep.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
 import { isUnaligned } from '../src/costs/latency/types.js';
-import { PROFILE_SCHEMA } from '../src/profile/schema.js';
 import type { DeviceProfile, OpProfile, Sample } from '../src/profile/schema.js';
 import { initBackend } from '../src/backends/index.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { fittedProfileOf } from './helpers/profiles.js';
 
 const backend = await initBackend('cpu');
 
@@ -28,14 +27,7 @@ function syntheticProfile(name: string): { profile: DeviceProfile; graph: Return
     }
     return { signature: item.signature, geometry: item.geometry, maxIn: item.maxIn, maxOut: item.maxOut, layers: [...item.layers], samples, heldOut: [], fit: null };
   });
-  const now = new Date().toISOString();
-  const profile: DeviceProfile = {
-    schema: PROFILE_SCHEMA, name: 'synthetic', status: 'complete', createdAt: now, updatedAt: now, device: backend.identity,
-    batch: 1, budgetSeconds: 10, profilingSeconds: 1, model: null, roofline: null, ops, families: [],
-    calibration: { scale: 1.3, perOpMs: 0, offsetMs: 0.2, points: 3 }, calibrationPoints: [],
-    validation: { heldOutPoints: null, endToEnd: null, endToEndPoints: [] }, done: [],
-  };
-  return { profile: fitProfile(profile), graph };
+  return { profile: fittedProfileOf(backend.identity, ops, { scale: 1.3, perOpMs: 0, offsetMs: 0.2, points: 3 }), graph };
 }
 
 describe('latency target derivatives', () => {

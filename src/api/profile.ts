@@ -1,9 +1,10 @@
 /**
  * `profile`: measures a device (a tfjs backend here) and returns its device profile, written after every piece
- * of work to `out` when given, so an interrupted run resumes from the file. It is `runProfile` with the model
- * and the partial profile taken from paths as well as objects.
+ * of work to `out` when given, so an interrupted run resumes from the file (and a profile made by an earlier
+ * version is topped up). It is `runOrTopUpProfile` with the model and the partial profile taken from paths as
+ * well as objects.
  */
-import { runProfile } from '../../profilers/run.js';
+import { runOrTopUpProfile } from '../../profilers/top-up.js';
 import { initBackend } from '../backends/index.js';
 import { UsageError } from '../errors.js';
 import { writeProfile } from '../profile/io.js';
@@ -18,7 +19,7 @@ export async function profile(options: ProfileOptions = {}): Promise<DeviceProfi
   const model = options.model === undefined ? undefined : { model: await modelOf(options.model), name: options.modelName ?? modelNameOf(options.model) };
   const resume = options.resume === undefined ? undefined : await profileOf(options.resume);
   const out = options.out ?? (typeof options.resume === 'string' ? options.resume : undefined);
-  return runProfile({
+  return runOrTopUpProfile({
     backend,
     ...(model === undefined ? {} : { model }),
     ...(options.budgetSeconds === undefined ? {} : { budgetSeconds: options.budgetSeconds }),

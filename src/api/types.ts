@@ -46,7 +46,7 @@ export interface ProfileOptions {
   readonly seed?: number;
   /** Write the profile here after every piece of work (atomically), so an interrupted run can resume. */
   readonly out?: string;
-  /** Continue an interrupted run: its partial profile, or the file holding it (then also `out` by default). */
+  /** Continue an interrupted run (its partial profile, or the file holding it, then also `out` by default), or top up a complete profile made by an earlier version. */
   readonly resume?: ProfileInput;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ProfileProgress) => void;

@@ -11,7 +11,8 @@ import type { BrowserProfileOutcome } from '../../../profilers/browser/server.js
 import { BROWSER_BACKENDS } from '../../../profilers/browser/protocol.js';
 import type { BrowserBackendName } from '../../../profilers/browser/protocol.js';
 import { refitProfile } from '../../../profilers/refit.js';
-import { measuredEndToEnd, modelFingerprint, runProfile, unsweptItems } from '../../../profilers/run.js';
+import { checkResumable, measuredEndToEnd, unsweptItems } from '../../../profilers/run.js';
+import { runOrTopUpProfile } from '../../../profilers/top-up.js';
 import type { DeviceProfile } from '../../profile/schema.js';
 import { BACKEND_NAMES, initBackend } from '../../backends/index.js';
 import { BackendUnavailableError, CancelledError, UsageError } from '../../errors.js';
@@ -88,23 +89,18 @@ export const profileCommand: CommandSpec = {
     const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
     let out = stringArg(args, 'out');
     let resume: DeviceProfile | undefined;
-    let runBudgetSeconds = budgetSeconds;
     if (flagArg(args, 'resume')) {
       if (out === undefined) throw new UsageError('`--resume` needs `--out`, the file of the interrupted run');
       resume = await readProfile(out, { backend: backend.name });
-      // A profile of another model or batch size is refused by the run itself, with its own message.
-      const sameRequest =
-        (resume.model?.fingerprint ?? null) === (model === undefined ? null : modelFingerprint(model.model)) && resume.batch === (numberArg(args, 'batch') ?? 1);
-      const unswept = sameRequest ? unsweptItems(resume, model?.model) : [];
-      if (sameRequest && resume.status === 'complete' && unswept.length === 0) {
+      checkResumable(resume, { backend, ...(model === undefined ? {} : { model }), batch: numberArg(args, 'batch') ?? 1 });
+      const unswept = unsweptItems(resume, model?.model);
+      if (resume.status === 'complete' && unswept.length === 0) {
         io.out(`${out} is already complete`);
         io.out(renderProfileSummary(resume));
         return;
       }
-      if (sameRequest && measuredEndToEnd(resume)) {
+      if (measuredEndToEnd(resume)) {
         io.out(`${out} lacks ${unswept.length} op configuration(s) this version sweeps: timing them in ${budgetSeconds} s, then calibrating again on its measured networks`);
-        resume = { ...resume, status: 'partial' };
-        runBudgetSeconds = resume.profilingSeconds + budgetSeconds;
       }
     } else if (out !== undefined && (await fs.stat(out).catch(() => undefined)) !== undefined) {
       const existing = await readProfile(out).catch(() => undefined);
@@ -114,10 +110,10 @@ export const profileCommand: CommandSpec = {
     const interrupt = abortOnInterrupt();
     let target = out;
     try {
-      let profile = await runProfile({
+      const profile = await runOrTopUpProfile({
         backend,
         ...(model === undefined ? {} : { model }),
-        budgetSeconds: runBudgetSeconds,
+        budgetSeconds,
         batch: numberArg(args, 'batch') ?? 1,
         seed: numberArg(args, 'seed') ?? 1,
         ...(resume === undefined ? {} : { resume }),
@@ -128,10 +124,6 @@ export const profileCommand: CommandSpec = {
           await writeProfile(target, p);
         },
       });
-      if (resume !== undefined && measuredEndToEnd(resume)) {
-        profile = await refitProfile(profile, model?.model);
-        await writeProfile(target ?? `${profile.name}.json`, profile);
-      }
       bar.stop();
       out = target ?? `${profile.name}.json`;
       io.out(renderProfileSummary(profile));
