@@ -1,6 +1,6 @@
 /**
  * The gradient kernels morphlat adds to (or replaces in) the wasm backend: Conv2DBackpropFilter,
- * DepthwiseConv2dNativeBackpropInput/Filter and MaxPoolGrad. Each table row computes gradients on
+ * DepthwiseConv2dNativeBackpropInput/Filter, MaxPoolGrad and AvgPoolGrad. Each table row computes gradients on
  * wasm and compares them with the cpu backend (the numerical reference), data copied between the two
  * as plain arrays. The gradients replaced for speed (ClipByValue, FusedBatchNorm, Mean) and the
  * training-only FusedBatchNorm kernel are compared with cpu the same way. Then: no tensor or buffer leaks, clear errors, idempotent registration, whole-model
@@ -254,11 +254,30 @@ const POOL_CASES: readonly PoolCase[] = [
   { name: 'tiling 2x2 windows, infinities', x: [2, 4, 6, 2], filter: 2, strides: 2, pad: 'valid', values: 'infinite' },
   { name: 'overlapping windows, infinities', x: [2, 4, 6, 2], filter: 3, strides: 1, pad: 'valid', values: 'infinite' },
   { name: 'window as large as the input', x: [2, 4, 4, 3], filter: 4, strides: 1, pad: 'valid', values: 'mixed' },
+  // The SIMD loop's f32x4 lanes and the channels after the last multiple of four.
+  { name: 'six channels, tiling 2x2 windows, ties', x: [2, 6, 8, 6], filter: 2, strides: 2, pad: 'valid', values: 'ties' },
+  { name: 'nine channels, 3x3 stride 1, same, all negative', x: [2, 5, 6, 9], filter: 3, strides: 1, pad: 'same', values: 'negative' },
+  { name: 'eight channels, overlapping windows, infinities', x: [1, 5, 6, 8], filter: 3, strides: [2, 1], pad: 'same', values: 'infinite' },
 ];
 
+/** Pooling gradients on wasm and cpu for one case and one pooling op, with `xs` as the input. */
+async function poolingGradients(c: PoolCase, xs: readonly number[], op: 'max' | 'avg'): Promise<[number[], number[]]> {
+  const info = tf.backend_util.computePool2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
+  const gs = seeded(size(info.outShape), 8);
+  const grad = (): tf.Tensor[] => {
+    const g = tf.tensor(gs, info.outShape);
+    const pool = (x: tf.Tensor4D): tf.Tensor4D =>
+      op === 'max' ? tf.maxPool(x, c.filter, c.strides, c.pad, c.rounding) : tf.avgPool(x, c.filter, c.strides, c.pad, c.rounding);
+    const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(pool(x as tf.Tensor4D), g));
+    return [tf.grad(loss)(tf.tensor(xs, c.x))];
+  };
+  const [cpuDx = []] = await on('cpu', grad);
+  const [wasmDx = []] = await on('wasm', grad);
+  return [wasmDx, cpuDx];
+}
+
 describe('max pooling gradient (MaxPoolGrad, replacing wasm’s) matches cpu', () => {
-  test.each(POOL_CASES)('$name: x $x, filter $filter, strides $strides, pad $pad', async (c) => {
-    const info = tf.backend_util.computePool2DInfo(c.x, c.filter, c.strides, 1, c.pad, c.rounding);
+  test.each(bothPaths(POOL_CASES))('$path, $name: x $x, filter $filter, strides $strides, pad $pad', (c) => onPath(c.path, async () => {
     const raw = seeded(size(c.x), 7);
     const infinite = (v: number, i: number): number => (i < raw.length / 2 ? Number.NEGATIVE_INFINITY : i % 7 === 0 ? Number.POSITIVE_INFINITY : v);
     const xs =
@@ -269,16 +288,27 @@ describe('max pooling gradient (MaxPoolGrad, replacing wasm’s) matches cpu', (
           : c.values === 'infinite'
             ? raw.map(infinite)
             : raw;
-    const gs = seeded(size(info.outShape), 8);
-    const grad = (): tf.Tensor[] => {
-      const g = tf.tensor(gs, info.outShape);
-      const loss = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad, c.rounding), g));
-      return [tf.grad(loss)(tf.tensor(xs, c.x))];
-    };
-    const [cpuDx = []] = await on('cpu', grad);
-    const [wasmDx = []] = await on('wasm', grad);
+    const [wasmDx, cpuDx] = await poolingGradients(c, xs, 'max');
+    expectClose(wasmDx, cpuDx, 'dx');
+  }));
+
+  test('NaN inputs never take the gradient (the SIMD loop, as cpu)', async () => {
+    const c: PoolCase = { name: 'NaN', x: [2, 6, 7, 6], filter: 3, strides: 1, pad: 'same', values: 'mixed' };
+    const xs = seeded(size(c.x), 9).map((v, i) => (i % 5 === 0 ? Number.NaN : v));
+    const [wasmDx, cpuDx] = await poolingGradients(c, xs, 'max');
+    expect(cpuDx.some((v) => v !== 0)).toBe(true);
     expectClose(wasmDx, cpuDx, 'dx');
   });
+});
+
+describe('average pooling gradient (AvgPoolGrad, replacing wasm’s) matches cpu', () => {
+  test.each(bothPaths(POOL_CASES.filter((c) => c.values === 'mixed' || c.values === 'negative')))(
+    '$path, $name: x $x, filter $filter, strides $strides, pad $pad',
+    (c) => onPath(c.path, async () => {
+      const [wasmDx, cpuDx] = await poolingGradients(c, seeded(size(c.x), 10), 'avg');
+      expectClose(wasmDx, cpuDx, 'dx');
+    }),
+  );
 });
 
 interface ClipCase {

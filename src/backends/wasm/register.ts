@@ -6,15 +6,17 @@
  * depthwise and separable convolutions, concatenation, zero padding, dropout; Adam or momentum SGD;
  * softmax cross-entropy) dispatches three kernels wasm does not have, and one (MaxPoolGrad) that it
  * computes wrongly; every other gradient is composed from forward kernels or has a correct wasm
- * kernel (AvgPoolGrad, ...). Four more are replaced for speed, measured on a resnet-mini training step:
- * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), Tile (which the
- * BatchNorm gradient calls; wasm's copies one element at a time), and Sum and Mean over leading axes
- * (BatchNorm statistics and gradients; wasm's transpose first). Five gradients are replaced by leaner
+ * kernel. Five more are replaced for speed, measured on training steps of the zoo models:
+ * Conv2DBackpropInput (wasm's is a scalar loop, 7-10x slower than its forward Conv2D), AvgPoolGrad
+ * (a scalar loop, 8-9x slower than morphlat's), Tile (which the BatchNorm gradient calls; wasm's copies
+ * one element at a time), and Sum and Mean over leading axes (BatchNorm statistics and gradients;
+ * wasm's transpose first). Five gradients are replaced by leaner
  * ones on wasm: ClipByValue's (ReLU6), ReLU's, Relu6's, FusedBatchNorm's and Mean's.
  *
- * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones) and the ReLU, ReLU6
- * and ClipByValue gradients run morphlat's own WebAssembly SIMD loops over tfjs' heap (./simd.ts)
- * where those can run, and compositions of wasm's kernels elsewhere.
+ * The convolution gradients (Conv2DBackpropFilter/Input and the depthwise ones, which AvgPoolGrad
+ * runs too), MaxPoolGrad and the ReLU, ReLU6 and ClipByValue gradients run morphlat's own
+ * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
+ * kernels elsewhere.
  *
  * FusedBatchNorm is replaced only while a training step runs (`duringWasmTraining`): inference keeps
  * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model
@@ -22,6 +24,7 @@
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -56,6 +59,7 @@ export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
  */
 export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
+  avgPoolGradConfig,
   conv2DBackpropInputConfig,
   tileConfig,
   sumConfig,

@@ -31,6 +31,13 @@
  * `gradientInRange(dy, x, out, n, low, high, includeLow)`: out[i] = dy[i] where low < x[i] ≤ high
  * (low ≤ x[i] when includeLow is 1), else 0, over n float32 elements: the gradient of ReLU, ReLU6 and
  * ClipByValue in one pass (a NaN x passes nothing).
+ *
+ * `maxPoolTaps(x, dy, dx, n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl)`: the gradient of 2-D max pooling
+ * into an [n, h, w, c] dx, tfjs semantics: for every output pixel (b, oy, ox) and channel, dy goes to the
+ * window's first maximum in row-major tap order among the taps (iy, ix) = (oy·sh + r − pt, ox·sw + s − pl)
+ * inside the input; a window whose maximum is −∞ (or that holds no input pixel) passes nothing, and NaN
+ * never wins. Two passes over a window's taps, four channels at a time (then one by one): the maximum,
+ * then each tap equal to it that no earlier tap claimed takes dy.
  */
 /**
  * acc[k] += src[k] · dyp[k] over a row's bytes from $k: four floats at a time up to $vectorBytes
@@ -350,5 +357,80 @@ const GRADIENT_IN_RANGE = `
     (br $sLoop)))
  )`;
 
-/** The module: the four functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE})\n`;
+/**
+ * For each tap (r, s) of output pixel ($b, $oy, $ox)'s window that lies inside the [n, h, w, c] input,
+ * `body` with $pixel set to that input pixel's byte offset from the tensor's start.
+ */
+function insideTaps(label: string, body: string): string {
+  return `(local.set $r (i32.const 0))
+       (block $rEnd${label} (loop $rLoop${label} (br_if $rEnd${label} (i32.ge_u (local.get $r) (local.get $kh)))
+        (local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r)) (local.get $pt)))
+        (if (i32.lt_u (local.get $iy) (local.get $h)) (then
+         (local.set $s (i32.const 0))
+         (block $sEnd${label} (loop $sLoop${label} (br_if $sEnd${label} (i32.ge_u (local.get $s) (local.get $kw)))
+          (local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $sw)) (local.get $s)) (local.get $pl)))
+          (if (i32.lt_u (local.get $ix) (local.get $w)) (then
+           (local.set $pixel (i32.add (local.get $k) (i32.mul (local.get $rowBytes)
+             (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)))))
+           ${body}))
+          (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop${label})))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop${label})))`;
+}
+
+/** One output pixel's max-pooling gradient over channel bytes from $k: four at a time up to $vectorBytes, or one at a time up to $rowBytes. */
+function maxPoolChannels(kind: 'vector' | 'scalar'): string {
+  const at = (base: string): string => `(i32.add (local.get ${base}) (local.get $pixel))`;
+  if (kind === 'vector') {
+    return `(block $vectorEnd (loop $vectorLoop (br_if $vectorEnd (i32.ge_u (local.get $k) (local.get $vectorBytes)))
+       (local.set $best (f32x4.splat (f32.const -inf)))
+       ${insideTaps('MaxV', `(local.set $v (v128.load ${at('$x')}))
+           (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))`)}
+       (local.set $free (f32x4.gt (local.get $best) (f32x4.splat (f32.const -inf))))
+       (local.set $g (v128.load (i32.add (local.get $dyp) (local.get $k))))
+       ${insideTaps('WinV', `(local.set $hit (v128.and (f32x4.eq (v128.load ${at('$x')}) (local.get $best)) (local.get $free)))
+           (v128.store ${at('$dx')} (f32x4.add (v128.load ${at('$dx')}) (v128.and (local.get $g) (local.get $hit))))
+           (local.set $free (v128.andnot (local.get $free) (local.get $hit)))`)}
+       (local.set $k (i32.add (local.get $k) (i32.const 16)))
+       (br $vectorLoop)))`;
+  }
+  return `(block $scalarEnd (loop $scalarLoop (br_if $scalarEnd (i32.ge_u (local.get $k) (local.get $rowBytes)))
+       (local.set $bestS (f32.const -inf))
+       ${insideTaps('MaxS', `(local.set $vS (f32.load ${at('$x')}))
+           (local.set $bestS (select (local.get $vS) (local.get $bestS) (f32.gt (local.get $vS) (local.get $bestS))))`)}
+       (local.set $freeS (f32.gt (local.get $bestS) (f32.const -inf)))
+       ${insideTaps('WinS', `(if (i32.and (f32.eq (f32.load ${at('$x')}) (local.get $bestS)) (local.get $freeS)) (then
+             (f32.store ${at('$dx')} (f32.add (f32.load ${at('$dx')}) (f32.load (i32.add (local.get $dyp) (local.get $k)))))
+             (local.set $freeS (i32.const 0))))`)}
+       (local.set $k (i32.add (local.get $k) (i32.const 4)))
+       (br $scalarLoop)))`;
+}
+
+const MAX_POOL_TAPS = `
+ (func (export "maxPoolTaps")
+  (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+  (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $pt i32) (param $pl i32)
+  (local $b i32) (local $oy i32) (local $ox i32) (local $r i32) (local $s i32) (local $iy i32) (local $ix i32)
+  (local $k i32) (local $pixel i32) (local $dyp i32) (local $rowBytes i32) (local $vectorBytes i32)
+  (local $best v128) (local $free v128) (local $v v128) (local $g v128) (local $hit v128)
+  (local $bestS f32) (local $vS f32) (local $freeS i32)
+  (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
+  (local.set $vectorBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+  (memory.fill (local.get $dx) (i32.const 0)
+    (i32.mul (local.get $rowBytes) (i32.mul (i32.mul (local.get $n) (local.get $h)) (local.get $w))))
+  (local.set $dyp (local.get $dy))
+  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
+   (local.set $oy (i32.const 0))
+   (block $oyEnd (loop $oyLoop (br_if $oyEnd (i32.ge_u (local.get $oy) (local.get $oh)))
+    (local.set $ox (i32.const 0))
+    (block $oxEnd (loop $oxLoop (br_if $oxEnd (i32.ge_u (local.get $ox) (local.get $ow)))
+     (local.set $k (i32.const 0))
+     ${maxPoolChannels('vector')}
+     ${maxPoolChannels('scalar')}
+     (local.set $dyp (i32.add (local.get $dyp) (local.get $rowBytes)))
+     (local.set $ox (i32.add (local.get $ox) (i32.const 1))) (br $oxLoop)))
+    (local.set $oy (i32.add (local.get $oy) (i32.const 1))) (br $oyLoop)))
+   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
+ )`;
+
+/** The module: the five functions over the imported memory. */
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS})\n`;

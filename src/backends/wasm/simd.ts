@@ -19,6 +19,7 @@ interface SimdExports {
   convFilterTaps(x: number, dy: number, dw: number, ...geometry: number[]): void;
   convInputTaps(dyT: number, wT: number, dx: number, ...geometry: number[]): void;
   gradientInRange(dy: number, x: number, out: number, n: number, low: number, high: number, includeLow: number): void;
+  maxPoolTaps(x: number, dy: number, dx: number, ...geometry: number[]): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -134,6 +135,12 @@ export interface WasmSimdKernels {
   depthwiseFilterGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The input gradient, [batch, inHeight, inWidth, channels]; undefined when an input is not float32. */
   depthwiseInputGradient(dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
+  /**
+   * The gradient of max pooling with `info`'s geometry, [batch, inHeight, inWidth, channels], from the
+   * pooled input x and exactly the [batch, outHeight, outWidth, channels] dy `info` implies; undefined
+   * when an input is not float32.
+   */
+  maxPoolGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
 }
 
 /** `depthwiseTaps`' geometry parameters, in its order (see ./simd-text.ts). */
@@ -201,6 +208,16 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       if (at === undefined) return undefined;
       const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
       simd.depthwiseTaps(0, offsetOf(out), at[0]!, at[1]!, ...geometry(info));
+      return out;
+    },
+    maxPoolGradient(x, dy, info) {
+      const at = offsets(heap, [x, dy]);
+      if (at === undefined) return undefined;
+      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
+      simd.maxPoolTaps(
+        at[0]!, at[1]!, offsetOf(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+      );
       return out;
     },
   };
