@@ -1,10 +1,13 @@
 /**
- * The gradient kernels morphlat adds to (or replaces in) the wasm backend: Conv2DBackpropFilter,
- * DepthwiseConv2dNativeBackpropInput/Filter, MaxPoolGrad and AvgPoolGrad. Each table row computes gradients on
- * wasm and compares them with the cpu backend (the numerical reference), data copied between the two
- * as plain arrays. The gradients replaced for speed (ClipByValue, FusedBatchNorm, Mean) and the
- * training-only FusedBatchNorm kernel are compared with cpu the same way. Then: no tensor or buffer leaks, clear errors, idempotent registration, whole-model
- * gradients equal to cpu's, and a conv+depthwise model whose loss falls when trained on wasm.
+ * The gradient kernels morphlat adds to (or replaces in) the wasm backend: Conv2DBackpropFilter/Input,
+ * DepthwiseConv2dNativeBackpropInput/Filter, MaxPoolGrad and AvgPoolGrad. Each table row computes
+ * gradients on wasm and compares them with the cpu backend (the numerical reference), data copied
+ * between the two as plain arrays, with morphlat's SIMD loops and without. The gradients replaced for
+ * speed (ClipByValue, FusedBatchNorm, Mean), the leading-axes reductions, the SIMD zero-padded windows
+ * and the training-only kernels (FusedBatchNorm, per-channel Add/Sub/Multiply, data-sharing Identity
+ * and Cast) are checked the same way. Then: no tensor or buffer leaks, clear errors, idempotent
+ * registration, whole-model gradients equal to cpu's, and a conv+depthwise model whose loss falls when
+ * trained on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -17,7 +20,11 @@ import {
   WASM_REPLACED_KERNELS,
   WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
+import { castTrainingConfig } from '../src/backends/wasm/Cast.js';
+import { channelBinaryTrainingConfigs } from '../src/backends/wasm/ChannelBinary.js';
+import { identityTrainingConfig } from '../src/backends/wasm/Identity.js';
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
+import { window2D } from '../src/backends/wasm/compose.js';
 import { setWasmSimdEnabled, wasmSimdKernels } from '../src/backends/wasm/simd.js';
 import { KernelError } from '../src/errors.js';
 import { zooEntry } from '../src/zoo/index.js';
@@ -422,6 +429,27 @@ describe('reductions over leading axes (Sum, Mean, replacing wasm’s) match cpu
   });
 });
 
+describe('zero-padded windows of NHWC tensors (window2D) by the SIMD loop match tfjs’ Pad and Slice', () => {
+  const WINDOWS = [
+    { name: 'padding on every side', top: 1, height: 8, left: 2, width: 9 },
+    { name: 'cropping on every side', top: -1, height: 3, left: -2, width: 3 },
+    { name: 'padding above, cropping on the right', top: 2, height: 6, left: 0, width: 4 },
+    { name: 'cropping above, padding below and on the left', top: -2, height: 6, left: 3, width: 8 },
+    { name: 'a window entirely below the tensor', top: -7, height: 2, left: 0, width: 6 },
+    { name: 'a window entirely right of the tensor', top: 0, height: 5, left: -6, width: 2 },
+  ];
+  test.each(WINDOWS)('$name: top $top, height $height, left $left, width $width', async (c) => {
+    const shape: Shape4 = [2, 5, 6, 7];
+    const xs = seeded(size(shape), 81);
+    const windowOf = (): tf.Tensor[] => [window2D(tf.tensor4d(xs, shape), c.top, c.height, c.left, c.width)];
+    await initBackend('wasm');
+    const [composed = []] = await onPath('composite', () => on('wasm', windowOf));
+    const [simd = []] = await on('wasm', windowOf);
+    expect(composed).toHaveLength(2 * c.height * c.width * 7);
+    expect(simd).toEqual(composed);
+  });
+});
+
 describe('training-only kernels on wasm', () => {
   test('FusedBatchNorm is morphlat’s only inside a training step, and wasm’s own again after it, even when the step throws', async () => {
     await initBackend('wasm');
@@ -458,6 +486,55 @@ describe('training-only kernels on wasm', () => {
     expectClose(wasmY, cpuY, 'y');
   });
 
+  test('Add, Sub, Multiply, Identity and Cast are morphlat’s only inside a training step', async () => {
+    await initBackend('wasm');
+    const current = (name: string): unknown => tf.getKernel(name, 'wasm').kernelFunc;
+    const ours = new Map([...channelBinaryTrainingConfigs, identityTrainingConfig, castTrainingConfig].map((config) => [config.kernelName, config.kernelFunc]));
+    expect([...ours.keys()].sort()).toEqual([tf.Add, tf.Multiply, tf.Sub, tf.Identity, tf.Cast].sort());
+    for (const name of ours.keys()) expect(WASM_TRAINING_KERNELS.map((config) => config.kernelName)).toContain(name);
+    for (const [name, kernelFunc] of ours) expect(current(name)).not.toBe(kernelFunc);
+    duringWasmTraining(() => {
+      for (const [name, kernelFunc] of ours) expect(current(name)).toBe(kernelFunc);
+    });
+    for (const [name, kernelFunc] of ours) expect(current(name)).not.toBe(kernelFunc);
+  });
+
+  const BROADCASTS = [
+    { name: 'a [C] vector, C = 4 lanes + 3', full: [2, 3, 4, 7], vector: [7] },
+    { name: 'a [1, 1, 1, C] vector, C = 16', full: [2, 5, 3, 16], vector: [1, 1, 1, 16] },
+    { name: 'a [1, C] vector on a matrix, C = 3', full: [9, 3], vector: [1, 3] },
+    { name: 'a [1, 1, C] vector on rank 4 (lower rank)', full: [2, 3, 2, 8], vector: [1, 1, 8] },
+    { name: 'same shapes (wasm’s own)', full: [2, 3, 4, 5], vector: [2, 3, 4, 5] },
+    { name: 'a broadcast over a middle axis (wasm’s own)', full: [2, 3, 4, 5], vector: [1, 3, 1, 5] },
+  ];
+  test.each(bothPaths(BROADCASTS))('$path: x op v and v op x inside a training step match cpu, $name', (c) => onPath(c.path, async () => {
+    const xs = seeded(size(c.full), 71);
+    const vs = seeded(size(c.vector), 72).map((v) => v + 0.25);
+    const ops = (): tf.Tensor[] => {
+      const x = tf.tensor(xs, c.full);
+      const v = tf.tensor(vs, c.vector);
+      return [tf.add(x, v), tf.add(v, x), tf.sub(x, v), tf.sub(v, x), tf.mul(x, v), tf.mul(v, x)];
+    };
+    const cpu = await on('cpu', ops);
+    const wasm = await on('wasm', () => duringWasmTraining(ops));
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, ['x + v', 'v + x', 'x − v', 'v − x', 'x · v', 'v · x'][i] ?? ''));
+  }));
+
+  test('inside a training step, clones and same-dtype casts share their data and keep their values; other casts convert', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor([1.5, -2.25, 3], [3]);
+    const ints = tf.tensor([1, -2, 3], [3], 'int32');
+    const [clone, same, toFloat] = duringWasmTraining(() => [tf.clone(x), tf.cast(x, 'float32'), tf.cast(ints, 'float32')]);
+    expect(clone?.dataId).toBe(x.dataId);
+    expect(same?.dataId).toBe(x.dataId);
+    expect(toFloat?.dtype).toBe('float32');
+    expect(Array.from(await (toFloat as tf.Tensor).data())).toEqual([1, -2, 3]);
+    x.dispose();
+    expect(Array.from(await (clone as tf.Tensor).data())).toEqual([1.5, -2.25, 3]);
+    expect(Array.from(await (same as tf.Tensor).data())).toEqual([1.5, -2.25, 3]);
+    tf.dispose([clone, same, toFloat, ints] as tf.Tensor[]);
+  });
+
   test('a whole model’s gradients inside a training step equal cpu’s', async () => {
     const cpu = await wholeModelGradients('cpu', () => convDepthwiseModel(61), batch, duringWasmTraining);
     const wasm = await wholeModelGradients('wasm', () => convDepthwiseModel(61), batch, duringWasmTraining);
@@ -476,6 +553,8 @@ function kernelCalls(): [string, Record<string, tf.Tensor>, Record<string, unkno
     [tf.DepthwiseConv2dNativeBackpropInput, { dy: depthwise, filter: tf.ones([3, 3, 3, 2]) }, { strides: 1, dilations: 1, pad: 'same', inputShape: [2, 7, 6, 3] }],
     [tf.DepthwiseConv2dNativeBackpropFilter, { x, dy: depthwise }, { strides: 1, dilations: 1, pad: 'same', filterShape: [3, 3, 3, 2] }],
     [tf.MaxPoolGrad, { dy: pooled, input: x, output: pooled }, { filterSize: 3, strides: 2, pad: 'same' }],
+    [tf.AvgPoolGrad, { dy: pooled, input: x }, { filterSize: 3, strides: 2, pad: 'same' }],
+    [tf.Conv2DBackpropInput, { dy: conv, filter: tf.ones([3, 3, 3, 4]) }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 6, 3] }],
   ];
 }
 
@@ -506,8 +585,9 @@ describe('memory', () => {
     const model = convDepthwiseModel(11);
     const optimizer = tf.train.momentum(0.05, 0.9);
     const { x, y } = batch();
+    // As the training loop runs a step: with the training-only kernels (shared data for Identity and Cast).
     const step = (): void => {
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), false);
+      duringWasmTraining(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), false));
     };
     step();
     const tensors = tf.memory().numTensors;

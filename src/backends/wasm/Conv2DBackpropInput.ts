@@ -145,7 +145,7 @@ function simdGradient(simd: WasmSimdKernels, dy: tf.Tensor4D, filter: tf.Tensor4
   if (padded === undefined) return undefined;
   const dx = tf.engine().makeTensorFromTensorInfo(padded) as tf.Tensor4D;
   const whole = top === 0 && left === 0 && paddedHeight === inHeight && paddedWidth === inWidth;
-  return whole ? dx : tf.slice(dx, [0, top, left, 0], [batchSize, inHeight, inWidth, inChannels]);
+  return whole ? dx : window2D(dx, -top, inHeight, -left, inWidth);
 }
 
 /** Conv2DBackpropInput for the 'wasm' backend (NHWC, any stride and padding; NCHW goes to wasm's own). */

@@ -18,13 +18,15 @@
  * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
  * kernels elsewhere.
  *
- * FusedBatchNorm is replaced only while a training step runs (`duringWasmTraining`): inference keeps
- * tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a deployed model
- * sees.
+ * FusedBatchNorm, per-channel Add/Sub/Multiply, Identity and Cast are replaced only while a training
+ * step runs (`duringWasmTraining`): inference keeps tfjs' own forward kernels, so that the latency
+ * morphlat measures on wasm is the one a deployed model sees.
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
+import { castTrainingConfig } from './Cast.js';
+import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
 import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -33,6 +35,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { fusedBatchNormTrainingConfig } from './FusedBatchNorm.js';
 import { fusedBatchNormGradient } from './FusedBatchNormGradient.js';
 import { gradientInRangeConfig, relu6Gradient, reluGradient } from './GradientInRange.js';
+import { identityTrainingConfig } from './Identity.js';
 import { withWasmGradient } from './gradient.js';
 import type { WasmGradient } from './gradient.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
@@ -70,7 +73,12 @@ export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [
  * Kernels that only make training faster: they replace wasm's own for the length of a training step
  * and no longer, so inference and latency measurements run tfjs' own.
  */
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [fusedBatchNormTrainingConfig];
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  fusedBatchNormTrainingConfig,
+  identityTrainingConfig,
+  castTrainingConfig,
+  ...channelBinaryTrainingConfigs,
+];
 
 /**
  * Gradients replaced for speed on wasm, each made from tfjs-core's own (which it keeps for every

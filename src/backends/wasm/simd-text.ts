@@ -38,6 +38,15 @@
  * inside the input; a window whose maximum is −∞ (or that holds no input pixel) passes nothing, and NaN
  * never wins. Two passes over a window's taps, four channels at a time (then one by one): the maximum,
  * then each tap equal to it that no earlier tap claimed takes dy.
+ *
+ * Per-channel ops over a float32 tensor of `rows` rows of c channels (channels last) and vectors of c
+ * values, each into `out`, four channels at a time then one by one: `channelAdd(x, v, out, rows, c)`
+ * x + v, `channelSub` x − v, `channelSubFrom` v − x, `channelMul` x · v, and
+ * `channelAffine(x, s, b, out, rows, c)` x · s + b.
+ *
+ * `windowRows(src, dst, n, h, w, c, top, left, oh, ow)`: dst [n, oh, ow, c] holds src [n, h, w, c]
+ * shifted down by top rows and right by left columns (negative: up and left), zeros where no source
+ * pixel lands: padding and cropping at once, one bulk copy per row.
  */
 /**
  * acc[k] += src[k] · dyp[k] over a row's bytes from $k: four floats at a time up to $vectorBytes
@@ -432,5 +441,83 @@ const MAX_POOL_TAPS = `
    (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
  )`;
 
-/** The module: the five functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS})\n`;
+/** A per-channel op's two forms: on f32x4 vectors and on single floats, given its operands' loads. */
+interface ChannelOp {
+  readonly name: string;
+  /** The per-channel vectors it reads beside x. */
+  readonly vectors: readonly string[];
+  readonly vector: (x: string, v: readonly string[]) => string;
+  readonly scalar: (x: string, v: readonly string[]) => string;
+}
+
+const CHANNEL_OPS: readonly ChannelOp[] = [
+  { name: 'channelAdd', vectors: ['$v'], vector: (x, [v]) => `(f32x4.add ${x} ${v})`, scalar: (x, [v]) => `(f32.add ${x} ${v})` },
+  { name: 'channelSub', vectors: ['$v'], vector: (x, [v]) => `(f32x4.sub ${x} ${v})`, scalar: (x, [v]) => `(f32.sub ${x} ${v})` },
+  { name: 'channelSubFrom', vectors: ['$v'], vector: (x, [v]) => `(f32x4.sub ${v} ${x})`, scalar: (x, [v]) => `(f32.sub ${v} ${x})` },
+  { name: 'channelMul', vectors: ['$v'], vector: (x, [v]) => `(f32x4.mul ${x} ${v})`, scalar: (x, [v]) => `(f32.mul ${x} ${v})` },
+  {
+    name: 'channelAffine',
+    vectors: ['$s', '$b'],
+    vector: (x, [s, b]) => `(f32x4.add (f32x4.mul ${x} ${s}) ${b})`,
+    scalar: (x, [s, b]) => `(f32.add (f32.mul ${x} ${s}) ${b})`,
+  },
+];
+
+function channelOp(op: ChannelOp): string {
+  const forms = (['vector', 'scalar'] as const).map((kind) => {
+    const [load, store, step, end] = kind === 'vector' ? ['v128.load', 'v128.store', 16, '$vectorBytes'] : ['f32.load', 'f32.store', 4, '$rowBytes'];
+    const x = `(${load} (i32.add (local.get $x) (i32.add (local.get $p) (local.get $k))))`;
+    const vs = op.vectors.map((v) => `(${load} (i32.add (local.get ${v}) (local.get $k)))`);
+    return `(block $${kind}End (loop $${kind}Loop (br_if $${kind}End (i32.ge_u (local.get $k) (local.get ${end})))
+      (${store} (i32.add (local.get $out) (i32.add (local.get $p) (local.get $k))) ${op[kind](x, vs)})
+      (local.set $k (i32.add (local.get $k) (i32.const ${step})))
+      (br $${kind}Loop)))`;
+  });
+  return `
+ (func (export "${op.name}")
+  (param $x i32) ${op.vectors.map((v) => `(param ${v} i32)`).join(' ')} (param $out i32) (param $rows i32) (param $c i32)
+  (local $p i32) (local $end i32) (local $k i32) (local $rowBytes i32) (local $vectorBytes i32)
+  (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
+  (local.set $vectorBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+  (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))
+  (block $rowsEnd (loop $rowsLoop (br_if $rowsEnd (i32.ge_u (local.get $p) (local.get $end)))
+    (local.set $k (i32.const 0))
+    ${forms.join('\n    ')}
+    (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+    (br $rowsLoop)))
+ )`;
+}
+
+const WINDOW_ROWS = `
+ (func (export "windowRows")
+  (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+  (param $top i32) (param $left i32) (param $oh i32) (param $ow i32)
+  (local $b i32) (local $y i32) (local $sy i32) (local $x0 i32) (local $count i32) (local $pixelB i32)
+  (local.set $pixelB (i32.shl (local.get $c) (i32.const 2)))
+  (if (i32.or (i32.or (i32.gt_s (local.get $top) (i32.const 0)) (i32.gt_s (local.get $left) (i32.const 0)))
+              (i32.or (i32.gt_s (local.get $oh) (i32.add (local.get $h) (local.get $top)))
+                      (i32.gt_s (local.get $ow) (i32.add (local.get $w) (local.get $left)))))
+    (then (memory.fill (local.get $dst) (i32.const 0)
+      (i32.mul (local.get $pixelB) (i32.mul (i32.mul (local.get $n) (local.get $oh)) (local.get $ow))))))
+  (local.set $x0 (select (local.get $left) (i32.const 0) (i32.gt_s (local.get $left) (i32.const 0))))
+  (local.set $count (i32.sub (local.get $ow) (local.get $x0)))
+  (if (i32.gt_s (local.get $count) (i32.sub (i32.add (local.get $w) (local.get $left)) (local.get $x0)))
+    (then (local.set $count (i32.sub (i32.add (local.get $w) (local.get $left)) (local.get $x0)))))
+  (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
+   (local.set $y (i32.const 0))
+   (block $yEnd (loop $yLoop (br_if $yEnd (i32.ge_u (local.get $y) (local.get $oh)))
+    (local.set $sy (i32.sub (local.get $y) (local.get $top)))
+    (if (i32.lt_u (local.get $sy) (local.get $h)) (then
+      (memory.copy
+        (i32.add (local.get $dst) (i32.mul (local.get $pixelB)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $y)) (local.get $ow)) (local.get $x0))))
+        (i32.add (local.get $src) (i32.mul (local.get $pixelB)
+          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $sy)) (local.get $w)) (i32.sub (local.get $x0) (local.get $left)))))
+        (i32.mul (local.get $count) (local.get $pixelB)))))
+    (local.set $y (i32.add (local.get $y) (i32.const 1))) (br $yLoop)))
+   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
+ )`;
+
+/** The module: its functions over the imported memory. */
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${WINDOW_ROWS})\n`;

@@ -20,6 +20,11 @@ interface SimdExports {
   convInputTaps(dyT: number, wT: number, dx: number, ...geometry: number[]): void;
   gradientInRange(dy: number, x: number, out: number, n: number, low: number, high: number, includeLow: number): void;
   maxPoolTaps(x: number, dy: number, dx: number, ...geometry: number[]): void;
+  channelAdd(x: number, v: number, out: number, rows: number, c: number): void;
+  channelSub(x: number, v: number, out: number, rows: number, c: number): void;
+  channelSubFrom(x: number, v: number, out: number, rows: number, c: number): void;
+  channelMul(x: number, v: number, out: number, rows: number, c: number): void;
+  windowRows(src: number, dst: number, n: number, h: number, w: number, c: number, top: number, left: number, oh: number, ow: number): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -141,7 +146,24 @@ export interface WasmSimdKernels {
    * when an input is not float32.
    */
   maxPoolGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
+  /**
+   * `op` between every row of x (channels last) and v, one value per channel of x's last axis: x + v,
+   * x − v, v − x ('subFrom') or x · v, in x's shape; undefined when x or v is not float32 or v's size
+   * is not x's channel count.
+   */
+  channelOp(op: ChannelOpName, x: TensorInfo, v: TensorInfo): TensorInfo | undefined;
+  /**
+   * x ([batch, ·, ·, channels]) in a [batch, height, width, channels] window: pixel (y, x) of the
+   * window is x's (y − top, x − left), or 0 where that lies outside x (`window2D`'s geometry); undefined
+   * when x is not float32.
+   */
+  window(x: TensorInfo, top: number, height: number, left: number, width: number): TensorInfo | undefined;
 }
+
+/** The per-channel ops of `WasmSimdKernels.channelOp`. */
+export type ChannelOpName = 'add' | 'sub' | 'subFrom' | 'mul';
+
+const CHANNEL_EXPORTS = { add: 'channelAdd', sub: 'channelSub', subFrom: 'channelSubFrom', mul: 'channelMul' } as const;
 
 /** `depthwiseTaps`' geometry parameters, in its order (see ./simd-text.ts). */
 function geometry(info: backend_util.Conv2DInfo): number[] {
@@ -218,6 +240,22 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
         at[0]!, at[1]!, offsetOf(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
       );
+      return out;
+    },
+    channelOp(op, x, v) {
+      const at = offsets(heap, [x, v]);
+      const channels = x.shape[x.shape.length - 1];
+      if (at === undefined || channels === undefined || channels === 0 || util.sizeFromShape(v.shape) !== channels) return undefined;
+      const out = heap.makeOutput([...x.shape], 'float32');
+      simd[CHANNEL_EXPORTS[op]](at[0]!, at[1]!, offsetOf(out), util.sizeFromShape(x.shape) / channels, channels);
+      return out;
+    },
+    window(x, top, height, left, width) {
+      const at = offsets(heap, [x]);
+      const [batch, fullHeight, fullWidth, channels] = x.shape;
+      if (at === undefined || batch === undefined || fullHeight === undefined || fullWidth === undefined || channels === undefined) return undefined;
+      const out = heap.makeOutput([batch, height, width, channels], 'float32');
+      simd.windowRows(at[0]!, offsetOf(out), batch, fullHeight, fullWidth, channels, top, left, height, width);
       return out;
     },
   };
