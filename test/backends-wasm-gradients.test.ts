@@ -20,6 +20,7 @@ import {
   WASM_REPLACED_KERNELS,
   WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
+import { BatchNormTraining } from '../src/backends/wasm/BatchNormTraining.js';
 import { castTrainingConfig } from '../src/backends/wasm/Cast.js';
 import { channelBinaryTrainingConfigs } from '../src/backends/wasm/ChannelBinary.js';
 import { identityTrainingConfig } from '../src/backends/wasm/Identity.js';
@@ -601,6 +602,27 @@ describe('memory', () => {
     tf.dispose([x, y]);
   });
 
+  test('the fused BatchNorm kernel and its gradient leave no tensor or wasm buffer behind', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor(seeded(2 * 3 * 3 * 5, 94), [2, 3, 3, 5]);
+    const scale = tf.ones([5]);
+    const offset = tf.zeros([5]);
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers();
+    const loss = (xv: tf.Tensor, sv: tf.Tensor, ov: tf.Tensor): tf.Scalar => {
+      const [y] = tf.engine().runKernel(BatchNormTraining, { x: xv, scale: sv, offset: ov }, { varianceEpsilon: 1e-3 }) as tf.Tensor[];
+      return tf.sum(tf.square(y as tf.Tensor));
+    };
+    for (let i = 0; i < 3; i++) {
+      const grads = tf.grads(loss)([x, scale, offset]);
+      expect(grads.map((g) => g.shape)).toEqual([[2, 3, 3, 5], [5], [5]]);
+      tf.dispose(grads);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers()).toBe(buffers);
+    tf.dispose([x, scale, offset]);
+  });
+
   test('inputs given as bare TensorInfos keep their data', async () => {
     await initBackend('wasm');
     const x = tf.tensor4d(seeded(1 * 5 * 5 * 2, 10), [1, 5, 5, 2]);
@@ -776,6 +798,77 @@ describe('training on wasm', () => {
       expect(expected.some((v) => v !== 0), `weight ${i}`).toBe(true);
       expectClose(wasm[i] ?? [], expected, `weight ${i}`);
     });
+  });
+
+  const BATCH_NORMS = [
+    { name: 'rank 4, 6 channels (4 lanes + 2)', shape: [3, 5, 4, 6] },
+    { name: 'rank 4, 16 channels, one image', shape: [1, 7, 3, 16] },
+    { name: 'rank 2 (after a dense layer), 3 channels', shape: [11, 3] },
+  ];
+  test.each(BATCH_NORMS)('a BatchNormalization layer in a training step ($name): output, moving statistics and gradients equal cpu’s', async (c) => {
+    const xs = seeded(size(c.shape), 91).map((v, i) => 3 * v + (i % 3) - 0.5);
+    const channels = c.shape[c.shape.length - 1] ?? 1;
+    const gs = seeded(size(c.shape), 92);
+    const run = async (backend: Backend): Promise<number[][]> => {
+      await initBackend(backend);
+      const layer = tfl.layers.batchNormalization({
+        momentum: 0.9,
+        gammaInitializer: tfl.initializers.constant({ value: 1.5 }),
+        betaInitializer: tfl.initializers.constant({ value: -0.25 }),
+      });
+      const x = tf.tensor(xs, c.shape);
+      layer.build(x.shape);
+      const g = tf.tensor(gs, c.shape);
+      const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = duringWasmTraining(() =>
+        tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, g)), weights),
+      );
+      const xGrad = duringWasmTraining(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, g)))(x));
+      const y = duringWasmTraining(() => layer.apply(x, { training: true }) as tf.Tensor);
+      const out = [y, xGrad, ...weights.map((w) => grads[w.name] as tf.Tensor), ...layer.nonTrainableWeights.map((w) => w.read())];
+      const values = await Promise.all(out.map(async (t) => Array.from(await t.data())));
+      tf.dispose([x, g, y, xGrad, value, ...Object.values(grads)]);
+      for (const w of layer.weights) w.dispose();
+      return values;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(cpu).toHaveLength(6);
+    expect(cpu[4]).toHaveLength(channels);
+    const labels = ['y', 'dx', 'dGamma', 'dBeta', 'moving mean', 'moving variance'];
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, labels[i] ?? ''));
+  });
+
+  test('BatchNormalization layers take the fused kernel only in training calls inside a training step, also after one throws', async () => {
+    await initBackend('wasm');
+    const layer = tfl.layers.batchNormalization({});
+    const x = tf.tensor(seeded(2 * 3 * 3 * 4, 93), [2, 3, 3, 4]);
+    layer.build(x.shape);
+    const kernelsOf = (run: () => void): string[] => {
+      const names: string[] = [];
+      const engine = tf.engine();
+      const runKernel = engine.runKernel.bind(engine);
+      engine.runKernel = (name, inputs, attrs) => {
+        names.push(name);
+        return runKernel(name, inputs, attrs);
+      };
+      try {
+        tf.tidy(run);
+      } finally {
+        engine.runKernel = runKernel;
+      }
+      return names;
+    };
+    expect(kernelsOf(() => duringWasmTraining(() => layer.apply(x, { training: true })))).toContain(BatchNormTraining);
+    expect(kernelsOf(() => duringWasmTraining(() => layer.apply(x, { training: false })))).not.toContain(BatchNormTraining);
+    expect(kernelsOf(() => layer.apply(x, { training: true }))).not.toContain(BatchNormTraining);
+    expect(() => duringWasmTraining(() => { throw new Error('step failed'); })).toThrow('step failed');
+    expect(kernelsOf(() => layer.apply(x, { training: true }))).not.toContain(BatchNormTraining);
+    await onPath('composite', async () => {
+      expect(kernelsOf(() => duringWasmTraining(() => layer.apply(x, { training: true })))).not.toContain(BatchNormTraining);
+    });
+    x.dispose();
+    for (const w of layer.weights) w.dispose();
   });
 
   test('a conv + depthwise model’s loss falls under Adam', async () => {

@@ -25,6 +25,7 @@
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient, fuseBatchNormLayers, restoreBatchNormLayers } from './BatchNormTraining.js';
 import { castTrainingConfig } from './Cast.js';
 import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
 import { clipByValueGradient } from './ClipByValueGradient.js';
@@ -50,6 +51,8 @@ import { tileConfig } from './Tile.js';
  * call): registered unless some kernel of that name is already there.
  */
 export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -122,6 +125,7 @@ export function registerWasmGradientKernels(): void {
   }
   if (!gradientsRegistered) {
     for (const [kernelName, fast] of WASM_GRADIENTS) registerGradient(withWasmGradient(getGradient(kernelName), fast));
+    registerGradient(batchNormTrainingGradient);
     gradientsRegistered = true;
   }
 }
@@ -142,6 +146,7 @@ export function duringWasmTraining<T>(step: () => T): T {
     for (const config of WASM_TRAINING_KERNELS) {
       if (wasmOwnConfig(config.kernelName) !== undefined) swapKernel(config);
     }
+    fuseBatchNormLayers();
   }
   trainingDepth++;
   try {
@@ -149,6 +154,7 @@ export function duringWasmTraining<T>(step: () => T): T {
   } finally {
     trainingDepth--;
     if (trainingDepth === 0) {
+      restoreBatchNormLayers();
       for (const config of WASM_TRAINING_KERNELS) {
         const own = wasmOwnConfig(config.kernelName);
         if (own !== undefined && registered(config)?.kernelFunc === config.kernelFunc) swapKernel(own);

@@ -39,10 +39,14 @@
  * never wins. Two passes over a window's taps, four channels at a time (then one by one): the maximum,
  * then each tap equal to it that no earlier tap claimed takes dy.
  *
- * Per-channel ops over a float32 tensor of `rows` rows of c channels (channels last) and vectors of c
- * values, each into `out`, four channels at a time then one by one: `channelAdd(x, v, out, rows, c)`
- * x + v, `channelSub` x − v, `channelSubFrom` v − x, `channelMul` x · v, and
- * `channelAffine(x, s, b, out, rows, c)` x · s + b.
+ * Per-channel ops over float32 tensors of `rows` rows of c channels (channels last) and vectors of c
+ * values, four channels at a time then one by one; their parameters are the tensors, the vectors, then
+ * the outputs, then rows and c. Into a tensor `out`: `channelAdd(x, v, out, …)` x + v, `channelSub`
+ * x − v, `channelSubFrom` v − x, `channelMul` x · v, `channelCentredAffine(x, m, s, b, out, …)`
+ * (x − m)·s + b (BatchNorm), `channelCentredGradient(dy, x, a, m, s, b, out, …)`
+ * dy·a + (x − m)·s + b (its gradient). Into per-channel sums (zeroed first): `channelSum(x, sum, …)`
+ * Σ x, `channelSquaredDeviations(x, m, sum, …)` Σ (x − m)², `channelGradientSums(dy, x, m, sumDy,
+ * sumDyCentred, …)` Σ dy and Σ dy·(x − m).
  *
  * `windowRows(src, dst, n, h, w, c, top, left, oh, ow)`: dst [n, oh, ow, c] holds src [n, h, w, c]
  * shifted down by top rows and right by left columns (negative: up and left), zeros where no source
@@ -442,44 +446,124 @@ const MAX_POOL_TAPS = `
  )`;
 
 /** A per-channel op's two forms: on f32x4 vectors and on single floats, given its operands' loads. */
+type ChannelForm = (fulls: readonly string[], vectors: readonly string[]) => string;
+
+/**
+ * A loop over the rows of full-size tensors (channels last) and per-channel vectors: each row either
+ * writes one value per channel into `$out` ('map') or adds them into per-channel sums ('sum', the
+ * sums zeroed first; one `terms` entry per sum).
+ */
 interface ChannelOp {
   readonly name: string;
-  /** The per-channel vectors it reads beside x. */
+  /** The full-size tensors it reads, row by row. */
+  readonly fulls: readonly string[];
+  /** The per-channel vectors it reads. */
   readonly vectors: readonly string[];
-  readonly vector: (x: string, v: readonly string[]) => string;
-  readonly scalar: (x: string, v: readonly string[]) => string;
+  readonly kind: 'map' | 'sum';
+  /** For 'map', one term (into $out); for 'sum', one per sum, named by `into`. */
+  readonly terms: readonly { readonly into: string; readonly vector: ChannelForm; readonly scalar: ChannelForm }[];
 }
 
+const binary = (name: string, vector: string, scalar: string, flipped = false): ChannelOp => ({
+  name,
+  fulls: ['$x'],
+  vectors: ['$v'],
+  kind: 'map',
+  terms: [{
+    into: '$out',
+    vector: ([x], [v]) => (flipped ? `(${vector} ${v} ${x})` : `(${vector} ${x} ${v})`),
+    scalar: ([x], [v]) => (flipped ? `(${scalar} ${v} ${x})` : `(${scalar} ${x} ${v})`),
+  }],
+});
+
 const CHANNEL_OPS: readonly ChannelOp[] = [
-  { name: 'channelAdd', vectors: ['$v'], vector: (x, [v]) => `(f32x4.add ${x} ${v})`, scalar: (x, [v]) => `(f32.add ${x} ${v})` },
-  { name: 'channelSub', vectors: ['$v'], vector: (x, [v]) => `(f32x4.sub ${x} ${v})`, scalar: (x, [v]) => `(f32.sub ${x} ${v})` },
-  { name: 'channelSubFrom', vectors: ['$v'], vector: (x, [v]) => `(f32x4.sub ${v} ${x})`, scalar: (x, [v]) => `(f32.sub ${v} ${x})` },
-  { name: 'channelMul', vectors: ['$v'], vector: (x, [v]) => `(f32x4.mul ${x} ${v})`, scalar: (x, [v]) => `(f32.mul ${x} ${v})` },
+  binary('channelAdd', 'f32x4.add', 'f32.add'),
+  binary('channelSub', 'f32x4.sub', 'f32.sub'),
+  binary('channelSubFrom', 'f32x4.sub', 'f32.sub', true),
+  binary('channelMul', 'f32x4.mul', 'f32.mul'),
   {
-    name: 'channelAffine',
-    vectors: ['$s', '$b'],
-    vector: (x, [s, b]) => `(f32x4.add (f32x4.mul ${x} ${s}) ${b})`,
-    scalar: (x, [s, b]) => `(f32.add (f32.mul ${x} ${s}) ${b})`,
+    name: 'channelSum',
+    fulls: ['$x'],
+    vectors: [],
+    kind: 'sum',
+    terms: [{ into: '$sum', vector: ([x]) => x!, scalar: ([x]) => x! }],
+  },
+  {
+    name: 'channelSquaredDeviations',
+    fulls: ['$x'],
+    vectors: ['$m'],
+    kind: 'sum',
+    terms: [{
+      into: '$sum',
+      vector: ([x], [m]) => `(f32x4.mul (f32x4.sub ${x} ${m}) (f32x4.sub ${x} ${m}))`,
+      scalar: ([x], [m]) => `(f32.mul (f32.sub ${x} ${m}) (f32.sub ${x} ${m}))`,
+    }],
+  },
+  {
+    name: 'channelCentredAffine',
+    fulls: ['$x'],
+    vectors: ['$m', '$s', '$b'],
+    kind: 'map',
+    terms: [{
+      into: '$out',
+      vector: ([x], [m, sc, b]) => `(f32x4.add (f32x4.mul (f32x4.sub ${x} ${m}) ${sc}) ${b})`,
+      scalar: ([x], [m, sc, b]) => `(f32.add (f32.mul (f32.sub ${x} ${m}) ${sc}) ${b})`,
+    }],
+  },
+  {
+    name: 'channelGradientSums',
+    fulls: ['$dy', '$x'],
+    vectors: ['$m'],
+    kind: 'sum',
+    terms: [
+      { into: '$sumDy', vector: ([dy]) => dy!, scalar: ([dy]) => dy! },
+      {
+        into: '$sumDyCentred',
+        vector: ([dy, x], [m]) => `(f32x4.mul ${dy} (f32x4.sub ${x} ${m}))`,
+        scalar: ([dy, x], [m]) => `(f32.mul ${dy} (f32.sub ${x} ${m}))`,
+      },
+    ],
+  },
+  {
+    name: 'channelCentredGradient',
+    fulls: ['$dy', '$x'],
+    vectors: ['$a', '$m', '$s', '$b'],
+    kind: 'map',
+    terms: [{
+      into: '$out',
+      vector: ([dy, x], [a, m, sc, b]) => `(f32x4.add (f32x4.add (f32x4.mul ${dy} ${a}) (f32x4.mul (f32x4.sub ${x} ${m}) ${sc})) ${b})`,
+      scalar: ([dy, x], [a, m, sc, b]) => `(f32.add (f32.add (f32.mul ${dy} ${a}) (f32.mul (f32.sub ${x} ${m}) ${sc})) ${b})`,
+    }],
   },
 ];
 
 function channelOp(op: ChannelOp): string {
   const forms = (['vector', 'scalar'] as const).map((kind) => {
-    const [load, store, step, end] = kind === 'vector' ? ['v128.load', 'v128.store', 16, '$vectorBytes'] : ['f32.load', 'f32.store', 4, '$rowBytes'];
-    const x = `(${load} (i32.add (local.get $x) (i32.add (local.get $p) (local.get $k))))`;
-    const vs = op.vectors.map((v) => `(${load} (i32.add (local.get ${v}) (local.get $k)))`);
+    const [load, store, add, step, end] =
+      kind === 'vector' ? ['v128.load', 'v128.store', 'f32x4.add', 16, '$vectorBytes'] : ['f32.load', 'f32.store', 'f32.add', 4, '$rowBytes'];
+    const fulls = op.fulls.map((f) => `(${load} (i32.add (local.get ${f}) (i32.add (local.get $p) (local.get $k))))`);
+    const vectors = op.vectors.map((v) => `(${load} (i32.add (local.get ${v}) (local.get $k)))`);
+    const body = op.terms.map((term) => {
+      const value = term[kind](fulls, vectors);
+      if (op.kind === 'map') return `(${store} (i32.add (local.get ${term.into}) (i32.add (local.get $p) (local.get $k))) ${value})`;
+      const at = `(i32.add (local.get ${term.into}) (local.get $k))`;
+      return `(${store} ${at} (${add} (${load} ${at}) ${value}))`;
+    });
     return `(block $${kind}End (loop $${kind}Loop (br_if $${kind}End (i32.ge_u (local.get $k) (local.get ${end})))
-      (${store} (i32.add (local.get $out) (i32.add (local.get $p) (local.get $k))) ${op[kind](x, vs)})
+      ${body.join('\n      ')}
       (local.set $k (i32.add (local.get $k) (i32.const ${step})))
       (br $${kind}Loop)))`;
   });
+  const params = [...op.fulls, ...op.vectors, ...op.terms.map((t) => t.into)].map((name) => `(param ${name} i32)`).join(' ');
+  const zero = op.kind === 'sum' ? op.terms.map((t) => `(memory.fill (local.get ${t.into}) (i32.const 0) (local.get $rowBytes))`).join('\n  ') : '';
   return `
  (func (export "${op.name}")
-  (param $x i32) ${op.vectors.map((v) => `(param ${v} i32)`).join(' ')} (param $out i32) (param $rows i32) (param $c i32)
+  ${params} (param $rows i32) (param $c i32)
   (local $p i32) (local $end i32) (local $k i32) (local $rowBytes i32) (local $vectorBytes i32)
   (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
   (local.set $vectorBytes (i32.and (local.get $rowBytes) (i32.const -16)))
   (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))
+  ${zero}
   (block $rowsEnd (loop $rowsLoop (br_if $rowsEnd (i32.ge_u (local.get $p) (local.get $end)))
     (local.set $k (i32.const 0))
     ${forms.join('\n    ')}

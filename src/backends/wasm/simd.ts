@@ -25,6 +25,11 @@ interface SimdExports {
   channelSubFrom(x: number, v: number, out: number, rows: number, c: number): void;
   channelMul(x: number, v: number, out: number, rows: number, c: number): void;
   windowRows(src: number, dst: number, n: number, h: number, w: number, c: number, top: number, left: number, oh: number, ow: number): void;
+  channelSum(x: number, sum: number, rows: number, c: number): void;
+  channelSquaredDeviations(x: number, m: number, sum: number, rows: number, c: number): void;
+  channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
+  channelGradientSums(dy: number, x: number, m: number, sumDy: number, sumDyCentred: number, rows: number, c: number): void;
+  channelCentredGradient(dy: number, x: number, a: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
 }
 
 /** What the kernels here need of tfjs-backend-wasm's BackendWasm (not part of its typings). */
@@ -32,6 +37,7 @@ interface WasmHeapBackend {
   readonly wasm?: { readonly asm?: { readonly memory?: unknown } };
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number; dtype: string } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 /** The part of the WebAssembly JavaScript API used here (this project's TypeScript libs do not declare it). */
@@ -158,6 +164,32 @@ export interface WasmSimdKernels {
    * when x is not float32.
    */
   window(x: TensorInfo, top: number, height: number, left: number, width: number): TensorInfo | undefined;
+  /**
+   * Batch normalization in training over every axis of x but the last (its channels): the batch mean
+   * and (biased) variance of each channel, and y = (x − mean)·scale/√(variance + ε) + offset (scale 1
+   * and offset 0 where absent); undefined when a tensor is not float32 or a vector's size is not x's
+   * channel count.
+   */
+  batchNormTraining(x: TensorInfo, scale: TensorInfo | undefined, offset: TensorInfo | undefined, epsilon: number): BatchNormTrainingResult | undefined;
+  /**
+   * The gradient of `batchNormTraining`'s y through the batch statistics too: dx, dScale and dOffset,
+   * from dy, x, and the mean and variance it computed; undefined when a tensor is not float32.
+   */
+  batchNormTrainingGradient(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, variance: TensorInfo, scale: TensorInfo | undefined, epsilon: number): BatchNormTrainingGradient | undefined;
+}
+
+/** What `batchNormTraining` makes, in the wasm heap. */
+export interface BatchNormTrainingResult {
+  readonly y: TensorInfo;
+  readonly mean: TensorInfo;
+  readonly variance: TensorInfo;
+}
+
+/** What `batchNormTrainingGradient` makes, in the wasm heap. */
+export interface BatchNormTrainingGradient {
+  readonly dx: TensorInfo;
+  readonly dScale: TensorInfo;
+  readonly dOffset: TensorInfo;
 }
 
 /** The per-channel ops of `WasmSimdKernels.channelOp`. */
@@ -183,6 +215,10 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   const heap = heapBackend(backend);
   const simd = exportsFor(heap);
   if (simd === undefined) return undefined;
+  const floats = (t: TensorInfo, count: number): Float32Array => {
+    const memory = heap.wasm?.asm?.memory as { readonly buffer: ArrayBuffer };
+    return new Float32Array(memory.buffer, offsetOf(t), count);
+  };
   const offsetOf = (t: TensorInfo): number => {
     const data = heap.dataIdMap.get(t.dataId);
     if (data === undefined) throw new KernelError('a SIMD kernel\'s output is not in the wasm heap it was made in');
@@ -249,6 +285,62 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const out = heap.makeOutput([...x.shape], 'float32');
       simd[CHANNEL_EXPORTS[op]](at[0]!, at[1]!, offsetOf(out), util.sizeFromShape(x.shape) / channels, channels);
       return out;
+    },
+    batchNormTraining(x, scale, offset, epsilon) {
+      const channels = x.shape[x.shape.length - 1] ?? 0;
+      const given = [x, scale, offset].filter((t): t is TensorInfo => t !== undefined);
+      const at = offsets(heap, given);
+      if (at === undefined || channels === 0 || given.slice(1).some((v) => util.sizeFromShape(v.shape) !== channels)) return undefined;
+      const rows = util.sizeFromShape(x.shape) / channels;
+      const mean = heap.makeOutput([channels], 'float32');
+      const variance = heap.makeOutput([channels], 'float32');
+      const gain = heap.makeOutput([channels], 'float32');
+      const shift = heap.makeOutput([channels], 'float32');
+      simd.channelSum(at[0]!, offsetOf(mean), rows, channels);
+      const m = floats(mean, channels);
+      for (let k = 0; k < channels; k++) m[k] = m[k]! / rows;
+      simd.channelSquaredDeviations(at[0]!, offsetOf(mean), offsetOf(variance), rows, channels);
+      const [v, g, b] = [floats(variance, channels), floats(gain, channels), floats(shift, channels)];
+      const sc = scale === undefined ? undefined : floats(scale, channels);
+      const of = offset === undefined ? undefined : floats(offset, channels);
+      for (let k = 0; k < channels; k++) {
+        v[k] = v[k]! / rows;
+        g[k] = (sc?.[k] ?? 1) / Math.sqrt(v[k]! + epsilon);
+        b[k] = of?.[k] ?? 0;
+      }
+      const y = heap.makeOutput([...x.shape], 'float32');
+      simd.channelCentredAffine(at[0]!, offsetOf(mean), offsetOf(gain), offsetOf(shift), offsetOf(y), rows, channels);
+      heap.disposeData(gain.dataId, true);
+      heap.disposeData(shift.dataId, true);
+      return { y, mean, variance };
+    },
+    batchNormTrainingGradient(dy, x, mean, variance, scale, epsilon) {
+      const channels = x.shape[x.shape.length - 1] ?? 0;
+      const given = [dy, x, mean, variance, scale].filter((t): t is TensorInfo => t !== undefined);
+      const at = offsets(heap, given);
+      if (at === undefined || channels === 0 || util.sizeFromShape(dy.shape) !== util.sizeFromShape(x.shape)) return undefined;
+      if (given.slice(2).some((v) => util.sizeFromShape(v.shape) !== channels)) return undefined;
+      const rows = util.sizeFromShape(x.shape) / channels;
+      const dOffset = heap.makeOutput([channels], 'float32');
+      const dScale = heap.makeOutput([channels], 'float32');
+      const factors = [0, 1, 2].map(() => heap.makeOutput([channels], 'float32'));
+      simd.channelGradientSums(at[0]!, at[1]!, at[2]!, offsetOf(dOffset), offsetOf(dScale), rows, channels);
+      const [sumDy, sumDyCentred, v] = [floats(dOffset, channels), floats(dScale, channels), floats(variance, channels)];
+      const sc = scale === undefined ? undefined : floats(scale, channels);
+      const [a, s2, b] = factors.map((f) => floats(f, channels)) as [Float32Array, Float32Array, Float32Array];
+      for (let k = 0; k < channels; k++) {
+        const inverseStd = 1 / Math.sqrt(v[k]! + epsilon);
+        const gain = (sc?.[k] ?? 1) * inverseStd;
+        a[k] = gain;
+        s2[k] = (-gain * inverseStd * inverseStd * sumDyCentred[k]!) / rows;
+        b[k] = (-gain * sumDy[k]!) / rows;
+        sumDyCentred[k] = sumDyCentred[k]! * inverseStd;
+      }
+      const dx = heap.makeOutput([...x.shape], 'float32');
+      const [fa, fs, fb] = factors as [TensorInfo, TensorInfo, TensorInfo];
+      simd.channelCentredGradient(at[0]!, at[1]!, offsetOf(fa), at[2]!, offsetOf(fs), offsetOf(fb), offsetOf(dx), rows, channels);
+      for (const f of factors) heap.disposeData(f.dataId, true);
+      return { dx, dScale, dOffset };
     },
     window(x, top, height, left, width) {
       const at = offsets(heap, [x]);

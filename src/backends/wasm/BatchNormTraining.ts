@@ -1,0 +1,145 @@
+/**
+ * BatchNormalization in training on wasm as one kernel and one gradient.
+ *
+ * A tfjs-layers BatchNormalization layer in training takes its batch statistics with `tf.moments`
+ * (Mean, Cast, Sub, Square, Mean), normalizes with FusedBatchNorm, and its gradient then runs the
+ * gradients of each of those: about 35 kernel calls per layer and step, most of them full-size passes
+ * over the activation, where the work is two passes forward (the statistics, then the normalization)
+ * and two backward (two per-channel sums, then dx). Here `MorphlatBatchNormTraining` computes
+ * [y, mean, variance] with morphlat's SIMD loops (./simd.ts) and its gradient dx, dScale and dOffset the
+ * same way, through the batch statistics as tfjs' composition does (equal up to float rounding).
+ *
+ * While a training step runs on wasm (`duringWasmTraining`), BatchNormalization layers whose axis is
+ * the last (channels last, every zoo model) take this path in training calls, and update their moving
+ * mean and variance exactly as tfjs-layers does; every other call (inference, another axis, another
+ * dtype, the SIMD loops off) runs the layer's own code. The kernel's mean and variance outputs carry
+ * no gradient (the layer uses them only for its moving averages).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelError } from '../../errors.js';
+import { requireInput } from './compose.js';
+import { wasmSimdKernels } from './simd.js';
+
+/** The kernel's name in tfjs' registry. */
+export const BatchNormTraining = 'MorphlatBatchNormTraining';
+
+interface BatchNormTrainingAttrs {
+  readonly varianceEpsilon: number;
+}
+
+const batchNormTrainingKernel: KernelFunc = ({ inputs, backend, attrs }): TensorInfo[] => {
+  const { varianceEpsilon } = attrs as unknown as BatchNormTrainingAttrs;
+  const x = requireInput(BatchNormTraining, inputs, 'x');
+  const out = wasmSimdKernels(backend)?.batchNormTraining(x, inputs['scale'], inputs['offset'], varianceEpsilon);
+  if (out === undefined) {
+    throw new KernelError(`${BatchNormTraining}: needs morphlat's SIMD loops on the wasm backend, float32 tensors and one scale and offset per channel`);
+  }
+  return [out.y, out.mean, out.variance];
+};
+
+/** MorphlatBatchNormTraining for the 'wasm' backend: inputs x, scale, offset; outputs y, mean, variance. */
+export const batchNormTrainingConfig: KernelConfig = {
+  kernelName: BatchNormTraining,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingKernel,
+};
+
+const GRADIENT = 'MorphlatBatchNormTrainingGrad';
+
+const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs }): TensorInfo[] => {
+  const { varianceEpsilon } = attrs as unknown as BatchNormTrainingAttrs;
+  const [dy, x, mean, variance] = (['dy', 'x', 'mean', 'variance'] as const).map((name) => requireInput(GRADIENT, inputs, name)) as [
+    TensorInfo,
+    TensorInfo,
+    TensorInfo,
+    TensorInfo,
+  ];
+  const out = wasmSimdKernels(backend)?.batchNormTrainingGradient(dy, x, mean, variance, inputs['scale'], varianceEpsilon);
+  if (out === undefined) throw new KernelError(`${GRADIENT}: needs morphlat's SIMD loops on the wasm backend and float32 tensors`);
+  return [out.dx, out.dScale, out.dOffset];
+};
+
+/** The gradient's kernel: inputs dy, x, mean, variance, scale; outputs dx, dScale, dOffset. */
+export const batchNormTrainingGradConfig: KernelConfig = {
+  kernelName: GRADIENT,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingGradKernel,
+};
+
+/** The kernel's gradient: x, scale and offset from the gradient of y (those of mean and variance are not used). */
+export const batchNormTrainingGradient: GradConfig = {
+  kernelName: BatchNormTraining,
+  inputsToSave: ['x', 'scale'],
+  outputsToSave: [false, true, true],
+  gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: NamedAttrMap) => {
+    const [dy] = dys as tf.Tensor[];
+    const [x, scale, mean, variance] = saved;
+    const [dx, dScale, dOffset] = tf.engine().runKernel(GRADIENT, { dy: dy!, x: x!, mean: mean!, variance: variance!, scale: scale! }, attrs) as tf.Tensor[];
+    return { x: () => dx!, scale: () => dScale!, offset: () => dOffset! };
+  },
+};
+
+/** The parts of a tfjs-layers BatchNormalization layer this module reads. */
+interface BatchNormLayer {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly gamma: { read(): tf.Tensor } | null;
+  readonly beta: { read(): tf.Tensor } | null;
+  readonly movingMean: { read(): tf.Tensor; write(value: tf.Tensor): void };
+  readonly movingVariance: { read(): tf.Tensor; write(value: tf.Tensor): void };
+}
+
+type LayerCall = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+function batchNormalizationClass(): { prototype: { call: LayerCall } } {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap['BatchNormalization'];
+  if (entry === undefined) throw new KernelError('tfjs-layers has not registered BatchNormalization');
+  return entry[0] as unknown as { prototype: { call: LayerCall } };
+}
+
+/** tfjs-layers' moving average: variable ← variable − (variable − value)·(1 − momentum). */
+function movingAverage(variable: BatchNormLayer['movingMean'], value: tf.Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const current = variable.read();
+    variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
+  });
+}
+
+function fusedCall(own: LayerCall): LayerCall {
+  return function (this: BatchNormLayer, inputs, kwargs) {
+    const input = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+    const training = kwargs['training'] === true;
+    if (!training || input === undefined || input.dtype !== 'float32' || input.rank < 2) return own.call(this, inputs, kwargs);
+    const axis = this.axis < 0 ? this.axis + input.rank : this.axis;
+    if (axis !== input.rank - 1 || tf.getBackend() !== 'wasm' || wasmSimdKernels(tf.backend()) === undefined) return own.call(this, inputs, kwargs);
+    return tf.tidy(() => {
+      const channels = input.shape[axis] ?? 0;
+      const scale = this.gamma?.read() ?? tf.ones([channels]);
+      const offset = this.beta?.read() ?? tf.zeros([channels]);
+      const [y, mean, variance] = tf.engine().runKernel(BatchNormTraining, { x: input, scale, offset }, { varianceEpsilon: this.epsilon }) as tf.Tensor[];
+      movingAverage(this.movingMean, mean!, this.momentum);
+      movingAverage(this.movingVariance, variance!, this.momentum);
+      return y!;
+    });
+  };
+}
+
+let installed: { readonly target: { prototype: { call: LayerCall } }; readonly own: LayerCall } | undefined;
+
+/** Routes BatchNormalization layers' training calls to the fused kernel (see the header); undone by `restoreBatchNormLayers`. */
+export function fuseBatchNormLayers(): void {
+  if (installed !== undefined) return;
+  const target = batchNormalizationClass();
+  const own = target.prototype.call;
+  target.prototype.call = fusedCall(own);
+  installed = { target, own };
+}
+
+/** Gives BatchNormalization layers their own training code back. */
+export function restoreBatchNormLayers(): void {
+  if (installed === undefined) return;
+  installed.target.prototype.call = installed.own;
+  installed = undefined;
+}
