@@ -125,6 +125,9 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: 'valid, input larger than the rows read', x: [2, 9, 10, 8], filter: [2, 3, 8, 12], strides: 3, pad: 'valid' },
   { name: 'eleven inputs (8 + 1 + 1 + 1), stride 2, same', x: [2, 9, 11, 11], filter: [3, 3, 11, 6], strides: 2, pad: 'same' },
   { name: 'four inputs, explicit padding wider than the filter', x: [1, 5, 7, 4], filter: [2, 2, 4, 9], strides: [2, 1], pad: [[0, 0], [3, 0], [0, 4], [0, 0]] },
+  // Fewer than four inputs: the input gradient's dot products over the outputs, four at a time, then one by one.
+  { name: 'a first layer: one input, sixteen outputs, same', x: [2, 9, 8, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same' },
+  { name: 'three inputs, thirteen outputs, unequal strides', x: [2, 9, 10, 3], filter: [3, 2, 3, 13], strides: [2, 3], pad: 'same' },
 ];
 
 /** Each case with morphlat's SIMD loops ('simd') and with them off ('composite'). */

@@ -19,8 +19,10 @@
  * directly instead: for each dy row and tap, the matrix product of the row's pixels with the tap's
  * filter, added onto the input pixels the tap read (into a padded gradient, cropped at the end). On
  * the zoo's shapes that is 1.4-3x faster at stride 2 and for 1×1 filters, and as fast as the
- * convolution at stride 1; with fewer than four input channels its vectors would hold one channel,
- * and the convolution is twice as fast.
+ * convolution at stride 1. With fewer than four input channels (a network's first layer, whose input
+ * gradient tfjs' fused convolution computes though nothing uses it) its vectors would hold one
+ * channel; there another SIMD loop takes one dot product over the output channels per pixel, tap and
+ * input channel, straight into dx.
  *
  * Like every tfjs backend, this kernel has no dilations (the Conv2D gradient requires dilation 1). It
  * computes NHWC, what wasm's Conv2D computes; NCHW (which only a direct kernel call can ask for) goes to
@@ -29,7 +31,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { expectChannels, expectLeading, leading, requireInput, runComposite, shape4D, spreadZeros, window2D } from './compose.js';
+import { expectChannels, expectLeading, leading, requireInput, runComposite, sameShape, shape4D, spreadZeros, window2D } from './compose.js';
 import { wasmOwnKernel, wasmOwnSetup } from './own.js';
 import { wasmSimdKernels } from './simd.js';
 import type { WasmSimdKernels } from './simd.js';
@@ -112,7 +114,7 @@ export function transposedConv2D(dy: tf.Tensor4D, filter: tf.Tensor4D, info: bac
   return window2D(all, -rows.offset, rows.size, -cols.offset, cols.size);
 }
 
-/** Input channels from which the SIMD loop is used (its vectors run along them). */
+/** Input channels from which the SIMD tap loop is used (its vectors run along them); below, the dot-product loop. */
 const SIMD_MIN_CHANNELS = 4;
 
 const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
@@ -128,10 +130,15 @@ const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const info = backend_util.computeConv2DInfo(xShape, wShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   expectChannels(Conv2DBackpropInput, 'filter.shape[2]', wShape[2], info.inChannels);
   expectLeading(Conv2DBackpropInput, 'dy', dy.shape, info.outShape);
-  const simd = info.inChannels >= SIMD_MIN_CHANNELS ? wasmSimdKernels(backend) : undefined;
+  const simd = wasmSimdKernels(backend);
+  if (info.inChannels < SIMD_MIN_CHANNELS && sameShape(dy.shape, info.outShape)) {
+    const direct = simd?.convInputGradientByDots(dy, filter, info);
+    if (direct !== undefined) return direct;
+  }
   return runComposite(Conv2DBackpropInput, backend, [dy, filter], (dyFull, filterT) => {
     const dyT = leading(dyFull, info.outShape);
-    return (simd === undefined ? undefined : simdGradient(simd, dyT, filterT as tf.Tensor4D, info)) ?? transposedConv2D(dyT, filterT as tf.Tensor4D, info);
+    const byTaps = simd === undefined || info.inChannels < SIMD_MIN_CHANNELS ? undefined : simdGradient(simd, dyT, filterT as tf.Tensor4D, info);
+    return byTaps ?? transposedConv2D(dyT, filterT as tf.Tensor4D, info);
   });
 };
 

@@ -48,6 +48,12 @@
  * Σ x, `channelSquaredDeviations(x, m, sum, …)` Σ (x − m)², `channelGradientSums(dy, x, m, sumDy,
  * sumDyCentred, …)` Σ dy and Σ dy·(x − m).
  *
+ * `convInputDots(dy, w, dx, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl)`: the input gradient of a
+ * 2-D convolution with few input channels (a network's first layer), straight into the unpadded
+ * [n, h, w, cin] dx: dx[b, iy, ix, i] = Σ over the taps (r, s) whose dy pixel (oy, ox) = ((iy + pt − r)/sh,
+ * (ix + pl − s)/sw) exists of the dot product of its cout values with W[r, s, i, :] (the filter as tfjs
+ * keeps it, [kh, kw, cin, cout]), four output channels at a time, summed across lanes once per dx value.
+ *
  * `windowRows(src, dst, n, h, w, c, top, left, oh, ow)`: dst [n, oh, ow, c] holds src [n, h, w, c]
  * shifted down by top rows and right by left columns (negative: up and left), zeros where no source
  * pixel lands: padding and cropping at once, one bulk copy per row.
@@ -572,6 +578,63 @@ function channelOp(op: ChannelOp): string {
  )`;
 }
 
+const CONV_INPUT_DOTS = `
+ (func (export "convInputDots")
+  (param $dy i32) (param $wt i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
+  (param $oh i32) (param $ow i32) (param $cout i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
+  (param $pt i32) (param $pl i32)
+  (local $b i32) (local $iy i32) (local $ix i32) (local $r i32) (local $s i32) (local $oy i32) (local $ox i32) (local $i i32)
+  (local $k i32) (local $dyp i32) (local $tap i32) (local $out i32) (local $coutB i32) (local $vectorB i32)
+  (local $acc v128) (local $tail f32)
+  (local.set $coutB (i32.shl (local.get $cout) (i32.const 2)))
+  (local.set $vectorB (i32.and (local.get $coutB) (i32.const -16)))
+  (local.set $out (local.get $dx))
+  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
+   (local.set $iy (i32.const 0))
+   (block $iyEnd (loop $iyLoop (br_if $iyEnd (i32.ge_u (local.get $iy) (local.get $h)))
+    (local.set $ix (i32.const 0))
+    (block $ixEnd (loop $ixLoop (br_if $ixEnd (i32.ge_u (local.get $ix) (local.get $w)))
+     (local.set $i (i32.const 0))
+     (block $iEnd (loop $iLoop (br_if $iEnd (i32.ge_u (local.get $i) (local.get $cin)))
+      (local.set $acc (f32x4.splat (f32.const 0)))
+      (local.set $tail (f32.const 0))
+      (local.set $r (i32.const 0))
+      (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
+       (local.set $oy (i32.sub (i32.add (local.get $iy) (local.get $pt)) (local.get $r)))
+       (if (i32.and (i32.ge_s (local.get $oy) (i32.const 0)) (i32.eqz (i32.rem_u (local.get $oy) (local.get $sh)))) (then
+        (local.set $oy (i32.div_u (local.get $oy) (local.get $sh)))
+        (if (i32.lt_u (local.get $oy) (local.get $oh)) (then
+         (local.set $s (i32.const 0))
+         (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
+          (local.set $ox (i32.sub (i32.add (local.get $ix) (local.get $pl)) (local.get $s)))
+          (if (i32.and (i32.ge_s (local.get $ox) (i32.const 0)) (i32.eqz (i32.rem_u (local.get $ox) (local.get $sw)))) (then
+           (local.set $ox (i32.div_u (local.get $ox) (local.get $sw)))
+           (if (i32.lt_u (local.get $ox) (local.get $ow)) (then
+            (local.set $dyp (i32.add (local.get $dy) (i32.mul (local.get $coutB)
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox)))))
+            (local.set $tap (i32.add (local.get $wt) (i32.mul (local.get $coutB)
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cin)) (local.get $i)))))
+            (local.set $k (i32.const 0))
+            (block $vEnd (loop $vLoop (br_if $vEnd (i32.ge_u (local.get $k) (local.get $vectorB)))
+             (local.set $acc (f32x4.add (local.get $acc)
+               (f32x4.mul (v128.load (i32.add (local.get $dyp) (local.get $k))) (v128.load (i32.add (local.get $tap) (local.get $k))))))
+             (local.set $k (i32.add (local.get $k) (i32.const 16))) (br $vLoop)))
+            (block $tEnd (loop $tLoop (br_if $tEnd (i32.ge_u (local.get $k) (local.get $coutB)))
+             (local.set $tail (f32.add (local.get $tail)
+               (f32.mul (f32.load (i32.add (local.get $dyp) (local.get $k))) (f32.load (i32.add (local.get $tap) (local.get $k))))))
+             (local.set $k (i32.add (local.get $k) (i32.const 4))) (br $tLoop)))))))
+          (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))))))
+       (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))
+      (f32.store (local.get $out) (f32.add (local.get $tail)
+        (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                 (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $iLoop)))
+     (local.set $ix (i32.add (local.get $ix) (i32.const 1))) (br $ixLoop)))
+    (local.set $iy (i32.add (local.get $iy) (i32.const 1))) (br $iyLoop)))
+   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
+ )`;
+
 const WINDOW_ROWS = `
  (func (export "windowRows")
   (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
@@ -604,4 +667,4 @@ const WINDOW_ROWS = `
  )`;
 
 /** The module: its functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${WINDOW_ROWS})\n`;
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${CONV_INPUT_DOTS}\n${WINDOW_ROWS})\n`;

@@ -25,6 +25,7 @@ interface SimdExports {
   channelSubFrom(x: number, v: number, out: number, rows: number, c: number): void;
   channelMul(x: number, v: number, out: number, rows: number, c: number): void;
   windowRows(src: number, dst: number, n: number, h: number, w: number, c: number, top: number, left: number, oh: number, ow: number): void;
+  convInputDots(dy: number, w: number, dx: number, ...geometry: number[]): void;
   channelSum(x: number, sum: number, rows: number, c: number): void;
   channelSquaredDeviations(x: number, m: number, sum: number, rows: number, c: number): void;
   channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
@@ -142,6 +143,13 @@ export interface WasmSimdKernels {
    * The padded size must hold every row and column the convolution read.
    */
   convInputGradient(dyT: TensorInfo, filterT: TensorInfo, info: backend_util.Conv2DInfo, paddedHeight: number, paddedWidth: number): TensorInfo | undefined;
+  /**
+   * The input gradient of a 2-D convolution, [batch, inHeight, inWidth, inChannels], from exactly the
+   * dy `info` implies and the filter as tfjs keeps it, by one dot product per pixel, tap and input
+   * channel: for few input channels, where `convInputGradient`'s vectors along them would be mostly
+   * empty; undefined when an input is not float32.
+   */
+  convInputGradientByDots(dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The filter gradient, [filterHeight, filterWidth, channels, 1]; undefined when an input is not float32. */
   depthwiseFilterGradient(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined;
   /** The input gradient, [batch, inHeight, inWidth, channels]; undefined when an input is not float32. */
@@ -251,6 +259,16 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       simd.convInputTaps(
         at[0]!, at[1]!, offsetOf(out), info.batchSize, paddedHeight, paddedWidth, info.inChannels, info.outHeight, info.outWidth,
         info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+      );
+      return out;
+    },
+    convInputGradientByDots(dy, filter, info) {
+      const at = offsets(heap, [dy, filter]);
+      if (at === undefined) return undefined;
+      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
+      simd.convInputDots(
+        at[0]!, at[1]!, offsetOf(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+        info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
       );
       return out;
     },
