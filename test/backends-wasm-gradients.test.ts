@@ -23,6 +23,8 @@ import {
 import { BatchNormTraining } from '../src/backends/wasm/BatchNormTraining.js';
 import { castTrainingConfig } from '../src/backends/wasm/Cast.js';
 import { channelBinaryTrainingConfigs } from '../src/backends/wasm/ChannelBinary.js';
+import { concatTrainingConfig } from '../src/backends/wasm/Concat.js';
+import { splitVTrainingConfig } from '../src/backends/wasm/SplitV.js';
 import { identityTrainingConfig } from '../src/backends/wasm/Identity.js';
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
 import { window2D } from '../src/backends/wasm/compose.js';
@@ -490,11 +492,16 @@ describe('training-only kernels on wasm', () => {
     expectClose(wasmY, cpuY, 'y');
   });
 
-  test('Add, Sub, Multiply, Identity and Cast are morphlat’s only inside a training step', async () => {
+  test('Add, Sub, Multiply, Identity, Cast, Concat and SplitV are morphlat’s only inside a training step', async () => {
     await initBackend('wasm');
     const current = (name: string): unknown => tf.getKernel(name, 'wasm').kernelFunc;
-    const ours = new Map([...channelBinaryTrainingConfigs, identityTrainingConfig, castTrainingConfig].map((config) => [config.kernelName, config.kernelFunc]));
-    expect([...ours.keys()].sort()).toEqual([tf.Add, tf.Multiply, tf.Sub, tf.Identity, tf.Cast].sort());
+    const ours = new Map(
+      [...channelBinaryTrainingConfigs, identityTrainingConfig, castTrainingConfig, concatTrainingConfig, splitVTrainingConfig].map((config) => [
+        config.kernelName,
+        config.kernelFunc,
+      ]),
+    );
+    expect([...ours.keys()].sort()).toEqual([tf.Add, tf.Multiply, tf.Sub, tf.Identity, tf.Cast, tf.Concat, tf.SplitV].sort());
     for (const name of ours.keys()) expect(WASM_TRAINING_KERNELS.map((config) => config.kernelName)).toContain(name);
     for (const [name, kernelFunc] of ours) expect(current(name)).not.toBe(kernelFunc);
     duringWasmTraining(() => {
@@ -523,6 +530,26 @@ describe('training-only kernels on wasm', () => {
     const wasm = await on('wasm', () => duringWasmTraining(ops));
     cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, ['x + v', 'v + x', 'x − v', 'v − x', 'x · v', 'v · x'][i] ?? ''));
   }));
+
+  const JOINS = [
+    { name: 'four towers on the last axis, 3 + 5 + 8 + 1 channels', shapes: [[2, 3, 4, 3], [2, 3, 4, 5], [2, 3, 4, 8], [2, 3, 4, 1]], axis: -1 },
+    { name: 'two matrices on axis 1', shapes: [[5, 2], [5, 7]], axis: 1 },
+    { name: 'along a middle axis (wasm’s own)', shapes: [[2, 3, 4], [2, 1, 4]], axis: 1 },
+  ];
+  test.each(JOINS)('inside a training step, Concat and its gradient (SplitV) match cpu: $name', async (c) => {
+    const values = c.shapes.map((shape, i) => seeded(size(shape), 101 + i));
+    const joined = (): tf.Tensor[] => {
+      const parts = c.shapes.map((shape, i) => tf.tensor(values[i] ?? [], shape));
+      const out = tf.concat(parts, c.axis);
+      const g = tf.tensor(seeded(out.size, 111), out.shape);
+      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(tf.concat(xs, c.axis), g)))(parts);
+      return [out, ...grads, ...tf.split(out, c.shapes.map((shape) => shape[c.axis < 0 ? shape.length - 1 : c.axis] ?? 0), c.axis)];
+    };
+    const cpu = await on('cpu', joined);
+    const wasm = await on('wasm', () => duringWasmTraining(joined));
+    expect(wasm).toHaveLength(1 + 2 * c.shapes.length);
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, i === 0 ? 'concat' : `part ${i}`));
+  });
 
   test('inside a training step, clones and same-dtype casts share their data and keep their values; other casts convert', async () => {
     await initBackend('wasm');

@@ -18,8 +18,8 @@
  * WebAssembly SIMD loops over tfjs' heap (./simd.ts) where those can run, and compositions of wasm's
  * kernels elsewhere.
  *
- * FusedBatchNorm, per-channel Add/Sub/Multiply, Identity and Cast are replaced only while a training
- * step runs (`duringWasmTraining`): inference keeps tfjs' own forward kernels, so that the latency
+ * FusedBatchNorm, per-channel Add/Sub/Multiply, Identity, Cast, and Concat and SplitV along the last
+ * axis are replaced only while a training step runs (`duringWasmTraining`): inference keeps tfjs' own forward kernels, so that the latency
  * morphlat measures on wasm is the one a deployed model sees.
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
@@ -28,6 +28,7 @@ import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient, fuseBatchNormLayers, restoreBatchNormLayers } from './BatchNormTraining.js';
 import { castTrainingConfig } from './Cast.js';
 import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
+import { concatTrainingConfig } from './Concat.js';
 import { clipByValueGradient } from './ClipByValueGradient.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -43,6 +44,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { meanConfig } from './Mean.js';
 import { meanGradient } from './MeanGradient.js';
 import { keepWasmOwn, wasmOwnConfig } from './own.js';
+import { splitVTrainingConfig } from './SplitV.js';
 import { sumConfig } from './Sum.js';
 import { tileConfig } from './Tile.js';
 
@@ -80,6 +82,8 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   fusedBatchNormTrainingConfig,
   identityTrainingConfig,
   castTrainingConfig,
+  concatTrainingConfig,
+  splitVTrainingConfig,
   ...channelBinaryTrainingConfigs,
 ];
 

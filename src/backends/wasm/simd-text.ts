@@ -54,6 +54,10 @@
  * (ix + pl − s)/sw) exists of the dot product of its cout values with W[r, s, i, :] (the filter as tfjs
  * keeps it, [kh, kw, cin, cout]), four output channels at a time, summed across lanes once per dx value.
  *
+ * `copyColumns(src, dst, rows, srcCols, dstCols, srcStart, dstStart, count)`: for every row, the `count`
+ * floats from column srcStart of src ([rows, srcCols]) to column dstStart of dst ([rows, dstCols]), one
+ * bulk copy each: a slice of a concatenation along the last axis, or a split.
+ *
  * `windowRows(src, dst, n, h, w, c, top, left, oh, ow)`: dst [n, oh, ow, c] holds src [n, h, w, c]
  * shifted down by top rows and right by left columns (negative: up and left), zeros where no source
  * pixel lands: padding and cropping at once, one bulk copy per row.
@@ -635,6 +639,24 @@ const CONV_INPUT_DOTS = `
    (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
  )`;
 
+const COPY_COLUMNS = `
+ (func (export "copyColumns")
+  (param $src i32) (param $dst i32) (param $rows i32) (param $srcCols i32) (param $dstCols i32)
+  (param $srcStart i32) (param $dstStart i32) (param $count i32)
+  (local $row i32) (local $from i32) (local $to i32) (local $srcRowB i32) (local $dstRowB i32) (local $bytes i32)
+  (local.set $srcRowB (i32.shl (local.get $srcCols) (i32.const 2)))
+  (local.set $dstRowB (i32.shl (local.get $dstCols) (i32.const 2)))
+  (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
+  (local.set $from (i32.add (local.get $src) (i32.shl (local.get $srcStart) (i32.const 2))))
+  (local.set $to (i32.add (local.get $dst) (i32.shl (local.get $dstStart) (i32.const 2))))
+  (block $end (loop $rowLoop (br_if $end (i32.ge_u (local.get $row) (local.get $rows)))
+    (memory.copy (local.get $to) (local.get $from) (local.get $bytes))
+    (local.set $from (i32.add (local.get $from) (local.get $srcRowB)))
+    (local.set $to (i32.add (local.get $to) (local.get $dstRowB)))
+    (local.set $row (i32.add (local.get $row) (i32.const 1)))
+    (br $rowLoop)))
+ )`;
+
 const WINDOW_ROWS = `
  (func (export "windowRows")
   (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
@@ -667,4 +689,4 @@ const WINDOW_ROWS = `
  )`;
 
 /** The module: its functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${CONV_INPUT_DOTS}\n${WINDOW_ROWS})\n`;
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${CONV_INPUT_DOTS}\n${COPY_COLUMNS}\n${WINDOW_ROWS})\n`;

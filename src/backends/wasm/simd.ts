@@ -26,6 +26,7 @@ interface SimdExports {
   channelMul(x: number, v: number, out: number, rows: number, c: number): void;
   windowRows(src: number, dst: number, n: number, h: number, w: number, c: number, top: number, left: number, oh: number, ow: number): void;
   convInputDots(dy: number, w: number, dx: number, ...geometry: number[]): void;
+  copyColumns(src: number, dst: number, rows: number, srcCols: number, dstCols: number, srcStart: number, dstStart: number, count: number): void;
   channelSum(x: number, sum: number, rows: number, c: number): void;
   channelSquaredDeviations(x: number, m: number, sum: number, rows: number, c: number): void;
   channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
@@ -172,6 +173,15 @@ export interface WasmSimdKernels {
    * when x is not float32.
    */
   window(x: TensorInfo, top: number, height: number, left: number, width: number): TensorInfo | undefined;
+  /**
+   * The tensors joined along their last axis (the others equal); undefined when one is not float32.
+   */
+  concatLast(parts: readonly TensorInfo[]): TensorInfo | undefined;
+  /**
+   * x cut along its last axis into parts of `sizes` (summing to its last dimension); undefined when x
+   * is not float32.
+   */
+  splitLast(x: TensorInfo, sizes: readonly number[]): TensorInfo[] | undefined;
   /**
    * Batch normalization in training over every axis of x but the last (its channels): the batch mean
    * and (biased) variance of each channel, and y = (x − mean)·scale/√(variance + ε) + offset (scale 1
@@ -359,6 +369,34 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       simd.channelCentredGradient(at[0]!, at[1]!, offsetOf(fa), at[2]!, offsetOf(fs), offsetOf(fb), offsetOf(dx), rows, channels);
       for (const f of factors) heap.disposeData(f.dataId, true);
       return { dx, dScale, dOffset };
+    },
+    concatLast(parts) {
+      const at = offsets(heap, parts);
+      const [first] = parts;
+      if (at === undefined || first === undefined) return undefined;
+      const widths = parts.map((p) => p.shape[p.shape.length - 1] ?? 0);
+      const total = widths.reduce((a, b) => a + b, 0);
+      const rows = util.sizeFromShape(first.shape.slice(0, -1));
+      const out = heap.makeOutput([...first.shape.slice(0, -1), total], 'float32');
+      let start = 0;
+      parts.forEach((_, i) => {
+        simd.copyColumns(at[i]!, offsetOf(out), rows, widths[i]!, total, 0, start, widths[i]!);
+        start += widths[i]!;
+      });
+      return out;
+    },
+    splitLast(x, sizes) {
+      const at = offsets(heap, [x]);
+      if (at === undefined) return undefined;
+      const total = x.shape[x.shape.length - 1] ?? 0;
+      const rows = util.sizeFromShape(x.shape.slice(0, -1));
+      let start = 0;
+      return sizes.map((size) => {
+        const out = heap.makeOutput([...x.shape.slice(0, -1), size], 'float32');
+        simd.copyColumns(at[0]!, offsetOf(out), rows, total, size, start, 0, size);
+        start += size;
+        return out;
+      });
     },
     window(x, top, height, left, width) {
       const at = offsets(heap, [x]);
