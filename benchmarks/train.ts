@@ -289,7 +289,7 @@ a backend whose first step takes over ${args['budget-s'] / 10} s gets no more wa
 wasm's bound: its forward conv rate over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image. The rate is timed beside each model, just before and just after its
 training steps (this machine's speed moves by tens of percent between minutes), as the larger of two 3x3 convs, the roofline
 microbenchmark's 1x14x14x64→64 and resnet-mini's ${args.batch}x14x14x32→32, averaged over the two timings${rates.length === 0 ? '' : `: ${Math.min(...rates).toFixed(1)} to ${Math.max(...rates).toFixed(1)} GFLOP/s in this run`}.
-Forward pass: one inference pass at batch ${args.batch} with the kernels a training step swaps in on wasm (morphlat's training-only FusedBatchNorm, per-channel Add/Sub/Multiply, Identity, Cast; tfjs' own otherwise) (median of 5 rounds of 5 after a 2 s warm-up);
+Forward pass: one inference pass at batch ${args.batch} with the kernels a training step swaps in on wasm (morphlat's training-only ones, see README, Backends; tfjs' own otherwise) (median of 5 rounds of 5 after a 2 s warm-up);
 a training step runs a forward pass and a backward pass of at least as much work, so the last column, the bound's share at a step of
 exactly twice the forward pass, is the most that faster gradient kernels could reach.
 
