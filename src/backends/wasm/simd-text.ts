@@ -213,24 +213,25 @@ const TILE_LOCALS = `
   (local $fx f32) (local $fd f32) (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)`;
 
 /**
+ * Nested counted loops: for each [counter, limit] pair, outermost first, the counter runs from 0 while
+ * below the limit (both i32 locals); `body` runs innermost.
+ */
+function countedLoops(loops: readonly (readonly [string, string])[], body: string): string {
+  return loops.reduceRight((inner, [counter, limit]) => {
+    const label = counter.slice(1);
+    return `(local.set ${counter} (i32.const 0))
+  (block $${label}End (loop $${label}Loop (br_if $${label}End (i32.ge_u (local.get ${counter}) (local.get ${limit})))
+   ${inner}
+   (local.set ${counter} (i32.add (local.get ${counter}) (i32.const 1))) (br $${label}Loop)))`;
+  }, body);
+}
+
+/**
  * For each image b, output row oy and tap (r, s), `body` (with $b, $oy, $r, $s set), inside loops
  * over $n, $oh, $kh and $kw.
  */
 function rowsAndTaps(body: string): string {
-  return `
-  (local.set $b (i32.const 0))
-  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
-   (local.set $oy (i32.const 0))
-   (block $oyEnd (loop $oyLoop (br_if $oyEnd (i32.ge_u (local.get $oy) (local.get $oh)))
-    (local.set $r (i32.const 0))
-    (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
-     (local.set $s (i32.const 0))
-     (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
-      ${body}
-      (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))
-     (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))
-    (local.set $oy (i32.add (local.get $oy) (i32.const 1))) (br $oyLoop)))
-   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))`;
+  return countedLoops([['$b', '$n'], ['$oy', '$oh'], ['$r', '$kh'], ['$s', '$kw']], body);
 }
 
 /** `body` for $t0 from 0 in steps of `step` while `step` more fit below `limit`, then one at a time. */
@@ -441,18 +442,10 @@ const MAX_POOL_TAPS = `
   (memory.fill (local.get $dx) (i32.const 0)
     (i32.mul (local.get $rowBytes) (i32.mul (i32.mul (local.get $n) (local.get $h)) (local.get $w))))
   (local.set $dyp (local.get $dy))
-  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
-   (local.set $oy (i32.const 0))
-   (block $oyEnd (loop $oyLoop (br_if $oyEnd (i32.ge_u (local.get $oy) (local.get $oh)))
-    (local.set $ox (i32.const 0))
-    (block $oxEnd (loop $oxLoop (br_if $oxEnd (i32.ge_u (local.get $ox) (local.get $ow)))
-     (local.set $k (i32.const 0))
+  ${countedLoops([['$b', '$n'], ['$oy', '$oh'], ['$ox', '$ow']], `(local.set $k (i32.const 0))
      ${maxPoolChannels('vector')}
      ${maxPoolChannels('scalar')}
-     (local.set $dyp (i32.add (local.get $dyp) (local.get $rowBytes)))
-     (local.set $ox (i32.add (local.get $ox) (i32.const 1))) (br $oxLoop)))
-    (local.set $oy (i32.add (local.get $oy) (i32.const 1))) (br $oyLoop)))
-   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
+     (local.set $dyp (i32.add (local.get $dyp) (local.get $rowBytes)))`)}
  )`;
 
 /** A per-channel op's two forms: on f32x4 vectors and on single floats, given its operands' loads. */
@@ -582,6 +575,29 @@ function channelOp(op: ChannelOp): string {
  )`;
 }
 
+/** One tap's dot product of dy pixel $dyp with filter row $tap over the output channels, into $acc (by fours) and $tail. */
+const TAP_DOT = `(local.set $k (i32.const 0))
+            (block $vEnd (loop $vLoop (br_if $vEnd (i32.ge_u (local.get $k) (local.get $vectorB)))
+             (local.set $acc (f32x4.add (local.get $acc)
+               (f32x4.mul (v128.load (i32.add (local.get $dyp) (local.get $k))) (v128.load (i32.add (local.get $tap) (local.get $k))))))
+             (local.set $k (i32.add (local.get $k) (i32.const 16))) (br $vLoop)))
+            (block $tEnd (loop $tLoop (br_if $tEnd (i32.ge_u (local.get $k) (local.get $coutB)))
+             (local.set $tail (f32.add (local.get $tail)
+               (f32.mul (f32.load (i32.add (local.get $dyp) (local.get $k))) (f32.load (i32.add (local.get $tap) (local.get $k))))))
+             (local.set $k (i32.add (local.get $k) (i32.const 4))) (br $tLoop)))`;
+
+/**
+ * Sets `index` to the dy row (column) that reads input row `at` through tap `tap` and runs `body` where
+ * there is one: (at + pad − tap) / stride, when that is a whole number in [0, limit).
+ */
+function readerOf(index: string, at: string, pad: string, tap: string, stride: string, limit: string, body: string): string {
+  return `(local.set ${index} (i32.sub (i32.add (local.get ${at}) (local.get ${pad})) (local.get ${tap})))
+       (if (i32.and (i32.ge_s (local.get ${index}) (i32.const 0)) (i32.eqz (i32.rem_u (local.get ${index}) (local.get ${stride})))) (then
+        (local.set ${index} (i32.div_u (local.get ${index}) (local.get ${stride})))
+        (if (i32.lt_u (local.get ${index}) (local.get ${limit})) (then
+         ${body}))))`;
+}
+
 const CONV_INPUT_DOTS = `
  (func (export "convInputDots")
   (param $dy i32) (param $wt i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
@@ -593,50 +609,18 @@ const CONV_INPUT_DOTS = `
   (local.set $coutB (i32.shl (local.get $cout) (i32.const 2)))
   (local.set $vectorB (i32.and (local.get $coutB) (i32.const -16)))
   (local.set $out (local.get $dx))
-  (block $bEnd (loop $bLoop (br_if $bEnd (i32.ge_u (local.get $b) (local.get $n)))
-   (local.set $iy (i32.const 0))
-   (block $iyEnd (loop $iyLoop (br_if $iyEnd (i32.ge_u (local.get $iy) (local.get $h)))
-    (local.set $ix (i32.const 0))
-    (block $ixEnd (loop $ixLoop (br_if $ixEnd (i32.ge_u (local.get $ix) (local.get $w)))
-     (local.set $i (i32.const 0))
-     (block $iEnd (loop $iLoop (br_if $iEnd (i32.ge_u (local.get $i) (local.get $cin)))
-      (local.set $acc (f32x4.splat (f32.const 0)))
+  ${countedLoops([['$b', '$n'], ['$iy', '$h'], ['$ix', '$w'], ['$i', '$cin']], `(local.set $acc (f32x4.splat (f32.const 0)))
       (local.set $tail (f32.const 0))
-      (local.set $r (i32.const 0))
-      (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
-       (local.set $oy (i32.sub (i32.add (local.get $iy) (local.get $pt)) (local.get $r)))
-       (if (i32.and (i32.ge_s (local.get $oy) (i32.const 0)) (i32.eqz (i32.rem_u (local.get $oy) (local.get $sh)))) (then
-        (local.set $oy (i32.div_u (local.get $oy) (local.get $sh)))
-        (if (i32.lt_u (local.get $oy) (local.get $oh)) (then
-         (local.set $s (i32.const 0))
-         (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
-          (local.set $ox (i32.sub (i32.add (local.get $ix) (local.get $pl)) (local.get $s)))
-          (if (i32.and (i32.ge_s (local.get $ox) (i32.const 0)) (i32.eqz (i32.rem_u (local.get $ox) (local.get $sw)))) (then
-           (local.set $ox (i32.div_u (local.get $ox) (local.get $sw)))
-           (if (i32.lt_u (local.get $ox) (local.get $ow)) (then
+      ${countedLoops([['$r', '$kh']], readerOf('$oy', '$iy', '$pt', '$r', '$sh', '$oh', countedLoops([['$s', '$kw']], readerOf('$ox', '$ix', '$pl', '$s', '$sw', '$ow', `
             (local.set $dyp (i32.add (local.get $dy) (i32.mul (local.get $coutB)
               (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox)))))
             (local.set $tap (i32.add (local.get $wt) (i32.mul (local.get $coutB)
               (i32.add (i32.mul (i32.add (i32.mul (local.get $r) (local.get $kw)) (local.get $s)) (local.get $cin)) (local.get $i)))))
-            (local.set $k (i32.const 0))
-            (block $vEnd (loop $vLoop (br_if $vEnd (i32.ge_u (local.get $k) (local.get $vectorB)))
-             (local.set $acc (f32x4.add (local.get $acc)
-               (f32x4.mul (v128.load (i32.add (local.get $dyp) (local.get $k))) (v128.load (i32.add (local.get $tap) (local.get $k))))))
-             (local.set $k (i32.add (local.get $k) (i32.const 16))) (br $vLoop)))
-            (block $tEnd (loop $tLoop (br_if $tEnd (i32.ge_u (local.get $k) (local.get $coutB)))
-             (local.set $tail (f32.add (local.get $tail)
-               (f32.mul (f32.load (i32.add (local.get $dyp) (local.get $k))) (f32.load (i32.add (local.get $tap) (local.get $k))))))
-             (local.set $k (i32.add (local.get $k) (i32.const 4))) (br $tLoop)))))))
-          (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))))))
-       (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))
+            ${TAP_DOT}`))))}
       (f32.store (local.get $out) (f32.add (local.get $tail)
         (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
-      (local.set $out (i32.add (local.get $out) (i32.const 4)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $iLoop)))
-     (local.set $ix (i32.add (local.get $ix) (i32.const 1))) (br $ixLoop)))
-    (local.set $iy (i32.add (local.get $iy) (i32.const 1))) (br $iyLoop)))
-   (local.set $b (i32.add (local.get $b) (i32.const 1))) (br $bLoop)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))`)}
  )`;
 
 const COPY_COLUMNS = `

@@ -233,6 +233,18 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   const heap = heapBackend(backend);
   const simd = exportsFor(heap);
   if (simd === undefined) return undefined;
+  /** A [batch, inHeight, inWidth, inChannels] output that `run` fills from the inputs' offsets; undefined when one is not float32. */
+  const inputShaped = (
+    inputs: readonly [TensorInfo, TensorInfo],
+    info: backend_util.Conv2DInfo,
+    run: (at: readonly [number, number], out: number) => void,
+  ): TensorInfo | undefined => {
+    const at = offsets(heap, inputs);
+    if (at === undefined) return undefined;
+    const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
+    run([at[0]!, at[1]!], offsetOf(out));
+    return out;
+  };
   const floats = (t: TensorInfo, count: number): Float32Array => {
     const memory = heap.wasm?.asm?.memory as { readonly buffer: ArrayBuffer };
     return new Float32Array(memory.buffer, offsetOf(t), count);
@@ -273,14 +285,12 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       return out;
     },
     convInputGradientByDots(dy, filter, info) {
-      const at = offsets(heap, [dy, filter]);
-      if (at === undefined) return undefined;
-      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-      simd.convInputDots(
-        at[0]!, at[1]!, offsetOf(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-        info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+      return inputShaped([dy, filter], info, ([d, f], out) =>
+        simd.convInputDots(
+          d, f, out, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+          info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+        ),
       );
-      return out;
     },
     depthwiseFilterGradient(x, dy, info) {
       const at = offsets(heap, [x, dy]);
@@ -290,21 +300,15 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       return out;
     },
     depthwiseInputGradient(dy, filter, info) {
-      const at = offsets(heap, [dy, filter]);
-      if (at === undefined) return undefined;
-      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-      simd.depthwiseTaps(0, offsetOf(out), at[0]!, at[1]!, ...geometry(info));
-      return out;
+      return inputShaped([dy, filter], info, ([d, f], out) => simd.depthwiseTaps(0, out, d, f, ...geometry(info)));
     },
     maxPoolGradient(x, dy, info) {
-      const at = offsets(heap, [x, dy]);
-      if (at === undefined) return undefined;
-      const out = heap.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-      simd.maxPoolTaps(
-        at[0]!, at[1]!, offsetOf(out), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+      return inputShaped([x, dy], info, ([xs, d], out) =>
+        simd.maxPoolTaps(
+          xs, d, out, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+          info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+        ),
       );
-      return out;
     },
     channelOp(op, x, v) {
       const at = offsets(heap, [x, v]);
