@@ -22,7 +22,7 @@ import yargs from 'yargs';
 import { duringTrainingStep, initBackend } from '../src/backends/index.js';
 import { flopsTarget, networkCost } from '../src/costs/index.js';
 import { buildGraph } from '../src/graph/index.js';
-import { classificationLossFor, loadFashionMnist, train } from '../src/train/index.js';
+import { classificationLossFor, loadFashionMnist, makeOptimizer, train } from '../src/train/index.js';
 import type { ImageDataset } from '../src/train/index.js';
 import { ZOO, zooEntry } from '../src/zoo/index.js';
 import { writeSection } from './markdown.js';
@@ -107,7 +107,7 @@ function measureConvRate(): ConvRate {
  * and as many timed steps (at least one, at most `steps`) as fit in `budget-s`.
  */
 async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Promise<Throughput> {
-  const optimizer = tf.train.adam(0.001);
+  const optimizer = makeOptimizer('adam', 0.001);
   try {
     const first = await train(model, data, { optimizer, steps: 1, batchSize: args.batch });
     if (args.warmup > 1 && first.seconds < args['budget-s'] / 10) {
@@ -156,7 +156,7 @@ async function forwardPassMs(model: tfl.LayersModel, data: ImageDataset): Promis
 
 /** Milliseconds per kernel name over the top-level kernels of one profiled training step. */
 async function stepBreakdown(model: tfl.LayersModel, data: ImageDataset): Promise<{ stepMs: number; kernels: [string, number, number][] }> {
-  const optimizer = tf.train.adam(0.001);
+  const optimizer = makeOptimizer('adam', 0.001);
   const lossFn = classificationLossFor(model);
   const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const { xs, ys } = data.take(args.batch).toTensors();

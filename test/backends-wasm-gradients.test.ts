@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
-import { initBackend } from '../src/backends/index.js';
+import { adamOptimizer, initBackend } from '../src/backends/index.js';
+import { AdamUpdate } from '../src/backends/wasm/AdamOptimizer.js';
 import {
   duringWasmTraining,
   registerWasmGradientKernels,
@@ -432,6 +433,60 @@ describe('reductions over leading axes (Sum, Mean, replacing wasm’s) match cpu
     const [cpu = []] = await on('cpu', reduce);
     const [wasm = []] = await on('wasm', reduce);
     expectClose(wasm, cpu, c.op);
+  });
+});
+
+describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', () => {
+  const SHAPES: number[][] = [[3], [2, 5], [4, 4], [3, 3, 2, 7]];
+
+  /** Five Adam steps over variables of SHAPES from seeded gradients: values, optimizer weights and the kernels run. */
+  async function adamSteps(backend: Backend, make: () => tf.Optimizer, prefix: string): Promise<{ values: number[][]; weights: [string, number[]][]; kernels: string[] }> {
+    await initBackend(backend);
+    const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(seeded(size(shape), 121 + i), shape), true, `${prefix}-${i}`));
+    const optimizer = make();
+    const kernels: string[] = [];
+    const engine = tf.engine();
+    const runKernel = engine.runKernel.bind(engine);
+    engine.runKernel = (name, inputs, attrs) => {
+      kernels.push(name);
+      return runKernel(name, inputs, attrs);
+    };
+    try {
+      for (let step = 0; step < 5; step++) {
+        const grads: tf.NamedTensorMap = {};
+        variables.forEach((v, i) => {
+          grads[v.name] = tf.tensor(seeded(v.size, 131 + 10 * step + i).map((g) => 3 * g), v.shape);
+        });
+        optimizer.applyGradients(grads);
+        tf.dispose(Object.values(grads));
+      }
+    } finally {
+      engine.runKernel = runKernel;
+    }
+    const values = await Promise.all(variables.map(async (v) => Array.from(await v.data())));
+    const named = await optimizer.getWeights();
+    const weights = await Promise.all(named.map(async (w): Promise<[string, number[]]> => [w.name.replace(prefix, 'v'), Array.from(await w.tensor.data())]));
+    optimizer.dispose();
+    tf.dispose(variables);
+    return { values, weights, kernels };
+  }
+
+  test('five steps: values, moments and the step count equal cpu’s tf.train.adam; one MorphlatAdamUpdate a variable and step', async () => {
+    const cpu = await adamSteps('cpu', () => tf.train.adam(0.05), 'adam-cpu');
+    const wasm = await adamSteps('wasm', () => adamOptimizer(0.05), 'adam-wasm');
+    cpu.values.forEach((expected, i) => expectClose(wasm.values[i] ?? [], expected, `variable ${i}`));
+    expect(wasm.weights.map(([name]) => name)).toEqual(cpu.weights.map(([name]) => name));
+    cpu.weights.forEach(([name, expected], i) => expectClose(wasm.weights[i]?.[1] ?? [], expected, name));
+    expect(wasm.kernels.filter((k) => k === AdamUpdate)).toHaveLength(5 * SHAPES.length);
+  });
+
+  test('without the SIMD loops, and on cpu, it is tfjs’ own Adam', async () => {
+    const own = await adamSteps('cpu', () => tf.train.adam(0.05), 'adam-own');
+    const onCpu = await adamSteps('cpu', () => adamOptimizer(0.05), 'adam-ours');
+    expect(onCpu.values).toEqual(own.values);
+    const composite = await onPath('composite', () => adamSteps('wasm', () => adamOptimizer(0.05), 'adam-off'));
+    expect(composite.kernels).not.toContain(AdamUpdate);
+    own.values.forEach((expected, i) => expectClose(composite.values[i] ?? [], expected, `variable ${i}`));
   });
 });
 

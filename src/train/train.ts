@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { duringTrainingStep } from '../backends/training.js';
+import { adamOptimizer, duringTrainingStep } from '../backends/training.js';
 import { UsageError } from '../errors.js';
 import type { BatchSource } from './data/source.js';
 import { batchesPerPass } from './data/source.js';
@@ -120,7 +120,7 @@ export function makeOptimizer(name: OptimizerName, learningRate?: number, moment
   }
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate ?? 0.001);
+      return adamOptimizer(learningRate ?? 0.001);
     case 'sgd': {
       const m = momentum ?? 0.9;
       if (!(m >= 0 && m < 1)) throw new UsageError(`momentum must be in [0, 1), got ${m}`);

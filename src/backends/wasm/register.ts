@@ -24,6 +24,7 @@
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { adamUpdateConfig } from './AdamOptimizer.js';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient, fuseBatchNormLayers, restoreBatchNormLayers } from './BatchNormTraining.js';
 import { castTrainingConfig } from './Cast.js';
@@ -53,6 +54,7 @@ import { tileConfig } from './Tile.js';
  * call): registered unless some kernel of that name is already there.
  */
 export const WASM_MISSING_KERNELS: readonly KernelConfig[] = [
+  adamUpdateConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   conv2DBackpropFilterConfig,

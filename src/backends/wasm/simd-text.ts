@@ -58,6 +58,11 @@
  * floats from column srcStart of src ([rows, srcCols]) to column dstStart of dst ([rows, dstCols]), one
  * bulk copy each: a slice of a concatenation along the last axis, or a split.
  *
+ * `adamUpdate(value, m, v, g, newValue, newM, newV, n, beta1, beta2, oneMinusBeta1, oneMinusBeta2, c1, c2,
+ * negLr, eps)`: one Adam step over n floats, in tfjs' order of operations: m' = m·β1 + g·(1 − β1),
+ * v' = v·β2 + g²·(1 − β2), value' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + value, with c1, c2 the bias
+ * corrections 1 − β1ᵗ, 1 − β2ᵗ.
+ *
  * `windowRows(src, dst, n, h, w, c, top, left, oh, ow)`: dst [n, oh, ow, c] holds src [n, h, w, c]
  * shifted down by top rows and right by left columns (negative: up and left), zeros where no source
  * pixel lands: padding and cropping at once, one bulk copy per row.
@@ -641,6 +646,37 @@ const COPY_COLUMNS = `
     (br $rowLoop)))
  )`;
 
+/** One Adam step on $k's four floats ('vector') or one ('scalar'). */
+function adamStep(kind: 'vector' | 'scalar'): string {
+  const [load, store, add, mul, div, sqrt, splat, step, end] =
+    kind === 'vector'
+      ? ['v128.load', 'v128.store', 'f32x4.add', 'f32x4.mul', 'f32x4.div', 'f32x4.sqrt', (x: string) => `(f32x4.splat (local.get ${x}))`, 16, '$vectorBytes']
+      : ['f32.load', 'f32.store', 'f32.add', 'f32.mul', 'f32.div', 'f32.sqrt', (x: string) => `(local.get ${x})`, 4, '$bytes'];
+  const at = (t: string): string => `(i32.add (local.get ${t}) (local.get $k))`;
+  const g = `(${load} ${at('$g')})`;
+  const m = `(${add} (${mul} (${load} ${at('$m')}) ${splat('$beta1')}) (${mul} ${g} ${splat('$oneMinusBeta1')}))`;
+  const v = `(${add} (${mul} (${load} ${at('$v')}) ${splat('$beta2')}) (${mul} (${mul} ${g} ${g}) ${splat('$oneMinusBeta2')}))`;
+  const update = `(${mul} (${div} (${div} (${load} ${at('$newM')}) ${splat('$c1')}) (${add} (${sqrt} (${div} (${load} ${at('$newV')}) ${splat('$c2')})) ${splat('$eps')})) ${splat('$negLr')})`;
+  return `(block $${kind}End (loop $${kind}Loop (br_if $${kind}End (i32.ge_u (local.get $k) (local.get ${end})))
+    (${store} ${at('$newM')} ${m})
+    (${store} ${at('$newV')} ${v})
+    (${store} ${at('$newValue')} (${add} ${update} (${load} ${at('$value')})))
+    (local.set $k (i32.add (local.get $k) (i32.const ${step})))
+    (br $${kind}Loop)))`;
+}
+
+const ADAM_UPDATE = `
+ (func (export "adamUpdate")
+  (param $value i32) (param $m i32) (param $v i32) (param $g i32) (param $newValue i32) (param $newM i32) (param $newV i32) (param $n i32)
+  (param $beta1 f32) (param $beta2 f32) (param $oneMinusBeta1 f32) (param $oneMinusBeta2 f32) (param $c1 f32) (param $c2 f32)
+  (param $negLr f32) (param $eps f32)
+  (local $k i32) (local $bytes i32) (local $vectorBytes i32)
+  (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+  (local.set $vectorBytes (i32.and (local.get $bytes) (i32.const -16)))
+  ${adamStep('vector')}
+  ${adamStep('scalar')}
+ )`;
+
 const WINDOW_ROWS = `
  (func (export "windowRows")
   (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
@@ -673,4 +709,4 @@ const WINDOW_ROWS = `
  )`;
 
 /** The module: its functions over the imported memory. */
-export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${CONV_INPUT_DOTS}\n${COPY_COLUMNS}\n${WINDOW_ROWS})\n`;
+export const SIMD_MODULE_TEXT = `(module\n (import "env" "memory" (memory 0))\n${DEPTHWISE_TAPS}\n${CONV_FILTER_TAPS}\n${CONV_INPUT_TAPS}\n${GRADIENT_IN_RANGE}\n${MAX_POOL_TAPS}\n${CHANNEL_OPS.map(channelOp).join('\n')}\n${CONV_INPUT_DOTS}\n${COPY_COLUMNS}\n${ADAM_UPDATE}\n${WINDOW_ROWS})\n`;

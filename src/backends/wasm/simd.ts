@@ -27,6 +27,7 @@ interface SimdExports {
   windowRows(src: number, dst: number, n: number, h: number, w: number, c: number, top: number, left: number, oh: number, ow: number): void;
   convInputDots(dy: number, w: number, dx: number, ...geometry: number[]): void;
   copyColumns(src: number, dst: number, rows: number, srcCols: number, dstCols: number, srcStart: number, dstStart: number, count: number): void;
+  adamUpdate(value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, n: number, ...factors: number[]): void;
   channelSum(x: number, sum: number, rows: number, c: number): void;
   channelSquaredDeviations(x: number, m: number, sum: number, rows: number, c: number): void;
   channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
@@ -174,6 +175,12 @@ export interface WasmSimdKernels {
    */
   window(x: TensorInfo, top: number, height: number, left: number, width: number): TensorInfo | undefined;
   /**
+   * One Adam step of a variable (`value`) from its gradient and moments, in tfjs' order of operations:
+   * [new value, new first moment, new second moment]; undefined when a tensor is not float32 or their
+   * sizes differ.
+   */
+  adamUpdate(value: TensorInfo, m: TensorInfo, v: TensorInfo, g: TensorInfo, step: AdamStep): TensorInfo[] | undefined;
+  /**
    * The tensors joined along their last axis (the others equal); undefined when one is not float32.
    */
   concatLast(parts: readonly TensorInfo[]): TensorInfo | undefined;
@@ -194,6 +201,16 @@ export interface WasmSimdKernels {
    * from dy, x, and the mean and variance it computed; undefined when a tensor is not float32.
    */
   batchNormTrainingGradient(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, variance: TensorInfo, scale: TensorInfo | undefined, epsilon: number): BatchNormTrainingGradient | undefined;
+}
+
+/** One Adam step's factors: β1, β2, the bias corrections 1 − β1ᵗ and 1 − β2ᵗ, the learning rate and ε. */
+export interface AdamStep {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly firstCorrection: number;
+  readonly secondCorrection: number;
+  readonly learningRate: number;
+  readonly epsilon: number;
 }
 
 /** What `batchNormTraining` makes, in the wasm heap. */
@@ -373,6 +390,17 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       simd.channelCentredGradient(at[0]!, at[1]!, offsetOf(fa), at[2]!, offsetOf(fs), offsetOf(fb), offsetOf(dx), rows, channels);
       for (const f of factors) heap.disposeData(f.dataId, true);
       return { dx, dScale, dOffset };
+    },
+    adamUpdate(value, m, v, g, step) {
+      const at = offsets(heap, [value, m, v, g]);
+      const size = util.sizeFromShape(value.shape);
+      if (at === undefined || [m, v, g].some((t) => util.sizeFromShape(t.shape) !== size)) return undefined;
+      const outs = [0, 1, 2].map(() => heap.makeOutput([...value.shape], 'float32'));
+      simd.adamUpdate(
+        at[0]!, at[1]!, at[2]!, at[3]!, offsetOf(outs[0]!), offsetOf(outs[1]!), offsetOf(outs[2]!), size, step.beta1, step.beta2, 1 - step.beta1, 1 - step.beta2,
+        step.firstCorrection, step.secondCorrection, -step.learningRate, step.epsilon,
+      );
+      return outs;
     },
     concatLast(parts) {
       const at = offsets(heap, parts);
