@@ -70,6 +70,22 @@ function expectClose(actual: readonly number[], expected: readonly number[], lab
   expect(bad, bad < 0 ? label : `${label}: element ${bad} is ${actual[bad]}, cpu says ${expected[bad]}`).toBe(-1);
 }
 
+/** Runs `body` and returns it with the names of the kernels the engine ran meanwhile, in order. */
+function recordingKernels<T>(body: () => T): { result: T; kernels: string[] } {
+  const kernels: string[] = [];
+  const engine = tf.engine();
+  const runKernel = engine.runKernel.bind(engine);
+  engine.runKernel = (name, inputs, attrs) => {
+    kernels.push(name);
+    return runKernel(name, inputs, attrs);
+  };
+  try {
+    return { result: body(), kernels };
+  } finally {
+    engine.runKernel = runKernel;
+  }
+}
+
 /** A filter with `dilation − 1` zeros between its taps: a dilated convolution as an undilated one. */
 function dilateFilter(w: tf.Tensor4D, [dh, dw]: Pair): tf.Tensor4D {
   if (dh === 1 && dw === 1) return w;
@@ -444,14 +460,7 @@ describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', (
     await initBackend(backend);
     const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(seeded(size(shape), 121 + i), shape), true, `${prefix}-${i}`));
     const optimizer = make();
-    const kernels: string[] = [];
-    const engine = tf.engine();
-    const runKernel = engine.runKernel.bind(engine);
-    engine.runKernel = (name, inputs, attrs) => {
-      kernels.push(name);
-      return runKernel(name, inputs, attrs);
-    };
-    try {
+    const { kernels } = recordingKernels(() => {
       for (let step = 0; step < 5; step++) {
         const grads: tf.NamedTensorMap = {};
         variables.forEach((v, i) => {
@@ -460,9 +469,7 @@ describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', (
         optimizer.applyGradients(grads);
         tf.dispose(Object.values(grads));
       }
-    } finally {
-      engine.runKernel = runKernel;
-    }
+    });
     const values = await Promise.all(variables.map(async (v) => Array.from(await v.data())));
     const named = await optimizer.getWeights();
     const weights = await Promise.all(named.map(async (w): Promise<[string, number[]]> => [w.name.replace(prefix, 'v'), Array.from(await w.tensor.data())]));
@@ -929,21 +936,7 @@ describe('training on wasm', () => {
     const layer = tfl.layers.batchNormalization({});
     const x = tf.tensor(seeded(2 * 3 * 3 * 4, 93), [2, 3, 3, 4]);
     layer.build(x.shape);
-    const kernelsOf = (run: () => void): string[] => {
-      const names: string[] = [];
-      const engine = tf.engine();
-      const runKernel = engine.runKernel.bind(engine);
-      engine.runKernel = (name, inputs, attrs) => {
-        names.push(name);
-        return runKernel(name, inputs, attrs);
-      };
-      try {
-        tf.tidy(run);
-      } finally {
-        engine.runKernel = runKernel;
-      }
-      return names;
-    };
+    const kernelsOf = (run: () => void): string[] => recordingKernels(() => tf.tidy(run)).kernels;
     expect(kernelsOf(() => duringWasmTraining(() => layer.apply(x, { training: true })))).toContain(BatchNormTraining);
     expect(kernelsOf(() => duringWasmTraining(() => layer.apply(x, { training: false })))).not.toContain(BatchNormTraining);
     expect(kernelsOf(() => layer.apply(x, { training: true }))).not.toContain(BatchNormTraining);
