@@ -93,10 +93,10 @@ interface BatchNormLayer {
 
 type LayerCall = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
-function batchNormalizationClass(): { prototype: { call: LayerCall } } {
+/** tfjs-layers' BatchNormalization class, from tfjs' serialization registry; undefined before tfjs-layers is loaded. */
+function batchNormalizationClass(): { prototype: { call: LayerCall } } | undefined {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap['BatchNormalization'];
-  if (entry === undefined) throw new KernelError('tfjs-layers has not registered BatchNormalization');
-  return entry[0] as unknown as { prototype: { call: LayerCall } };
+  return entry?.[0] as unknown as { prototype: { call: LayerCall } } | undefined;
 }
 
 /** tfjs-layers' moving average: variable ← variable − (variable − value)·(1 − momentum). */
@@ -130,8 +130,8 @@ let installed: { readonly target: { prototype: { call: LayerCall } }; readonly o
 
 /** Routes BatchNormalization layers' training calls to the fused kernel (see the header); undone by `restoreBatchNormLayers`. */
 export function fuseBatchNormLayers(): void {
-  if (installed !== undefined) return;
   const target = batchNormalizationClass();
+  if (installed !== undefined || target === undefined) return;
   const own = target.prototype.call;
   target.prototype.call = fusedCall(own);
   installed = { target, own };
