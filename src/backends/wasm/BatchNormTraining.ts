@@ -4,8 +4,8 @@
  * A tfjs-layers BatchNormalization layer in training takes its batch statistics with `tf.moments`
  * (Mean, Cast, Sub, Square, Mean), normalizes with FusedBatchNorm, and its gradient then runs the
  * gradients of each of those: about 35 kernel calls per layer and step, most of them full-size passes
- * over the activation, where the work is two passes forward (the statistics, then the normalization)
- * and two backward (two per-channel sums, then dx). Here `MorphlatBatchNormTraining` computes
+ * over the activation, where the work is three passes forward (the mean, the variance, the
+ * normalization) and two backward (two per-channel sums, then dx). Here `MorphlatBatchNormTraining` computes
  * [y, mean, variance] with morphlat's SIMD loops (./simd.ts) and its gradient dx, dScale and dOffset the
  * same way, through the batch statistics as tfjs' composition does (equal up to float rounding).
  *
