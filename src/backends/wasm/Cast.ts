@@ -10,7 +10,7 @@
 import { Cast } from '@tensorflow/tfjs-core';
 import type { CastAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireInput } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 
 const cast: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const x = requireInput(Cast, args.inputs, 'x');
@@ -21,9 +21,4 @@ const cast: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** Cast for the 'wasm' backend while training: same-dtype casts share the data, the rest by wasm's own. */
-export const castTrainingConfig: KernelConfig = {
-  kernelName: Cast,
-  backendName: 'wasm',
-  kernelFunc: cast,
-  setupFunc: wasmOwnSetup(Cast),
-};
+export const castTrainingConfig: KernelConfig = withWasmOwnFallback(Cast, cast);

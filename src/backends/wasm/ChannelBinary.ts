@@ -13,7 +13,7 @@
 import { Add, Multiply, Sub, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireInput } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 import { wasmSimdKernels } from './simd.js';
 import type { ChannelOpName } from './simd.js';
 
@@ -37,17 +37,16 @@ function channelBinary(kernelName: string, op: ChannelOpName, flipped: ChannelOp
     const { inputs, backend } = args;
     const a = requireInput(kernelName, inputs, 'a');
     const b = requireInput(kernelName, inputs, 'b');
-    const simd = wasmSimdKernels(backend);
-    if (simd !== undefined && a.dtype === 'float32' && b.dtype === 'float32') {
-      const out = perChannelOf(b, a) ? simd.channelOp(op, a, b) : perChannelOf(a, b) ? simd.channelOp(flipped, b, a) : undefined;
-      if (out !== undefined) return out;
-    }
-    return wasmOwnKernel(kernelName)(args);
+    // Shapes first: most calls in a step are not broadcasts and go straight to wasm's own kernel.
+    const broadcast = a.dtype !== 'float32' || b.dtype !== 'float32' ? undefined : perChannelOf(b, a) ? 'b' : perChannelOf(a, b) ? 'a' : undefined;
+    const simd = broadcast === undefined ? undefined : wasmSimdKernels(backend);
+    const out = simd === undefined ? undefined : broadcast === 'b' ? simd.channelOp(op, a, b) : simd.channelOp(flipped, b, a);
+    return out ?? wasmOwnKernel(kernelName)(args);
   };
 }
 
 function trainingConfig(kernelName: string, op: ChannelOpName, flipped: ChannelOpName): KernelConfig {
-  return { kernelName, backendName: 'wasm', kernelFunc: channelBinary(kernelName, op, flipped), setupFunc: wasmOwnSetup(kernelName) };
+  return withWasmOwnFallback(kernelName, channelBinary(kernelName, op, flipped));
 }
 
 /** Add, Sub and Multiply for the 'wasm' backend while training: per-channel broadcasts here, the rest by wasm's own. */

@@ -7,29 +7,21 @@
  */
 import { Concat, util } from '@tensorflow/tfjs-core';
 import type { ConcatAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { floatOnLastAxis } from './compose.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 import { wasmSimdKernels } from './simd.js';
 
 const concat: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const parts = Object.values(args.inputs) as TensorInfo[];
   const [first] = parts;
   const { axis } = args.attrs as unknown as ConcatAttrs;
-  if (first !== undefined && parts.length > 1 && parts.every((p) => p.dtype === 'float32' && util.sizeFromShape(p.shape) > 0)) {
-    const rank = first.shape.length;
-    const last = util.parseAxisParam(axis, [...first.shape])[0] === rank - 1;
-    const leading = first.shape.slice(0, -1);
-    if (last && rank > 0 && parts.every((p) => p.shape.length === rank && util.arraysEqual(p.shape.slice(0, -1), leading))) {
-      const out = wasmSimdKernels(args.backend)?.concatLast(parts);
-      if (out !== undefined) return out;
-    }
+  const leading = first?.shape.slice(0, -1);
+  if (parts.length > 1 && parts.every((p) => floatOnLastAxis(p, axis) && util.arraysEqual(p.shape.slice(0, -1), leading ?? []))) {
+    const out = wasmSimdKernels(args.backend)?.concatLast(parts);
+    if (out !== undefined) return out;
   }
   return wasmOwnKernel(Concat)(args);
 };
 
 /** Concat for the 'wasm' backend while training: float32 along the last axis here, the rest by wasm's own. */
-export const concatTrainingConfig: KernelConfig = {
-  kernelName: Concat,
-  backendName: 'wasm',
-  kernelFunc: concat,
-  setupFunc: wasmOwnSetup(Concat),
-};
+export const concatTrainingConfig: KernelConfig = withWasmOwnFallback(Concat, concat);

@@ -32,7 +32,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { expectChannels, expectLeading, leading, requireInput, runComposite, sameShape, shape4D, spreadZeros, window2D } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 import { wasmSimdKernels } from './simd.js';
 import type { WasmSimdKernels } from './simd.js';
 
@@ -156,9 +156,4 @@ function simdGradient(simd: WasmSimdKernels, dy: tf.Tensor4D, filter: tf.Tensor4
 }
 
 /** Conv2DBackpropInput for the 'wasm' backend (NHWC, any stride and padding; NCHW goes to wasm's own). */
-export const conv2DBackpropInputConfig: KernelConfig = {
-  kernelName: Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInput,
-  setupFunc: wasmOwnSetup(Conv2DBackpropInput),
-};
+export const conv2DBackpropInputConfig: KernelConfig = withWasmOwnFallback(Conv2DBackpropInput, conv2DBackpropInput);

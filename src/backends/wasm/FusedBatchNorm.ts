@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FusedBatchNorm } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireInput, runComposite } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 
 /** True when `info` is absent or holds one value per channel: shape [C] or [1, …, 1, C]. */
 function perChannel(info: TensorInfo | undefined, channels: number): boolean {
@@ -53,9 +53,4 @@ const fusedBatchNorm: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** FusedBatchNorm for the 'wasm' backend while training: per-channel float32 cases here, the rest by wasm's own. */
-export const fusedBatchNormTrainingConfig: KernelConfig = {
-  kernelName: FusedBatchNorm,
-  backendName: 'wasm',
-  kernelFunc: fusedBatchNorm,
-  setupFunc: wasmOwnSetup(FusedBatchNorm),
-};
+export const fusedBatchNormTrainingConfig: KernelConfig = withWasmOwnFallback(FusedBatchNorm, fusedBatchNorm);

@@ -11,7 +11,7 @@
 import { Identity } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { requireInput } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 
 const identity: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const x = requireInput(Identity, args.inputs, 'x');
@@ -21,9 +21,4 @@ const identity: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** Identity for the 'wasm' backend while training: shares the data (strings by wasm's own kernel). */
-export const identityTrainingConfig: KernelConfig = {
-  kernelName: Identity,
-  backendName: 'wasm',
-  kernelFunc: identity,
-  setupFunc: wasmOwnSetup(Identity),
-};
+export const identityTrainingConfig: KernelConfig = withWasmOwnFallback(Identity, identity);

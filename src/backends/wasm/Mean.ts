@@ -6,7 +6,7 @@
 import { Mean } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, MeanAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { leadingReduction, meanLeading, requireInput, runComposite } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 
 const mean: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const { inputs, backend, attrs } = args;
@@ -20,9 +20,4 @@ const mean: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** Mean for the 'wasm' backend: leading-axes float32 means here, the rest by wasm's own kernel. */
-export const meanConfig: KernelConfig = {
-  kernelName: Mean,
-  backendName: 'wasm',
-  kernelFunc: mean,
-  setupFunc: wasmOwnSetup(Mean),
-};
+export const meanConfig: KernelConfig = withWasmOwnFallback(Mean, mean);

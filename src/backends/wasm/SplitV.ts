@@ -4,18 +4,17 @@
  * inception-mini's four towers at batch 32; Concat's gradient is a split). Used only while a training
  * step runs (see `duringWasmTraining`); other axes and dtypes go to wasm's own kernel.
  */
-import { backend_util, SplitV, util } from '@tensorflow/tfjs-core';
+import { backend_util, SplitV } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, SplitVAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { requireInput } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { floatOnLastAxis, requireInput } from './compose.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 import { wasmSimdKernels } from './simd.js';
 
 const splitV: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const x = requireInput(SplitV, args.inputs, 'x');
   const { numOrSizeSplits, axis } = args.attrs as unknown as SplitVAttrs;
-  const rank = x.shape.length;
-  if (x.dtype === 'float32' && rank > 0 && util.sizeFromShape(x.shape) > 0 && util.parseAxisParam(axis, [...x.shape])[0] === rank - 1) {
-    const sizes = backend_util.prepareSplitSize(x as never, numOrSizeSplits, rank - 1);
+  if (floatOnLastAxis(x, axis)) {
+    const sizes = backend_util.prepareSplitSize(x as never, numOrSizeSplits, x.shape.length - 1);
     const out = wasmSimdKernels(args.backend)?.splitLast(x, sizes);
     if (out !== undefined) return out;
   }
@@ -23,9 +22,4 @@ const splitV: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** SplitV for the 'wasm' backend while training: float32 along the last axis here, the rest by wasm's own. */
-export const splitVTrainingConfig: KernelConfig = {
-  kernelName: SplitV,
-  backendName: 'wasm',
-  kernelFunc: splitV,
-  setupFunc: wasmOwnSetup(SplitV),
-};
+export const splitVTrainingConfig: KernelConfig = withWasmOwnFallback(SplitV, splitV);

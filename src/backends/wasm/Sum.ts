@@ -7,7 +7,7 @@
 import { Sum } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { leadingReduction, meanLeading, requireInput, runComposite } from './compose.js';
-import { wasmOwnKernel, wasmOwnSetup } from './own.js';
+import { wasmOwnKernel, withWasmOwnFallback } from './own.js';
 
 const sum: KernelFunc = (args): TensorInfo | TensorInfo[] => {
   const { inputs, backend, attrs } = args;
@@ -21,9 +21,4 @@ const sum: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 };
 
 /** Sum for the 'wasm' backend: leading-axes float32 sums here, the rest by wasm's own kernel. */
-export const sumConfig: KernelConfig = {
-  kernelName: Sum,
-  backendName: 'wasm',
-  kernelFunc: sum,
-  setupFunc: wasmOwnSetup(Sum),
-};
+export const sumConfig: KernelConfig = withWasmOwnFallback(Sum, sum);

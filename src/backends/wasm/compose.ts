@@ -14,6 +14,12 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { wasmSimdKernels } from './simd.js';
 
+/** True when `t` is a non-empty float32 tensor and `axis` (as a kernel's attribute gives it) is its last. */
+export function floatOnLastAxis(t: TensorInfo, axis: number | number[]): boolean {
+  const rank = t.shape.length;
+  return t.dtype === 'float32' && rank > 0 && util.sizeFromShape(t.shape) > 0 && util.parseAxisParam(axis, [...t.shape])[0] === rank - 1;
+}
+
 /** A 4-D shape, as tfjs' convolution helpers take it. */
 export type Shape4D = [number, number, number, number];
 

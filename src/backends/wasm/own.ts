@@ -29,8 +29,16 @@ export function wasmOwnKernel(kernelName: string): KernelFunc {
 }
 
 /** A setup function that runs wasm's own setup of `kernelName`, when it has one. */
-export function wasmOwnSetup(kernelName: string): KernelSetupFunc {
+function wasmOwnSetup(kernelName: string): KernelSetupFunc {
   return (backend) => {
     own.get(kernelName)?.setupFunc?.(backend);
   };
+}
+
+/**
+ * The 'wasm' config of a replacement for wasm's own `kernelName` that hands the cases it does not
+ * handle to it (`wasmOwnKernel`): it also runs the original's setup.
+ */
+export function withWasmOwnFallback(kernelName: string, kernelFunc: KernelFunc): KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc, setupFunc: wasmOwnSetup(kernelName) };
 }

@@ -19,8 +19,10 @@
  * kernels elsewhere.
  *
  * FusedBatchNorm, per-channel Add/Sub/Multiply, Identity, Cast, and Concat and SplitV along the last
- * axis are replaced only while a training step runs (`duringWasmTraining`): inference keeps tfjs' own forward kernels, so that the latency
- * morphlat measures on wasm is the one a deployed model sees.
+ * axis are replaced only while a training step runs (`duringWasmTraining`), which also routes
+ * BatchNormalization layers' training calls to morphlat's fused kernel (./BatchNormTraining.ts):
+ * inference keeps tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a
+ * deployed model sees. Adam's one-kernel update (./AdamOptimizer.ts) is registered here too.
  */
 import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGradient, registerKernel, Relu, Relu6, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
