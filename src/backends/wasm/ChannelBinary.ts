@@ -3,10 +3,11 @@
  * (channels last) and a vector of one value per channel ([C] or [1, …, 1, C]), in either order, as one
  * pass of morphlat's SIMD loop (./simd.ts).
  *
- * A BatchNormalization layer in training broadcasts its batch statistics and their gradients this way
- * several times a step (x − mean for the variance, the normalization itself, the gradient's
- * dy·(x − mean) and dy·gain), and tfjs-backend-wasm 4.22 runs such a broadcast through a generic
- * indexing loop, 3-4x slower than the same op on two tensors of one shape. Used only while a training
+ * Batch normalization composed from tfjs ops (`tf.moments` and `tf.batchNorm` called directly, and
+ * the training FusedBatchNorm kernel) broadcasts its statistics and their gradients this way several
+ * times a step, and tfjs-backend-wasm 4.22 runs such a broadcast through a generic indexing loop, 3-4x
+ * slower than the same op on two tensors of one shape. (BatchNormalization layers no longer do: they
+ * run the fused kernel of ./BatchNormTraining.ts, so no zoo model's step broadcasts.) Used only while a training
  * step runs (see `duringWasmTraining`), as FusedBatchNorm's training kernel is; every other case (same
  * shapes, scalars, other dtypes, other broadcasts) goes to wasm's own kernel.
  */
