@@ -10,6 +10,7 @@
  * trained on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ClipByValue, Conv2DBackpropFilter, Conv2DBackpropInput, Relu6 } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { adamOptimizer, initBackend } from '../src/backends/index.js';
@@ -455,19 +456,24 @@ describe('reductions over leading axes (Sum, Mean, replacing wasm’s) match cpu
 describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', () => {
   const SHAPES: number[][] = [[3], [2, 5], [4, 4], [3, 3, 2, 7]];
 
+  /**
+   * How the gradients reach the optimizer: a map by name (`applyGradients(map)`), a list by variable
+   * position (`applyGradients([{name, tensor}])`), or `minimize(f, false, varList)`, which passes the list.
+   */
+  type Feed = 'map' | 'list' | 'minimize';
+
   /** Five Adam steps over variables of SHAPES from seeded gradients: values, optimizer weights and the kernels run. */
-  async function adamSteps(backend: Backend, make: () => tf.Optimizer, prefix: string): Promise<{ values: number[][]; weights: [string, number[]][]; kernels: string[] }> {
+  async function adamSteps(backend: Backend, make: () => tf.Optimizer, prefix: string, feed: Feed = 'map'): Promise<{ values: number[][]; weights: [string, number[]][]; kernels: string[] }> {
     await initBackend(backend);
     const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(seeded(size(shape), 121 + i), shape), true, `${prefix}-${i}`));
     const optimizer = make();
     const { kernels } = recordingKernels(() => {
       for (let step = 0; step < 5; step++) {
-        const grads: tf.NamedTensorMap = {};
-        variables.forEach((v, i) => {
-          grads[v.name] = tf.tensor(seeded(v.size, 131 + 10 * step + i).map((g) => 3 * g), v.shape);
-        });
-        optimizer.applyGradients(grads);
-        tf.dispose(Object.values(grads));
+        const grads = variables.map((v, i) => tf.tensor(seeded(v.size, 131 + 10 * step + i).map((g) => 3 * g), v.shape));
+        if (feed === 'map') optimizer.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, grads[i]!])));
+        if (feed === 'list') optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+        if (feed === 'minimize') optimizer.minimize(() => tf.addN(variables.map((v, i) => tf.sum(tf.mul(v, grads[i]!)))), false, variables);
+        tf.dispose(grads);
       }
     });
     const values = await Promise.all(variables.map(async (v) => Array.from(await v.data())));
@@ -478,9 +484,9 @@ describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', (
     return { values, weights, kernels };
   }
 
-  test('five steps: values, moments and the step count equal cpu’s tf.train.adam; one MorphlatAdamUpdate a variable and step', async () => {
-    const cpu = await adamSteps('cpu', () => tf.train.adam(0.05), 'adam-cpu');
-    const wasm = await adamSteps('wasm', () => adamOptimizer(0.05), 'adam-wasm');
+  test.each<Feed>(['map', 'list', 'minimize'])('five steps fed as a %s: values, moments and the step count equal cpu’s tf.train.adam; one MorphlatAdamUpdate a variable and step', async (feed) => {
+    const cpu = await adamSteps('cpu', () => tf.train.adam(0.05), `adam-cpu-${feed}`, feed);
+    const wasm = await adamSteps('wasm', () => adamOptimizer(0.05), `adam-wasm-${feed}`, feed);
     cpu.values.forEach((expected, i) => expectClose(wasm.values[i] ?? [], expected, `variable ${i}`));
     expect(wasm.weights.map(([name]) => name)).toEqual(cpu.weights.map(([name]) => name));
     cpu.weights.forEach(([name, expected], i) => expectClose(wasm.weights[i]?.[1] ?? [], expected, name));
@@ -947,6 +953,82 @@ describe('training on wasm', () => {
     });
     x.dispose();
     for (const w of layer.weights) w.dispose();
+  });
+
+  test('a ReLU6 layer in a training step runs one Relu6 kernel; its output and input gradient equal cpu’s', async () => {
+    const shape = [2, 3, 5, 6];
+    // Both sides of both bounds, and the bounds themselves.
+    const xs = seeded(size(shape), 94).map((v, i) => (i % 7 === 0 ? 0 : i % 7 === 1 ? 6 : 5 * v + 3));
+    const gs = seeded(size(shape), 95);
+    const run = async (backend: Backend): Promise<{ values: number[][]; kernels: string[] }> => {
+      await initBackend(backend);
+      const layer = tfl.layers.reLU({ maxValue: 6 });
+      const x = tf.tensor(xs, shape);
+      const g = tf.tensor(gs, shape);
+      const { result, kernels } = recordingKernels(() =>
+        duringWasmTraining(() => {
+          const y = layer.apply(x, { training: true }) as tf.Tensor;
+          const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, g)))(x);
+          return [y, dx];
+        }),
+      );
+      const values = await Promise.all(result.map(async (t) => Array.from(await t.data())));
+      tf.dispose([x, g, ...result]);
+      return { values, kernels };
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(cpu.kernels).toContain(ClipByValue);
+    expect(wasm.kernels).toContain(Relu6);
+    expect(wasm.kernels).not.toContain(ClipByValue);
+    expect(cpu.values[1]?.filter((v) => v === 0).length).toBeGreaterThan(0);
+    const outside = recordingKernels(() => tf.tidy(() => tfl.layers.reLU({ maxValue: 6 }).apply(tf.tensor(xs, shape), { training: true }))).kernels;
+    expect(outside, 'outside a training step').toContain(ClipByValue);
+    // Equal as numbers: tfjs' own gradient multiplies dy by a 0 mask, which gives −0 where dy < 0.
+    const asNumbers = (values: number[] | undefined): number[] => (values ?? []).map((v) => (v === 0 ? 0 : v));
+    cpu.values.forEach((expected, i) => expect(asNumbers(wasm.values[i]), ['y', 'dx'][i]).toEqual(asNumbers(expected)));
+  });
+
+  describe('a Conv2D layer in a training step', () => {
+    const xShape = [2, 6, 5, 3];
+    const xs = seeded(size(xShape), 96);
+    /** The layer's output and the gradients of sum(y · g) by its kernel (and bias), with `input` as the layer's input; and the kernels run. */
+    async function convStep(backend: Backend, options: { useBias: boolean; input: 'data' | 'variable' }): Promise<{ values: number[][]; kernels: string[] }> {
+      await initBackend(backend);
+      const layer = tfl.layers.conv2d({ filters: 5, kernelSize: 3, strides: [2, 1], padding: 'same', useBias: options.useBias, kernelInitializer: tfl.initializers.glorotNormal({ seed: 7 }), biasInitializer: tfl.initializers.constant({ value: 0.5 }) });
+      const x = options.input === 'variable' ? tf.variable(tf.tensor(xs, xShape)) : tf.tensor(xs, xShape);
+      layer.build(x.shape);
+      const y = layer.apply(x) as tf.Tensor;
+      const g = tf.tensor(seeded(y.size, 97), y.shape);
+      const weights = [...layer.trainableWeights.map((w) => w.read() as tf.Variable), ...(x instanceof tf.Variable ? [x] : [])];
+      const { result, kernels } = recordingKernels(() => duringWasmTraining(() => tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, g)), weights)));
+      const out = [y, ...weights.map((w) => result.grads[w.name] as tf.Tensor)];
+      const values = await Promise.all(out.map(async (t) => Array.from(await t.data())));
+      tf.dispose([x, g, result.value, ...out]);
+      for (const w of layer.weights) w.dispose();
+      return { values, kernels };
+    }
+
+    test('fed by data, it computes no input gradient; its output and filter gradient equal cpu’s', async () => {
+      const cpu = await convStep('cpu', { useBias: false, input: 'data' });
+      const wasm = await convStep('wasm', { useBias: false, input: 'data' });
+      expect(cpu.kernels).toContain(Conv2DBackpropInput);
+      expect(wasm.kernels).not.toContain(Conv2DBackpropInput);
+      expect(wasm.kernels).toContain(Conv2DBackpropFilter);
+      expect(wasm.values).toHaveLength(2);
+      cpu.values.forEach((expected, i) => expectClose(wasm.values[i] ?? [], expected, ['y', 'dKernel'][i] ?? ''));
+    });
+
+    test.each([
+      { name: 'fed by a variable', useBias: false, input: 'variable' as const },
+      { name: 'with a bias (the layer’s own fused path)', useBias: true, input: 'data' as const },
+    ])('$name, it computes the input gradient as tfjs does; gradients equal cpu’s', async (c) => {
+      const cpu = await convStep('cpu', c);
+      const wasm = await convStep('wasm', c);
+      expect(wasm.kernels).toContain(Conv2DBackpropInput);
+      expect(wasm.values).toHaveLength(3);
+      cpu.values.forEach((expected, i) => expectClose(wasm.values[i] ?? [], expected, `output ${i}`));
+    });
   });
 
   test('a conv + depthwise model’s loss falls under Adam', async () => {

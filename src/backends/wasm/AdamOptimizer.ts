@@ -6,7 +6,8 @@
  *
  * `WasmAdamOptimizer` is tfjs' AdamOptimizer (same state, weights, serialization) whose
  * `applyGradients` takes that kernel while wasm is the active backend with its SIMD loops, and tfjs'
- * own code everywhere else. It keeps tfjs' state layout (its moments by variable position, named
+ * own code everywhere else, for both forms tfjs passes gradients in: a map by variable name, or the
+ * list by variable position that `minimize(f, returnCost, varList)` (what `train()` calls) hands on. It keeps tfjs' state layout (its moments by variable position, named
  * `<variable>/m` and `<variable>/v`), read through the private fields tfjs 4.22 declares.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -49,17 +50,14 @@ interface AdamState {
 /** tfjs' AdamOptimizer with one kernel per variable on wasm (see the header). */
 export class WasmAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    if (Array.isArray(variableGradients) || tf.getBackend() !== 'wasm' || wasmSimdKernels(tf.backend()) === undefined) {
+    const grads: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map(({ name, tensor }) => [name, tensor])
+      : Object.entries(variableGradients);
+    if (tf.getBackend() !== 'wasm' || wasmSimdKernels(tf.backend()) === undefined || grads.some(([, g]) => g !== undefined && g !== null && g.dtype !== 'float32')) {
       super.applyGradients(variableGradients);
       return;
     }
-    const grads = variableGradients as NamedTensorMap;
     const state = this as unknown as AdamState;
-    const names = Object.keys(grads);
-    if (names.some((name) => grads[name] !== undefined && grads[name]!.dtype !== 'float32')) {
-      super.applyGradients(variableGradients);
-      return;
-    }
     tf.tidy(() => {
       const step: AdamStep = {
         beta1: this.beta1,
@@ -69,7 +67,7 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
         learningRate: this.learningRate,
         epsilon: this.epsilon,
       };
-      names.forEach((name, i) => {
+      grads.forEach(([name, g], i) => {
         const value = tf.engine().registeredVariables[name];
         if (value === undefined) throw new KernelError(`Adam: no variable named ${name}`);
         const moment = (list: (Moment | undefined)[], suffix: string): tf.Variable => {
@@ -78,8 +76,7 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
         };
         const m = moment(state.accumulatedFirstMoment, 'm');
         const v = moment(state.accumulatedSecondMoment, 'v');
-        const g = grads[name];
-        if (g === undefined) return;
+        if (g === undefined || g === null) return;
         const [newValue, newM, newV] = tf.engine().runKernel(AdamUpdate, { value, m, v, g }, step as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(newM!);
         v.assign(newV!);

@@ -19,6 +19,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { requireInput } from './compose.js';
+import { onlyInput } from './layer-call.js';
+import type { LayerCall, TrainingLayerCall } from './layer-call.js';
 import { wasmSimdKernels } from './simd.js';
 
 /** The kernel's name in tfjs' registry. */
@@ -91,14 +93,6 @@ interface BatchNormLayer {
   readonly movingVariance: { read(): tf.Tensor; write(value: tf.Tensor): void };
 }
 
-type LayerCall = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
-
-/** tfjs-layers' BatchNormalization class, from tfjs' serialization registry; undefined before tfjs-layers is loaded. */
-function batchNormalizationClass(): { prototype: { call: LayerCall } } | undefined {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap['BatchNormalization'];
-  return entry?.[0] as unknown as { prototype: { call: LayerCall } } | undefined;
-}
-
 /** tfjs-layers' moving average: variable ← variable − (variable − value)·(1 − momentum). */
 function movingAverage(variable: BatchNormLayer['movingMean'], value: tf.Tensor, momentum: number): void {
   tf.tidy(() => {
@@ -107,9 +101,10 @@ function movingAverage(variable: BatchNormLayer['movingMean'], value: tf.Tensor,
   });
 }
 
-function fusedCall(own: LayerCall): LayerCall {
-  return function (this: BatchNormLayer, inputs, kwargs) {
-    const input = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+/** BatchNormalization's call in a training step: training calls over the last axis by the fused kernel (see the header). */
+export const batchNormTrainingCall: TrainingLayerCall = (own: LayerCall): LayerCall =>
+  function (this: BatchNormLayer, inputs, kwargs) {
+    const input = onlyInput(inputs);
     const training = kwargs['training'] === true;
     if (!training || input === undefined || input.dtype !== 'float32' || input.rank < 2) return own.call(this, inputs, kwargs);
     const axis = this.axis < 0 ? this.axis + input.rank : this.axis;
@@ -124,22 +119,3 @@ function fusedCall(own: LayerCall): LayerCall {
       return y!;
     });
   };
-}
-
-let installed: { readonly target: { prototype: { call: LayerCall } }; readonly own: LayerCall } | undefined;
-
-/** Routes BatchNormalization layers' training calls to the fused kernel (see the header); undone by `restoreBatchNormLayers`. */
-export function fuseBatchNormLayers(): void {
-  const target = batchNormalizationClass();
-  if (installed !== undefined || target === undefined) return;
-  const own = target.prototype.call;
-  target.prototype.call = fusedCall(own);
-  installed = { target, own };
-}
-
-/** Gives BatchNormalization layers their own training code back. */
-export function restoreBatchNormLayers(): void {
-  if (installed === undefined) return;
-  installed.target.prototype.call = installed.own;
-  installed = undefined;
-}

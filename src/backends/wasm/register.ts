@@ -19,8 +19,9 @@
  * kernels elsewhere.
  *
  * FusedBatchNorm, per-channel Add/Sub/Multiply, Identity, Cast, and Concat and SplitV along the last
- * axis are replaced only while a training step runs (`duringWasmTraining`), which also routes
- * BatchNormalization layers' training calls to morphlat's fused kernel (./BatchNormTraining.ts):
+ * axis are replaced only while a training step runs (`duringWasmTraining`), which also routes the
+ * calls of some layers (BatchNormalization to morphlat's fused kernel, ReLU6 to one Relu6 kernel, a
+ * Conv2D fed by data to a convolution without the input gradient: ./training-layers.ts):
  * inference keeps tfjs' own forward kernels, so that the latency morphlat measures on wasm is the one a
  * deployed model sees. Adam's one-kernel update (./AdamOptimizer.ts) is registered here too.
  */
@@ -28,7 +29,8 @@ import { ClipByValue, FusedBatchNorm, getGradient, Mean, getKernel, registerGrad
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { adamUpdateConfig } from './AdamOptimizer.js';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
-import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient, fuseBatchNormLayers, restoreBatchNormLayers } from './BatchNormTraining.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient } from './BatchNormTraining.js';
+import { restoreLayerCalls, routeLayerCalls } from './training-layers.js';
 import { castTrainingConfig } from './Cast.js';
 import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
 import { concatTrainingConfig } from './Concat.js';
@@ -154,7 +156,7 @@ export function duringWasmTraining<T>(step: () => T): T {
     for (const config of WASM_TRAINING_KERNELS) {
       if (wasmOwnConfig(config.kernelName) !== undefined) swapKernel(config);
     }
-    fuseBatchNormLayers();
+    routeLayerCalls();
   }
   trainingDepth++;
   try {
@@ -162,7 +164,7 @@ export function duringWasmTraining<T>(step: () => T): T {
   } finally {
     trainingDepth--;
     if (trainingDepth === 0) {
-      restoreBatchNormLayers();
+      restoreLayerCalls();
       for (const config of WASM_TRAINING_KERNELS) {
         const own = wasmOwnConfig(config.kernelName);
         if (own !== undefined && registered(config)?.kernelFunc === config.kernelFunc) swapKernel(own);

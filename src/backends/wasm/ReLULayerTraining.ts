@@ -1,0 +1,26 @@
+/**
+ * A tfjs-layers ReLU layer with a maximum of 6 (ReLU6, as MobileNets use it) in a training step on
+ * wasm, as one Relu6 kernel.
+ *
+ * The layer computes `clipByValue(relu(x), 0, 6)`: two full passes forward, two saved copies and two
+ * gradient passes back. `tf.relu6` is the same function, and its gradient (dy where 0 < x ≤ 6, one pass
+ * of morphlat's SIMD loop on wasm, see ./GradientInRange.ts) is the product of the two: ReLU's passes
+ * dy where x > 0, and the clip's then passes it where relu(x) ≤ 6. Every other layer (no maximum,
+ * another maximum, another dtype, another backend) runs its own code.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { onlyInput } from './layer-call.js';
+import type { LayerCall, TrainingLayerCall } from './layer-call.js';
+
+/** The part of a tfjs-layers ReLU layer read here. */
+interface ReLULayer {
+  readonly maxValue?: number | null;
+}
+
+/** ReLU's call in a training step: `tf.relu6` for a maximum of 6 on wasm (see the header). */
+export const reluTrainingCall: TrainingLayerCall = (own: LayerCall): LayerCall =>
+  function (this: ReLULayer, inputs, kwargs) {
+    const input = onlyInput(inputs);
+    if (this.maxValue !== 6 || input === undefined || input.dtype !== 'float32' || tf.getBackend() !== 'wasm') return own.call(this, inputs, kwargs);
+    return tf.relu6(input);
+  };
