@@ -19,8 +19,10 @@
  * directly instead: for each dy row and tap, the matrix product of the row's pixels with the tap's
  * filter, added onto the input pixels the tap read (into a padded gradient, cropped at the end). On
  * the zoo's shapes that is 1.4-3x faster at stride 2 and for 1×1 filters, and as fast as the
- * convolution at stride 1. With fewer than four input channels (a network's first layer, whose input
- * gradient tfjs' fused convolution computes though nothing uses it) its vectors would hold one
+ * convolution at stride 1; it reads dy as tfjs keeps it (channels last), so no transposed copy is made.
+ * With fewer than four input channels (a network's first layer, whose input gradient tfjs' fused
+ * convolution computes though nothing uses it; morphlat's training steps skip it, see
+ * ./Conv2DLayerTraining.ts, but a direct call still asks) its vectors would hold one
  * channel; there another SIMD loop takes one dot product over the output channels per pixel, tap and
  * input channel, straight into dx.
  *
@@ -148,7 +150,7 @@ function simdGradient(simd: WasmSimdKernels, dy: tf.Tensor4D, filter: tf.Tensor4
   const { top, left } = info.padInfo;
   const paddedHeight = Math.max(top + inHeight, (outHeight - 1) * strideHeight + filterHeight);
   const paddedWidth = Math.max(left + inWidth, (outWidth - 1) * strideWidth + filterWidth);
-  const padded = simd.convInputGradient(tf.transpose(dy, [0, 1, 3, 2]), tf.transpose(filter, [0, 1, 3, 2]), info, paddedHeight, paddedWidth);
+  const padded = simd.convInputGradient(dy, tf.transpose(filter, [0, 1, 3, 2]), info, paddedHeight, paddedWidth);
   if (padded === undefined) return undefined;
   const dx = tf.engine().makeTensorFromTensorInfo(padded) as tf.Tensor4D;
   const whole = top === 0 && left === 0 && paddedHeight === inHeight && paddedWidth === inWidth;

@@ -22,11 +22,11 @@
  * one splat of x per input channel and two loads of dy), then one input channel at a time, and output
  * channels by fours and ones where cout is not a multiple of eight.
  *
- * `convInputTaps(dyT, wT, dx, n, hp, wp, cin, oh, ow, cout, kh, kw, sh, sw)`: the input gradient of a
+ * `convInputTaps(dy, wT, dx, n, hp, wp, cin, oh, ow, cout, kh, kw, sh, sw)`: the input gradient of a
  * 2-D convolution into an [n, hp, wp, cin] padded gradient, dx[b, oy·sh + r, ox·sw + s, :] +=
- * Σ_o dy[b, oy, ox, o] · W[r, s, :, o], from dy as [n, oh, cout, ow] (so that four pixels' values of
- * one output channel sit side by side) and W as [kh, kw, cout, cin]: the same register tiles, four
- * pixels by eight input channels over the output channels.
+ * Σ_o dy[b, oy, ox, o] · W[r, s, :, o], from dy as tfjs keeps it ([n, oh, ow, cout]) and W as
+ * [kh, kw, cout, cin]: the same register tiles, four pixels by eight input channels over the output
+ * channels, each pixel's dy value splatted from its own row.
  *
  * `gradientInRange(dy, x, out, n, low, high, includeLow)`: out[i] = dy[i] where low < x[i] ≤ high
  * (low ≤ x[i] when includeLow is 1), else 0, over n float32 elements: the gradient of ReLU, ReLU6 and
@@ -142,6 +142,16 @@ const DEPTHWISE_TAPS = `
      (br $bLoop))))
 `;
 
+/** Where a tile's rows find their splatted factors: 4 bytes apart, or $sRowB bytes apart. */
+type Splats = 'adjacent' | 'strided';
+
+/** The load offset and address of row t's factor (rows up to 4; $sRow2B and $sRow3B hold 2 and 3 times $sRowB). */
+function splatAt(t: number, splats: Splats): readonly [number, string] {
+  if (splats === 'adjacent' || t === 0) return [splats === 'adjacent' ? t * 4 : 0, '(local.get $sp)'];
+  const stride = ['$sRowB', '$sRow2B', '$sRow3B'][t - 1];
+  return [0, `(i32.add (local.get $sp) (local.get ${stride}))`];
+}
+
 /** How a register tile spans the vector dimension: two f32x4 vectors, one, or one scalar. */
 interface Span {
   readonly name: string;
@@ -157,11 +167,12 @@ const SPANS: readonly Span[] = [
 
 /**
  * One register tile of a matrix product accumulated into memory: `rows` rows by `span`, over $kn
- * steps of the inner dimension. Row t's factor at each step is the float at $sp + 4t (splatted), the
- * span's factors the floats at $vp; the steps advance $sp by $sStep and $vp by $vStep bytes. The
- * tile's accumulators start from and end in memory at $accp + t·$accRowB.
+ * steps of the inner dimension. Row t's factor at each step is the float at $sp + 4t ('adjacent'
+ * splats) or at $sp + t·$sRowB ('strided'), splatted; the span's factors are the floats at $vp; the
+ * steps advance $sp by $sStep and $vp by $vStep bytes. The tile's accumulators start from and end in
+ * memory at $accp + t·$accRowB.
  */
-function tile(rows: number, span: Span): string {
+function tile(rows: number, span: Span, splats: Splats): string {
   const scalar = span.vectors === 0;
   const parts = scalar ? [0] : Array.from({ length: span.vectors }, (_, v) => v);
   const acc = (t: number, v: number): string => (scalar ? `$f${t}` : `$a${t}${v}`);
@@ -173,7 +184,8 @@ function tile(rows: number, span: Span): string {
   lines.push('(local.set $kk (i32.const 0))', `(block $stepsEnd${label} (loop $steps${label}`, ` (br_if $stepsEnd${label} (i32.ge_u (local.get $kk) (local.get $kn)))`);
   for (const v of parts) lines.push(` (local.set ${scalar ? '$fd' : `$d${v}`} (${load} offset=${v * 16} (local.get $vp)))`);
   for (let t = 0; t < rows; t++) {
-    lines.push(scalar ? ` (local.set $fx (f32.load offset=${t * 4} (local.get $sp)))` : ` (local.set $xv (v128.load32_splat offset=${t * 4} (local.get $sp)))`);
+    const [offset, at] = splatAt(t, splats);
+    lines.push(scalar ? ` (local.set $fx (f32.load offset=${offset} ${at}))` : ` (local.set $xv (v128.load32_splat offset=${offset} ${at}))`);
     for (const v of parts) {
       const product = `(${mul} (local.get ${scalar ? '$fx' : '$xv'}) (local.get ${scalar ? '$fd' : `$d${v}`}))`;
       lines.push(` (local.set ${acc(t, v)} (${add} (local.get ${acc(t, v)}) ${product}))`);
@@ -193,7 +205,7 @@ function tile(rows: number, span: Span): string {
  * Tiles of `rows` rows across the whole vector dimension ($vTotalB bytes): by eights, then fours, then
  * ones. Each starts at $accBase, $spBase and $vpBase, offset along the vector dimension.
  */
-function tileRow(rows: number): string {
+function tileRow(rows: number, splats: Splats): string {
   const spans = SPANS.map((span) => {
     const label = `${rows}${span.name}`;
     return `
@@ -202,7 +214,7 @@ function tileRow(rows: number): string {
   (local.set $accp (i32.add (local.get $accBase) (local.get $v0)))
   (local.set $sp (local.get $spBase))
   (local.set $vp (i32.add (local.get $vpBase) (local.get $v0)))
-  ${tile(rows, span)}
+  ${tile(rows, span, splats)}
   (local.set $v0 (i32.add (local.get $v0) (i32.const ${span.bytes})))
   (br $span${label})))`;
   });
@@ -213,6 +225,7 @@ function tileRow(rows: number): string {
 const TILE_LOCALS = `
   (local $accp i32) (local $accBase i32) (local $accRowB i32) (local $sp i32) (local $spBase i32) (local $sStep i32)
   (local $vp i32) (local $vpBase i32) (local $vStep i32) (local $vTotalB i32) (local $v0 i32) (local $kk i32) (local $kn i32)
+  (local $sRowB i32) (local $sRow2B i32) (local $sRow3B i32)
   (local $xv v128) (local $d0 v128) (local $d1 v128)
   ${[0, 1, 2, 3].flatMap((t) => [0, 1].map((v) => `(local $a${t}${v} v128)`)).join(' ')}
   (local $fx f32) (local $fd f32) (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)`;
@@ -282,6 +295,9 @@ interface TapProducts {
   readonly rows: string;
   /** Sets $accBase, $spBase and $vpBase for the tile rows from $t0. */
   readonly tileBases: string;
+  /** Where the tile rows' splatted factors lie (see `tile`); 'strided' sets $sRowB to `splatRowBytes`. */
+  readonly splats: Splats;
+  readonly splatRowBytes?: string;
 }
 
 function tapProducts(f: TapProducts): string {
@@ -298,10 +314,13 @@ function tapProducts(f: TapProducts): string {
   (local.set $accRowB ${f.accRowBytes})
   (local.set $sStep ${f.splatStep})
   (local.set $kn ${f.steps})
+  (local.set $sRowB ${f.splatRowBytes ?? '(i32.const 4)'})
+  (local.set $sRow2B (i32.shl (local.get $sRowB) (i32.const 1)))
+  (local.set $sRow3B (i32.add (local.get $sRow2B) (local.get $sRowB)))
   (memory.fill (local.get ${f.zero[0]}) (i32.const 0) (i32.shl ${f.zero[1]} (i32.const 2)))
   ${rowsAndTaps(`${f.perTap}
       ${byTilesThenOnes(f.rows, 4, (rows) => `${f.tileBases}
-        ${tileRow(rows)}`)}`)}
+        ${tileRow(rows, f.splats)}`)}`)}
  )`;
 }
 
@@ -333,28 +352,30 @@ const CONV_FILTER_TAPS = tapProducts({
         (local.set $accBase (i32.add (local.get $taprow) (i32.mul (local.get $t0) (local.get $vTotalB))))
         (local.set $spBase (i32.add (local.get $xrow) (i32.shl (local.get $t0) (i32.const 2))))
         (local.set $vpBase (local.get $dyrow))`,
+  splats: 'adjacent',
 });
 
 const CONV_INPUT_TAPS = tapProducts({
   name: 'convInputTaps',
-  tensors: ['$dyT', '$wT', '$dx'],
-  locals: '(local $dxrow i32) (local $dyrow i32) (local $wtap i32)',
-  prepare: '',
+  tensors: ['$dy', '$wT', '$dx'],
+  locals: '(local $coutB i32) (local $dxrow i32) (local $dyrow i32) (local $wtap i32)',
+  prepare: '(local.set $coutB (i32.shl (local.get $cout) (i32.const 2)))',
   vectorBytes: '(i32.shl (local.get $cin) (i32.const 2))',
   accRowBytes: '(i32.mul (local.get $sw) (local.get $vTotalB))',
-  splatStep: '(i32.shl (local.get $ow) (i32.const 2))',
+  splatStep: '(i32.const 4)',
   steps: '(local.get $cout)',
   zero: ['$dx', '(i32.mul (i32.mul (i32.mul (local.get $n) (local.get $hp)) (local.get $wp)) (local.get $cin))'],
   perTap: `
       (local.set $dxrow ${pixelAt('$dx', TAP_ROW, '(local.get $s)', '$hp', '$wp', '$vTotalB')})
-      (local.set $dyrow (i32.add (local.get $dyT)
-        (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $cout)) (local.get $sStep))))
+      (local.set $dyrow ${pixelAt('$dy', '(local.get $oy)', '(i32.const 0)', '$oh', '$ow', '$coutB')})
       (local.set $wtap ${tapBlock('$wT', '$cout')})`,
   rows: '(local.get $ow)',
   tileBases: `
         (local.set $accBase (i32.add (local.get $dxrow) (i32.mul (local.get $t0) (local.get $accRowB))))
-        (local.set $spBase (i32.add (local.get $dyrow) (i32.shl (local.get $t0) (i32.const 2))))
+        (local.set $spBase (i32.add (local.get $dyrow) (i32.mul (local.get $t0) (local.get $coutB))))
         (local.set $vpBase (local.get $wtap))`,
+  splats: 'strided',
+  splatRowBytes: '(local.get $coutB)',
 });
 
 const GRADIENT_IN_RANGE = `

@@ -140,11 +140,11 @@ export interface WasmSimdKernels {
   /**
    * The input gradient of a 2-D convolution, padded: [batch, paddedHeight, paddedWidth, inChannels],
    * whose rows from padInfo.top and columns from padInfo.left are the input's (the rest is what fell
-   * on padding), from dy as [batch, outHeight, outChannels, outWidth] and the filter as
-   * [filterHeight, filterWidth, outChannels, inChannels]; undefined when an input is not float32.
-   * The padded size must hold every row and column the convolution read.
+   * on padding), from exactly the dy `info` implies ([batch, outHeight, outWidth, outChannels]) and the
+   * filter as [filterHeight, filterWidth, outChannels, inChannels]; undefined when an input is not
+   * float32. The padded size must hold every row and column the convolution read.
    */
-  convInputGradient(dyT: TensorInfo, filterT: TensorInfo, info: backend_util.Conv2DInfo, paddedHeight: number, paddedWidth: number): TensorInfo | undefined;
+  convInputGradient(dy: TensorInfo, filterT: TensorInfo, info: backend_util.Conv2DInfo, paddedHeight: number, paddedWidth: number): TensorInfo | undefined;
   /**
    * The input gradient of a 2-D convolution, [batch, inHeight, inWidth, inChannels], from exactly the
    * dy `info` implies and the filter as tfjs keeps it, by one dot product per pixel, tap and input
@@ -291,8 +291,8 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       );
       return out;
     },
-    convInputGradient(dyT, filterT, info, paddedHeight, paddedWidth) {
-      const at = offsets(heap, [dyT, filterT]);
+    convInputGradient(dy, filterT, info, paddedHeight, paddedWidth) {
+      const at = offsets(heap, [dy, filterT]);
       if (at === undefined) return undefined;
       const out = heap.makeOutput([info.batchSize, paddedHeight, paddedWidth, info.inChannels], 'float32');
       simd.convInputTaps(
