@@ -142,6 +142,8 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: 'nine inputs, thirteen outputs, same', x: [2, 7, 6, 9], filter: [3, 3, 9, 13], strides: 1, pad: 'same' },
   { name: 'eight outputs, unequal strides, explicit padding', x: [3, 8, 9, 4], filter: [3, 3, 4, 8], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: '1x1 stride 2, sixteen outputs', x: [2, 9, 8, 5], filter: [1, 1, 5, 16], strides: 2, pad: 'same' },
+  // 1x1 at stride 1: the loops run over all 45 pixels as one row (11 tiles of 4 across image boundaries, then 1).
+  { name: '1x1 over whole batches, nine inputs, thirteen outputs', x: [3, 5, 3, 9], filter: [1, 1, 9, 13], strides: 1, pad: 'same' },
   { name: 'valid, input larger than the rows read', x: [2, 9, 10, 8], filter: [2, 3, 8, 12], strides: 3, pad: 'valid' },
   { name: 'eleven inputs (8 + 1 + 1 + 1), stride 2, same', x: [2, 9, 11, 11], filter: [3, 3, 11, 6], strides: 2, pad: 'same' },
   { name: 'four inputs, explicit padding wider than the filter', x: [1, 5, 7, 4], filter: [2, 2, 4, 9], strides: [2, 1], pad: [[0, 0], [3, 0], [0, 4], [0, 0]] },

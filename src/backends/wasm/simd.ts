@@ -232,6 +232,21 @@ export type ChannelOpName = 'add' | 'sub' | 'subFrom' | 'mul';
 
 const CHANNEL_EXPORTS = { add: 'channelAdd', sub: 'channelSub', subFrom: 'channelSubFrom', mul: 'channelMul' } as const;
 
+/**
+ * The [batch, height, width, outHeight, outWidth] a tap loop runs over, for an input of [batch,
+ * height, width, ·]: where every input pixel meets exactly its own dy pixel (a 1×1 filter at stride 1
+ * over an input of the output's size), both tensors are one row of all their pixels, so that the
+ * loop's register tiles run over whole batches rather than short image rows; otherwise as given.
+ */
+function pixelRows(info: backend_util.Conv2DInfo, batch: number, height: number, width: number): [number, number, number, number, number] {
+  const oneToOne = info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1;
+  if (oneToOne && height === info.outHeight && width === info.outWidth) {
+    const pixels = batch * height * width;
+    return [1, 1, pixels, 1, pixels];
+  }
+  return [batch, height, width, info.outHeight, info.outWidth];
+}
+
 /** `depthwiseTaps`' geometry parameters, in its order (see ./simd-text.ts). */
 function geometry(info: backend_util.Conv2DInfo): number[] {
   return [
@@ -285,8 +300,9 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const [batch, usedHeight, usedWidth] = xUsed.shape;
       if (at === undefined || batch === undefined || usedHeight === undefined || usedWidth === undefined) return undefined;
       const out = heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
+      const [n, h, w, oh, ow] = pixelRows(info, batch, usedHeight, usedWidth);
       simd.convFilterTaps(
-        at[0]!, at[1]!, offsetOf(out), batch, usedHeight, usedWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+        at[0]!, at[1]!, offsetOf(out), n, h, w, info.inChannels, oh, ow, info.outChannels,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
       );
       return out;
@@ -295,8 +311,9 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const at = offsets(heap, [dy, filterT]);
       if (at === undefined) return undefined;
       const out = heap.makeOutput([info.batchSize, paddedHeight, paddedWidth, info.inChannels], 'float32');
+      const [n, h, w, oh, ow] = pixelRows(info, info.batchSize, paddedHeight, paddedWidth);
       simd.convInputTaps(
-        at[0]!, at[1]!, offsetOf(out), info.batchSize, paddedHeight, paddedWidth, info.inChannels, info.outHeight, info.outWidth,
+        at[0]!, at[1]!, offsetOf(out), n, h, w, info.inChannels, oh, ow,
         info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
       );
       return out;
