@@ -44,8 +44,9 @@
  * the outputs, then rows and c. Into a tensor `out`: `channelAdd(x, v, out, …)` x + v, `channelSub`
  * x − v, `channelSubFrom` v − x, `channelMul` x · v, `channelCentredAffine(x, m, s, b, out, …)`
  * (x − m)·s + b (BatchNorm), `channelCentredGradient(dy, x, a, m, s, b, out, …)`
- * dy·a + (x − m)·s + b (its gradient). Into per-channel sums (zeroed first): `channelSum(x, sum, …)`
- * Σ x, `channelSquaredDeviations(x, m, sum, …)` Σ (x − m)², `channelGradientSums(dy, x, m, sumDy,
+ * dy·a + (x − m)·s + b (its gradient). Into per-channel sums (zeroed first): `channelShiftedSums(x, k, sum,
+ * sumSquares, …)` Σ (x − k) and Σ (x − k)² (a mean and variance in one pass, shifted by k, near the
+ * mean, against cancellation), `channelGradientSums(dy, x, m, sumDy,
  * sumDyCentred, …)` Σ dy and Σ dy·(x − m).
  *
  * `convInputDots(dy, w, dx, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl)`: the input gradient of a
@@ -511,22 +512,18 @@ const CHANNEL_OPS: readonly ChannelOp[] = [
   binary('channelSubFrom', 'f32x4.sub', 'f32.sub', true),
   binary('channelMul', 'f32x4.mul', 'f32.mul'),
   {
-    name: 'channelSum',
+    name: 'channelShiftedSums',
     fulls: ['$x'],
-    vectors: [],
+    vectors: ['$shift'],
     kind: 'sum',
-    terms: [{ into: '$sum', vector: ([x]) => x!, scalar: ([x]) => x! }],
-  },
-  {
-    name: 'channelSquaredDeviations',
-    fulls: ['$x'],
-    vectors: ['$m'],
-    kind: 'sum',
-    terms: [{
-      into: '$sum',
-      vector: ([x], [m]) => `(f32x4.mul (f32x4.sub ${x} ${m}) (f32x4.sub ${x} ${m}))`,
-      scalar: ([x], [m]) => `(f32.mul (f32.sub ${x} ${m}) (f32.sub ${x} ${m}))`,
-    }],
+    terms: [
+      { into: '$sum', vector: ([x], [k]) => `(f32x4.sub ${x} ${k})`, scalar: ([x], [k]) => `(f32.sub ${x} ${k})` },
+      {
+        into: '$sumSquares',
+        vector: ([x], [k]) => `(f32x4.mul (f32x4.sub ${x} ${k}) (f32x4.sub ${x} ${k}))`,
+        scalar: ([x], [k]) => `(f32.mul (f32.sub ${x} ${k}) (f32.sub ${x} ${k}))`,
+      },
+    ],
   },
   {
     name: 'channelCentredAffine',

@@ -28,8 +28,7 @@ interface SimdExports {
   convInputDots(dy: number, w: number, dx: number, ...geometry: number[]): void;
   copyColumns(src: number, dst: number, rows: number, srcCols: number, dstCols: number, srcStart: number, dstStart: number, count: number): void;
   adamUpdate(value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, n: number, ...factors: number[]): void;
-  channelSum(x: number, sum: number, rows: number, c: number): void;
-  channelSquaredDeviations(x: number, m: number, sum: number, rows: number, c: number): void;
+  channelShiftedSums(x: number, shift: number, sum: number, sumSquares: number, rows: number, c: number): void;
   channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
   channelGradientSums(dy: number, x: number, m: number, sumDy: number, sumDyCentred: number, rows: number, c: number): void;
   channelCentredGradient(dy: number, x: number, a: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
@@ -232,6 +231,25 @@ export type ChannelOpName = 'add' | 'sub' | 'subFrom' | 'mul';
 
 const CHANNEL_EXPORTS = { add: 'channelAdd', sub: 'channelSub', subFrom: 'channelSubFrom', mul: 'channelMul' } as const;
 
+/** Rows of x whose per-channel mean shifts the one-pass batch statistics (see `sampleMean`). */
+const SHIFT_SAMPLE_ROWS = 64;
+
+/**
+ * Into `out`, the per-channel mean of up to SHIFT_SAMPLE_ROWS rows spread evenly over x ([rows, c]).
+ * BatchNorm's mean and variance are taken in one pass as sums of (x − shift) and (x − shift)², whose
+ * difference loses precision in proportion to (mean − shift)² / variance: a sample mean keeps that
+ * near 1/64, where one row's values (an outlier among them) could make it large.
+ */
+function sampleMean(x: Float32Array, rows: number, c: number, out: Float32Array): void {
+  const count = Math.min(rows, SHIFT_SAMPLE_ROWS);
+  out.fill(0);
+  for (let i = 0; i < count; i++) {
+    const row = Math.floor((i * rows) / count) * c;
+    for (let k = 0; k < c; k++) out[k] = out[k]! + x[row + k]!;
+  }
+  for (let k = 0; k < c; k++) out[k] = out[k]! / count;
+}
+
 /**
  * The [batch, height, width, outHeight, outWidth] a tap loop runs over, for an input of [batch,
  * height, width, ·]: where every input pixel meets exactly its own dy pixel (a 1×1 filter at stride 1
@@ -362,15 +380,15 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const variance = heap.makeOutput([channels], 'float32');
       const gain = heap.makeOutput([channels], 'float32');
       const shift = heap.makeOutput([channels], 'float32');
-      simd.channelSum(at[0]!, offsetOf(mean), rows, channels);
-      const m = floats(mean, channels);
-      for (let k = 0; k < channels; k++) m[k] = m[k]! / rows;
-      simd.channelSquaredDeviations(at[0]!, offsetOf(mean), offsetOf(variance), rows, channels);
-      const [v, g, b] = [floats(variance, channels), floats(gain, channels), floats(shift, channels)];
+      sampleMean(floats(x, rows * channels), rows, channels, floats(shift, channels));
+      simd.channelShiftedSums(at[0]!, offsetOf(shift), offsetOf(mean), offsetOf(variance), rows, channels);
+      const [m, v, g, b] = [floats(mean, channels), floats(variance, channels), floats(gain, channels), floats(shift, channels)];
       const sc = scale === undefined ? undefined : floats(scale, channels);
       const of = offset === undefined ? undefined : floats(offset, channels);
       for (let k = 0; k < channels; k++) {
-        v[k] = v[k]! / rows;
+        const centred = m[k]! / rows;
+        m[k] = b[k]! + centred;
+        v[k] = Math.max(0, v[k]! / rows - centred * centred);
         g[k] = (sc?.[k] ?? 1) / Math.sqrt(v[k]! + epsilon);
         b[k] = of?.[k] ?? 0;
       }
