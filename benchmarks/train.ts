@@ -161,7 +161,7 @@ async function stepBreakdown(model: tfl.LayersModel, data: ImageDataset): Promis
   const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
   const { xs, ys } = data.take(args.batch).toTensors();
   const step = (): tf.Scalar =>
-    duringTrainingStep(() => optimizer.minimize(() => lossFn(ys, model.apply(xs, { training: true }) as tf.Tensor), true, variables)) as tf.Scalar;
+    duringTrainingStep(() => optimizer.minimize(() => lossFn(ys, model.apply(xs, { training: true }) as tf.Tensor), true, variables), model) as tf.Scalar;
   try {
     let stepMs = 0;
     for (let i = 0; i <= args.warmup; i++) {

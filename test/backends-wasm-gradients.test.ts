@@ -10,7 +10,7 @@
  * trained on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ClipByValue, Conv2DBackpropFilter, Conv2DBackpropInput, Relu6 } from '@tensorflow/tfjs-core';
+import { ClipByValue, Conv2DBackpropFilter, Conv2DBackpropInput, Relu, Relu6 } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { adamOptimizer, initBackend } from '../src/backends/index.js';
@@ -23,6 +23,9 @@ import {
   WASM_TRAINING_KERNELS,
 } from '../src/backends/wasm/register.js';
 import { BatchNormTraining } from '../src/backends/wasm/BatchNormTraining.js';
+import { activationFusions } from '../src/backends/wasm/fused-activations.js';
+import type { FusionModel } from '../src/backends/wasm/fused-activations.js';
+import { GradientInRange } from '../src/backends/wasm/GradientInRange.js';
 import { castTrainingConfig } from '../src/backends/wasm/Cast.js';
 import { channelBinaryTrainingConfigs } from '../src/backends/wasm/ChannelBinary.js';
 import { concatTrainingConfig } from '../src/backends/wasm/Concat.js';
@@ -854,13 +857,14 @@ async function wholeModelGradients(
   backend: Backend,
   build: () => tfl.LayersModel,
   input: () => Batch,
-  around: <T>(step: () => T) => T,
+  around: <T>(step: () => T, model: tfl.LayersModel) => T,
 ): Promise<number[][]> {
   await initBackend(backend);
   const model = build();
   const { x, y } = input();
   const { value, grads } = around(() =>
     tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor)),
+    model,
   );
   const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
   const values = await Promise.all(ordered.map(async (g) => Array.from((await g?.data()) ?? [])));
@@ -888,8 +892,9 @@ describe('training on wasm', () => {
   });
 
   // The zoo's own layers take morphlat's SIMD loops (dense and depthwise gradients with one multiplier,
-  // input gradients with four channels or more, ReLU and ReLU6) inside a real training step.
-  test.each(['resnet-mini', 'mobilenet-mini'])('%s: whole-model gradients in a training step equal cpu’s', async (name) => {
+  // input gradients with four channels or more, BatchNorm fused with the ReLU or ReLU6 after it) inside
+  // a real training step.
+  test.each(['resnet-mini', 'mobilenet-mini', 'inception-mini'])('%s: whole-model gradients in a training step equal cpu’s', async (name) => {
     const build = (): tfl.LayersModel => zooEntry(name).build({ seed: 5 });
     const cpu = await wholeModelGradients('cpu', build, zooBatch, duringWasmTraining);
     const wasm = await wholeModelGradients('wasm', build, zooBatch, duringWasmTraining);
@@ -958,6 +963,86 @@ describe('training on wasm', () => {
     });
     x.dispose();
     for (const w of layer.weights) w.dispose();
+  });
+
+  /**
+   * conv → BN → ReLU6 → conv → BN → ReLU → GAP → dense (softmax), and a third BN → ReLU6 on the second
+   * ReLU's output whose BN output is also a model output: two fusible pairs and one that is not.
+   */
+  function fusionModel(): tfl.LayersModel {
+    const init = (offset: number) => tfl.initializers.glorotUniform({ seed: 70 + offset });
+    const input = tfl.input({ shape: [6, 5, 3] });
+    const conv = (x: tfl.SymbolicTensor, filters: number, offset: number): tfl.SymbolicTensor =>
+      tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(offset) }).apply(x) as tfl.SymbolicTensor;
+    const bn = (x: tfl.SymbolicTensor): tfl.SymbolicTensor =>
+      tfl.layers.batchNormalization({ betaInitializer: tfl.initializers.constant({ value: 0.3 }) }).apply(x) as tfl.SymbolicTensor;
+    const first = tfl.layers.reLU({ maxValue: 6 }).apply(bn(conv(input, 5, 0))) as tfl.SymbolicTensor;
+    const second = tfl.layers.reLU().apply(bn(conv(first, 6, 1))) as tfl.SymbolicTensor;
+    const exposed = bn(second);
+    const third = tfl.layers.reLU({ maxValue: 6 }).apply(exposed) as tfl.SymbolicTensor;
+    const pooled = tfl.layers.globalAveragePooling2d({}).apply(third) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: init(2) }).apply(pooled) as tfl.SymbolicTensor;
+    return tfl.model({ inputs: input, outputs: [out, exposed] });
+  }
+
+  test('BatchNorm → ReLU6 and BatchNorm → ReLU run fused where the model allows; outputs and gradients equal cpu’s', async () => {
+    const x = seeded(8 * 6 * 5 * 3, 98).map((v) => 2 * v);
+    const labels = [0, 1, 2, 3, 3, 2, 1, 0];
+    const run = async (backend: Backend, withModel: boolean): Promise<{ values: number[][]; kernels: string[] }> => {
+      await initBackend(backend);
+      const model = fusionModel();
+      const xs = tf.tensor4d(x, [8, 6, 5, 3]);
+      const ys = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 4), 'float32');
+      const g = tf.tensor(seeded(8 * 6 * 5 * 6, 99), [8, 6, 5, 6]);
+      const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      let outputs: tf.Tensor[] = [];
+      const { result, kernels } = recordingKernels(() =>
+        duringWasmTraining(
+          () =>
+            tf.variableGrads(() => {
+              outputs = (model.apply(xs, { training: true }) as tf.Tensor[]).map((t) => tf.keep(t));
+              return tf.add(tf.losses.softmaxCrossEntropy(ys, outputs[0]!), tf.sum(tf.mul(outputs[1]!, g))) as tf.Scalar;
+            }, weights),
+          withModel ? model : undefined,
+        ),
+      );
+      const all = [...outputs, ...weights.map((w) => result.grads[w.name] as tf.Tensor), ...model.nonTrainableWeights.map((w) => w.read())];
+      const values = await Promise.all(all.map(async (t) => Array.from(await t.data())));
+      tf.dispose([xs, ys, g, result.value, ...outputs, ...Object.values(result.grads)]);
+      model.dispose();
+      return { values, kernels };
+    };
+    const cpu = await run('cpu', true);
+    const fused = await run('wasm', true);
+    const unfused = await run('wasm', false);
+    const count = (kernels: string[], name: string): number => kernels.filter((k) => k === name).length;
+    // Only the exposed BatchNorm's ReLU6 runs as a layer (forward and back); unfused, all three do.
+    expect(count(fused.kernels, Relu6)).toBe(1);
+    expect(count(fused.kernels, Relu)).toBe(0);
+    expect(count(fused.kernels, GradientInRange)).toBe(1);
+    expect(count(unfused.kernels, Relu6)).toBe(2);
+    expect(count(unfused.kernels, GradientInRange)).toBe(3);
+    expect(cpu.values.length).toBeGreaterThan(10);
+    cpu.values.forEach((expected, i) => {
+      expectClose(fused.values[i] ?? [], expected, `fused, value ${i}`);
+      expectClose(unfused.values[i] ?? [], expected, `unfused, value ${i}`);
+    });
+  });
+
+  test('activationFusions pairs a BatchNorm with its ReLU only when the ReLU is all that reads it', () => {
+    const input = tfl.input({ shape: [4, 4, 2] });
+    const bnShared = tfl.layers.batchNormalization().apply(input) as tfl.SymbolicTensor;
+    const a = tfl.layers.reLU().apply(bnShared) as tfl.SymbolicTensor;
+    const b = tfl.layers.reLU({ maxValue: 6 }).apply(bnShared) as tfl.SymbolicTensor;
+    const bnOdd = tfl.layers.batchNormalization().apply(a) as tfl.SymbolicTensor;
+    const c = tfl.layers.reLU({ maxValue: 4 }).apply(bnOdd) as tfl.SymbolicTensor;
+    const bnLone = tfl.layers.batchNormalization().apply(b) as tfl.SymbolicTensor;
+    const d = tfl.layers.reLU({ maxValue: 6 }).apply(bnLone) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: [c, d] });
+    const pairs = activationFusions(model as unknown as FusionModel);
+    expect([...pairs.keys()]).toEqual([bnLone.sourceLayer]);
+    expect(pairs.get(bnLone.sourceLayer)).toEqual({ activation: 'relu6', consumer: d.sourceLayer });
+    model.dispose();
   });
 
   test('a ReLU6 layer in a training step runs one Relu6 kernel; its output and input gradient equal cpu’s', async () => {

@@ -6,11 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WasmAdamOptimizer } from './wasm/AdamOptimizer.js';
+import type { FusionModel } from './wasm/fused-activations.js';
 import { duringWasmTraining } from './wasm/register.js';
 
-/** Runs one synchronous training step with the active backend's training kernels in place. */
-export function duringTrainingStep<T>(step: () => T): T {
-  return tf.getBackend() === 'wasm' ? duringWasmTraining(step) : step();
+/**
+ * Runs one synchronous training step with the active backend's training kernels in place; given the
+ * `model` the step trains, wasm also fuses what that model's graph allows (BatchNorm → ReLU).
+ */
+export function duringTrainingStep<T>(step: () => T, model?: FusionModel): T {
+  return tf.getBackend() === 'wasm' ? duringWasmTraining(step, model) : step();
 }
 
 /**

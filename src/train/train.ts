@@ -184,7 +184,7 @@ export async function train(
       },
       true,
       variables,
-    )) as tf.Scalar;
+    ), model) as tf.Scalar;
     return { total, data: dataLoss };
   };
 

@@ -11,29 +11,35 @@
  *
  * While a training step runs on wasm (`duringWasmTraining`), BatchNormalization layers whose axis is
  * the last (channels last, every zoo model) take this path in training calls, and update their moving
- * mean and variance exactly as tfjs-layers does; every other call (inference, another axis, another
- * dtype, the SIMD loops off) runs the layer's own code. The kernel's mean and variance outputs carry
- * no gradient (the layer uses them only for its moving averages).
+ * mean and variance as tfjs-layers does; every other call (inference, another axis, another dtype, the
+ * SIMD loops off) runs the layer's own code. The kernel's mean and variance outputs carry no gradient
+ * (the layer uses them only for its moving averages). Where the step's model feeds the layer into a
+ * ReLU or ReLU6 layer and nothing else (./fused-activations.ts), the kernel applies that activation
+ * too, and its gradient masks dy by the normalized values it recomputes from x.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { requireInput } from './compose.js';
+import { fusedActivationOf, markActivated } from './fused-activations.js';
 import { onlyInput } from './layer-call.js';
 import type { LayerCall, TrainingLayerCall } from './layer-call.js';
 import { wasmSimdKernels } from './simd.js';
+import type { BatchNormActivation } from './simd.js';
 
 /** The kernel's name in tfjs' registry. */
 export const BatchNormTraining = 'MorphlatBatchNormTraining';
 
 interface BatchNormTrainingAttrs {
   readonly varianceEpsilon: number;
+  /** The activation applied after normalizing (absent: none). */
+  readonly activation?: BatchNormActivation;
 }
 
 const batchNormTrainingKernel: KernelFunc = ({ inputs, backend, attrs }): TensorInfo[] => {
-  const { varianceEpsilon } = attrs as unknown as BatchNormTrainingAttrs;
+  const { varianceEpsilon, activation = 'linear' } = attrs as unknown as BatchNormTrainingAttrs;
   const x = requireInput(BatchNormTraining, inputs, 'x');
-  const out = wasmSimdKernels(backend)?.batchNormTraining(x, inputs['scale'], inputs['offset'], varianceEpsilon);
+  const out = wasmSimdKernels(backend)?.batchNormTraining(x, inputs['scale'], inputs['offset'], varianceEpsilon, activation);
   if (out === undefined) {
     throw new KernelError(`${BatchNormTraining}: needs morphlat's SIMD loops on the wasm backend, float32 tensors and one scale and offset per channel`);
   }
@@ -50,19 +56,19 @@ export const batchNormTrainingConfig: KernelConfig = {
 const GRADIENT = 'MorphlatBatchNormTrainingGrad';
 
 const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs }): TensorInfo[] => {
-  const { varianceEpsilon } = attrs as unknown as BatchNormTrainingAttrs;
+  const { varianceEpsilon, activation = 'linear' } = attrs as unknown as BatchNormTrainingAttrs;
   const [dy, x, mean, variance] = (['dy', 'x', 'mean', 'variance'] as const).map((name) => requireInput(GRADIENT, inputs, name)) as [
     TensorInfo,
     TensorInfo,
     TensorInfo,
     TensorInfo,
   ];
-  const out = wasmSimdKernels(backend)?.batchNormTrainingGradient(dy, x, mean, variance, inputs['scale'], varianceEpsilon);
+  const out = wasmSimdKernels(backend)?.batchNormTrainingGradient(dy, x, mean, variance, inputs['scale'], inputs['offset'], varianceEpsilon, activation);
   if (out === undefined) throw new KernelError(`${GRADIENT}: needs morphlat's SIMD loops on the wasm backend and float32 tensors`);
   return [out.dx, out.dScale, out.dOffset];
 };
 
-/** The gradient's kernel: inputs dy, x, mean, variance, scale; outputs dx, dScale, dOffset. */
+/** The gradient's kernel: inputs dy, x, mean, variance, scale, offset; outputs dx, dScale, dOffset. */
 export const batchNormTrainingGradConfig: KernelConfig = {
   kernelName: GRADIENT,
   backendName: 'wasm',
@@ -72,12 +78,12 @@ export const batchNormTrainingGradConfig: KernelConfig = {
 /** The kernel's gradient: x, scale and offset from the gradient of y (those of mean and variance are not used). */
 export const batchNormTrainingGradient: GradConfig = {
   kernelName: BatchNormTraining,
-  inputsToSave: ['x', 'scale'],
+  inputsToSave: ['x', 'scale', 'offset'],
   outputsToSave: [false, true, true],
   gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: NamedAttrMap) => {
     const [dy] = dys as tf.Tensor[];
-    const [x, scale, mean, variance] = saved;
-    const [dx, dScale, dOffset] = tf.engine().runKernel(GRADIENT, { dy: dy!, x: x!, mean: mean!, variance: variance!, scale: scale! }, attrs) as tf.Tensor[];
+    const [x, scale, offset, mean, variance] = saved;
+    const [dx, dScale, dOffset] = tf.engine().runKernel(GRADIENT, { dy: dy!, x: x!, mean: mean!, variance: variance!, scale: scale!, offset: offset! }, attrs) as tf.Tensor[];
     return { x: () => dx!, scale: () => dScale!, offset: () => dOffset! };
   },
 };
@@ -120,9 +126,12 @@ export const batchNormTrainingCall: TrainingLayerCall = (own: LayerCall): LayerC
       const channels = input.shape[axis] ?? 0;
       const scale = this.gamma?.read() ?? tf.ones([channels]);
       const offset = this.beta?.read() ?? tf.zeros([channels]);
-      const [y, mean, variance] = tf.engine().runKernel(BatchNormTraining, { x: input, scale, offset }, { varianceEpsilon: this.epsilon }) as tf.Tensor[];
+      const fused = fusedActivationOf(this);
+      const attrs = { varianceEpsilon: this.epsilon, activation: fused?.activation ?? 'linear' };
+      const [y, mean, variance] = tf.engine().runKernel(BatchNormTraining, { x: input, scale, offset }, attrs) as tf.Tensor[];
       movingAverage(this.movingMean, mean!, this.momentum);
       movingAverage(this.movingVariance, variance!, this.momentum);
+      if (fused !== undefined) markActivated(fused.consumer, y!);
       return y!;
     });
   };

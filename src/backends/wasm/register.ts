@@ -30,6 +30,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { adamUpdateConfig } from './AdamOptimizer.js';
 import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient } from './BatchNormTraining.js';
+import type { FusionModel } from './fused-activations.js';
 import { restoreLayerCalls, routeLayerCalls } from './training-layers.js';
 import { castTrainingConfig } from './Cast.js';
 import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
@@ -149,14 +150,15 @@ function swapKernel(config: KernelConfig): void {
 
 /**
  * Runs `step` (synchronous: one training step) with the training kernels in place of wasm's own, and
- * restores wasm's own afterwards, also when `step` throws. Nested calls swap once.
+ * restores wasm's own afterwards, also when `step` throws. Nested calls swap once. With the `model`
+ * the step trains, the BatchNormalization → ReLU pairs it allows run fused (./fused-activations.ts).
  */
-export function duringWasmTraining<T>(step: () => T): T {
+export function duringWasmTraining<T>(step: () => T, model?: FusionModel): T {
   if (trainingDepth === 0) {
     for (const config of WASM_TRAINING_KERNELS) {
       if (wasmOwnConfig(config.kernelName) !== undefined) swapKernel(config);
     }
-    routeLayerCalls();
+    routeLayerCalls(model);
   }
   trainingDepth++;
   try {

@@ -42,12 +42,15 @@
  * Per-channel ops over float32 tensors of `rows` rows of c channels (channels last) and vectors of c
  * values, four channels at a time then one by one; their parameters are the tensors, the vectors, then
  * the outputs, then rows and c. Into a tensor `out`: `channelAdd(x, v, out, …)` x + v, `channelSub`
- * x − v, `channelSubFrom` v − x, `channelMul` x · v, `channelCentredAffine(x, m, s, b, out, …)`
- * (x − m)·s + b (BatchNorm), `channelCentredGradient(dy, x, a, m, s, b, out, …)`
- * dy·a + (x − m)·s + b (its gradient). Into per-channel sums (zeroed first): `channelShiftedSums(x, k, sum,
+ * x − v, `channelSubFrom` v − x, `channelMul` x · v, `channelCentredClamp(x, m, s, b, out, lo, hi, …)`
+ * min(max((x − m)·s + b, lo), hi) (a NaN stays NaN; BatchNorm, then ReLU or ReLU6 where lo, hi are 0, ∞ or 0, 6;
+ * −∞, ∞ for none; lo and hi are f32 constants, after the outputs), `channelCentredGradient(dy, x, a,
+ * m, s, b, out, …)` dy·a + (x − m)·s + b (its gradient). Into per-channel sums (zeroed first): `channelShiftedSums(x, k, sum,
  * sumSquares, …)` Σ (x − k) and Σ (x − k)² (a mean and variance in one pass, shifted by k, near the
  * mean, against cancellation), `channelGradientSums(dy, x, m, sumDy,
- * sumDyCentred, …)` Σ dy and Σ dy·(x − m).
+ * sumDyCentred, …)` Σ dy and Σ dy·(x − m), `channelMaskedGradientSums(dy, x, m, g, b, sumDy,
+ * sumDyCentred, dz, lo, hi, …)` the same of dz, dy where lo < (x − m)·g + b ≤ hi (else +0: the gradient
+ * through an activation after the normalization), which it also writes into the full-size dz. Each element's operands are loaded once.
  *
  * `convInputDots(dy, w, dx, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl)`: the input gradient of a
  * 2-D convolution with few input channels (a network's first layer), straight into the unpadded
@@ -476,7 +479,7 @@ const MAX_POOL_TAPS = `
  )`;
 
 /** A per-channel op's two forms: on f32x4 vectors and on single floats, given its operands' loads. */
-type ChannelForm = (fulls: readonly string[], vectors: readonly string[]) => string;
+type ChannelForm = (fulls: readonly string[], vectors: readonly string[], lets: readonly string[], constants: readonly string[]) => string;
 
 /**
  * A loop over the rows of full-size tensors (channels last) and per-channel vectors: each row either
@@ -490,8 +493,14 @@ interface ChannelOp {
   /** The per-channel vectors it reads. */
   readonly vectors: readonly string[];
   readonly kind: 'map' | 'sum';
+  /** Values computed once per element before the terms, in order (each sees the ones before it). */
+  readonly lets?: readonly { readonly vector: ChannelForm; readonly scalar: ChannelForm }[];
+  /** f32 parameters, the same for every channel (after the outputs among the parameters). */
+  readonly constants?: readonly string[];
   /** For 'map', one term (into $out); for 'sum', one per sum, named by `into`. */
   readonly terms: readonly { readonly into: string; readonly vector: ChannelForm; readonly scalar: ChannelForm }[];
+  /** For 'sum', a full-size output written as well (after the sums among the parameters). */
+  readonly also?: { readonly into: string; readonly vector: ChannelForm; readonly scalar: ChannelForm };
 }
 
 const binary = (name: string, vector: string, scalar: string, flipped = false): ChannelOp => ({
@@ -505,6 +514,25 @@ const binary = (name: string, vector: string, scalar: string, flipped = false): 
     scalar: ([x], [v]) => (flipped ? `(${scalar} ${v} ${x})` : `(${scalar} ${x} ${v})`),
   }],
 });
+
+/**
+ * The lets of the masked BatchNorm gradients, from fulls [dy, x] and vectors [m, g, b, …] and constants
+ * [lo, hi]: x − m, then dz, dy where lo < (x − m)·g + b ≤ hi (else +0; a NaN passes nothing): the
+ * activation's gradient through the normalization, recomputed in the forward pass's instruction order.
+ */
+const MASKED_DY: NonNullable<ChannelOp['lets']> = [
+  { vector: ([, x], [m]) => `(f32x4.sub ${x} ${m})`, scalar: ([, x], [m]) => `(f32.sub ${x} ${m})` },
+  {
+    vector: ([dy], [, g, b], [xc], [lo, hi]) => {
+      const z = `(f32x4.add (f32x4.mul ${xc} ${g}) ${b})`;
+      return `(v128.and ${dy} (v128.and (f32x4.gt ${z} ${lo}) (f32x4.le ${z} ${hi})))`;
+    },
+    scalar: ([dy], [, g, b], [xc], [lo, hi]) => {
+      const z = `(f32.add (f32.mul ${xc} ${g}) ${b})`;
+      return `(select ${dy} (f32.const 0) (i32.and (f32.gt ${z} ${lo}) (f32.le ${z} ${hi})))`;
+    },
+  },
+];
 
 const CHANNEL_OPS: readonly ChannelOp[] = [
   binary('channelAdd', 'f32x4.add', 'f32.add'),
@@ -526,14 +554,23 @@ const CHANNEL_OPS: readonly ChannelOp[] = [
     ],
   },
   {
-    name: 'channelCentredAffine',
+    name: 'channelCentredClamp',
     fulls: ['$x'],
     vectors: ['$m', '$s', '$b'],
+    constants: ['$lo', '$hi'],
     kind: 'map',
+    lets: [
+      { vector: ([x], [m]) => `(f32x4.sub ${x} ${m})`, scalar: ([x], [m]) => `(f32.sub ${x} ${m})` },
+      { vector: (_, [, sc, b], [xc]) => `(f32x4.add (f32x4.mul ${xc} ${sc}) ${b})`, scalar: (_, [, sc, b], [xc]) => `(f32.add (f32.mul ${xc} ${sc}) ${b})` },
+    ],
     terms: [{
       into: '$out',
-      vector: ([x], [m, sc, b]) => `(f32x4.add (f32x4.mul (f32x4.sub ${x} ${m}) ${sc}) ${b})`,
-      scalar: ([x], [m, sc, b]) => `(f32.add (f32.mul (f32.sub ${x} ${m}) ${sc}) ${b})`,
+      // pmax/pmin (a < b ? b : a and b < a ? b : a) in this order keep a NaN z, and z itself for bounds ±∞.
+      vector: (_, __, [, z], [lo, hi]) => `(f32x4.pmin (f32x4.pmax ${z} ${lo}) ${hi})`,
+      scalar: (_, __, [, z], [lo, hi]) => {
+        const floored = `(select ${lo} ${z} (f32.lt ${z} ${lo}))`;
+        return `(select ${hi} ${floored} (f32.lt ${hi} ${floored}))`;
+      },
     }],
   },
   {
@@ -551,6 +588,23 @@ const CHANNEL_OPS: readonly ChannelOp[] = [
     ],
   },
   {
+    name: 'channelMaskedGradientSums',
+    fulls: ['$dy', '$x'],
+    vectors: ['$m', '$g', '$b'],
+    constants: ['$lo', '$hi'],
+    kind: 'sum',
+    lets: MASKED_DY,
+    terms: [
+      { into: '$sumDy', vector: (_, __, [, dz]) => dz!, scalar: (_, __, [, dz]) => dz! },
+      {
+        into: '$sumDyCentred',
+        vector: (_, __, [xc, dz]) => `(f32x4.mul ${dz} ${xc})`,
+        scalar: (_, __, [xc, dz]) => `(f32.mul ${dz} ${xc})`,
+      },
+    ],
+    also: { into: '$dz', vector: (_, __, [, dz]) => dz!, scalar: (_, __, [, dz]) => dz! },
+  },
+  {
     name: 'channelCentredGradient',
     fulls: ['$dy', '$x'],
     vectors: ['$a', '$m', '$s', '$b'],
@@ -564,28 +618,49 @@ const CHANNEL_OPS: readonly ChannelOp[] = [
 ];
 
 function channelOp(op: ChannelOp): string {
+  const lets = op.lets ?? [];
+  const constants = op.constants ?? [];
+  const locals: string[] = [];
   const forms = (['vector', 'scalar'] as const).map((kind) => {
-    const [load, store, add, step, end] =
-      kind === 'vector' ? ['v128.load', 'v128.store', 'f32x4.add', 16, '$vectorBytes'] : ['f32.load', 'f32.store', 'f32.add', 4, '$rowBytes'];
-    const fulls = op.fulls.map((f) => `(${load} (i32.add (local.get ${f}) (i32.add (local.get $p) (local.get $k))))`);
-    const vectors = op.vectors.map((v) => `(${load} (i32.add (local.get ${v}) (local.get $k)))`);
+    const [type, load, store, add, step, end] =
+      kind === 'vector' ? ['v128', 'v128.load', 'v128.store', 'f32x4.add', 16, '$vectorBytes'] : ['f32', 'f32.load', 'f32.store', 'f32.add', 4, '$rowBytes'];
+    const suffix = kind === 'vector' ? 'v' : 's';
+    const named = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `$${prefix}${i}${suffix}`);
+    const [fullLocals, vectorLocals, letLocals] = [named('F', op.fulls.length), named('V', op.vectors.length), named('L', lets.length)];
+    locals.push(...[...fullLocals, ...vectorLocals, ...letLocals].map((name) => `(local ${name} ${type})`));
+    const get = (names: readonly string[]): string[] => names.map((name) => `(local.get ${name})`);
+    const [fulls, vectors, letValues] = [get(fullLocals), get(vectorLocals), get(letLocals)];
+    const constantValues = kind === 'vector' ? get(named('C', constants.length)) : get(constants);
+    const loads = [
+      ...op.fulls.map((f, i) => `(local.set ${fullLocals[i]} (${load} (i32.add (local.get ${f}) (i32.add (local.get $p) (local.get $k)))))`),
+      ...op.vectors.map((v, i) => `(local.set ${vectorLocals[i]} (${load} (i32.add (local.get ${v}) (local.get $k))))`),
+      ...lets.map((l, i) => `(local.set ${letLocals[i]} ${l[kind](fulls, vectors, letValues, constantValues)})`),
+    ];
+    const full = (into: string, value: string): string => `(${store} (i32.add (local.get ${into}) (i32.add (local.get $p) (local.get $k))) ${value})`;
     const body = op.terms.map((term) => {
-      const value = term[kind](fulls, vectors);
-      if (op.kind === 'map') return `(${store} (i32.add (local.get ${term.into}) (i32.add (local.get $p) (local.get $k))) ${value})`;
+      const value = term[kind](fulls, vectors, letValues, constantValues);
+      if (op.kind === 'map') return full(term.into, value);
       const at = `(i32.add (local.get ${term.into}) (local.get $k))`;
       return `(${store} ${at} (${add} (${load} ${at}) ${value}))`;
     });
+    if (op.also !== undefined) body.push(full(op.also.into, op.also[kind](fulls, vectors, letValues, constantValues)));
     return `(block $${kind}End (loop $${kind}Loop (br_if $${kind}End (i32.ge_u (local.get $k) (local.get ${end})))
-      ${body.join('\n      ')}
+      ${[...loads, ...body].join('\n      ')}
       (local.set $k (i32.add (local.get $k) (i32.const ${step})))
       (br $${kind}Loop)))`;
   });
-  const params = [...op.fulls, ...op.vectors, ...op.terms.map((t) => t.into)].map((name) => `(param ${name} i32)`).join(' ');
+  const splats = constants.map((c, i) => `(local.set $C${i}v (f32x4.splat (local.get ${c})))`);
+  locals.push(...constants.map((_, i) => `(local $C${i}v v128)`));
+  const params = [
+    ...[...op.fulls, ...op.vectors, ...op.terms.map((t) => t.into), ...(op.also === undefined ? [] : [op.also.into])].map((name) => `(param ${name} i32)`),
+    ...constants.map((name) => `(param ${name} f32)`),
+  ].join(' ');
   const zero = op.kind === 'sum' ? op.terms.map((t) => `(memory.fill (local.get ${t.into}) (i32.const 0) (local.get $rowBytes))`).join('\n  ') : '';
   return `
  (func (export "${op.name}")
   ${params} (param $rows i32) (param $c i32)
-  (local $p i32) (local $end i32) (local $k i32) (local $rowBytes i32) (local $vectorBytes i32)
+  (local $p i32) (local $end i32) (local $k i32) (local $rowBytes i32) (local $vectorBytes i32) ${locals.join(' ')}
+  ${splats.join('\n  ')}
   (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
   (local.set $vectorBytes (i32.and (local.get $rowBytes) (i32.const -16)))
   (local.set $end (i32.mul (local.get $rows) (local.get $rowBytes)))

@@ -29,8 +29,9 @@ interface SimdExports {
   copyColumns(src: number, dst: number, rows: number, srcCols: number, dstCols: number, srcStart: number, dstStart: number, count: number): void;
   adamUpdate(value: number, m: number, v: number, g: number, newValue: number, newM: number, newV: number, n: number, ...factors: number[]): void;
   channelShiftedSums(x: number, shift: number, sum: number, sumSquares: number, rows: number, c: number): void;
-  channelCentredAffine(x: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
+  channelCentredClamp(x: number, m: number, s: number, b: number, out: number, lo: number, hi: number, rows: number, c: number): void;
   channelGradientSums(dy: number, x: number, m: number, sumDy: number, sumDyCentred: number, rows: number, c: number): void;
+  channelMaskedGradientSums(dy: number, x: number, m: number, g: number, b: number, sumDy: number, sumDyCentred: number, dz: number, lo: number, hi: number, rows: number, c: number): void;
   channelCentredGradient(dy: number, x: number, a: number, m: number, s: number, b: number, out: number, rows: number, c: number): void;
 }
 
@@ -190,16 +191,20 @@ export interface WasmSimdKernels {
   splitLast(x: TensorInfo, sizes: readonly number[]): TensorInfo[] | undefined;
   /**
    * Batch normalization in training over every axis of x but the last (its channels): the batch mean
-   * and (biased) variance of each channel, and y = (x − mean)·scale/√(variance + ε) + offset (scale 1
-   * and offset 0 where absent); undefined when a tensor is not float32 or a vector's size is not x's
-   * channel count.
+   * and (biased) variance of each channel, and y = act((x − mean)·scale/√(variance + ε) + offset)
+   * (scale 1 and offset 0 where absent; act ReLU, ReLU6 or none); undefined when a tensor is not
+   * float32 or a vector's size is not x's channel count.
    */
-  batchNormTraining(x: TensorInfo, scale: TensorInfo | undefined, offset: TensorInfo | undefined, epsilon: number): BatchNormTrainingResult | undefined;
+  batchNormTraining(x: TensorInfo, scale: TensorInfo | undefined, offset: TensorInfo | undefined, epsilon: number, activation: BatchNormActivation): BatchNormTrainingResult | undefined;
   /**
-   * The gradient of `batchNormTraining`'s y through the batch statistics too: dx, dScale and dOffset,
-   * from dy, x, and the mean and variance it computed; undefined when a tensor is not float32.
+   * The gradient of `batchNormTraining`'s y through its activation and the batch statistics too: dx,
+   * dScale and dOffset, from dy, x, and the mean and variance it computed (the normalized value is
+   * recomputed as the forward pass computed it, for the activation's mask); undefined when a tensor is
+   * not float32.
    */
-  batchNormTrainingGradient(dy: TensorInfo, x: TensorInfo, mean: TensorInfo, variance: TensorInfo, scale: TensorInfo | undefined, epsilon: number): BatchNormTrainingGradient | undefined;
+  batchNormTrainingGradient(
+    dy: TensorInfo, x: TensorInfo, mean: TensorInfo, variance: TensorInfo, scale: TensorInfo | undefined, offset: TensorInfo | undefined, epsilon: number, activation: BatchNormActivation,
+  ): BatchNormTrainingGradient | undefined;
 }
 
 /** One Adam step's factors: β1, β2, the bias corrections 1 − β1ᵗ and 1 − β2ᵗ, the learning rate and ε. */
@@ -211,6 +216,16 @@ export interface AdamStep {
   readonly learningRate: number;
   readonly epsilon: number;
 }
+
+/** The activation a fused BatchNorm applies after normalizing: none, ReLU or ReLU6. */
+export type BatchNormActivation = 'linear' | 'relu' | 'relu6';
+
+/** The range [lo, hi] an activation clamps to, whose gradient passes dy where lo < z ≤ hi (linear: everything finite). */
+const ACTIVATION_BOUNDS: Readonly<Record<BatchNormActivation, readonly [number, number]>> = {
+  linear: [-Infinity, Infinity],
+  relu: [0, Infinity],
+  relu6: [0, 6],
+};
 
 /** What `batchNormTraining` makes, in the wasm heap. */
 export interface BatchNormTrainingResult {
@@ -230,6 +245,14 @@ export interface BatchNormTrainingGradient {
 export type ChannelOpName = 'add' | 'sub' | 'subFrom' | 'mul';
 
 const CHANNEL_EXPORTS = { add: 'channelAdd', sub: 'channelSub', subFrom: 'channelSubFrom', mul: 'channelMul' } as const;
+
+/**
+ * The per-channel vectors BatchNorm normalizes with, in the heap (to dispose): gain
+ * scale/√(variance + ε) and bias offset. The forward pass and the
+ * gradient both take them from here, so the gradient recomputes exactly the normalized values (and so
+ * the activation's mask) the forward pass clamped.
+ */
+type Normalization = [gain: TensorInfo, bias: TensorInfo];
 
 /** Rows of x whose per-channel mean shifts the one-pass batch statistics (see `sampleMean`). */
 const SHIFT_SAMPLE_ROWS = 64;
@@ -251,18 +274,32 @@ function sampleMean(x: Float32Array, rows: number, c: number, out: Float32Array)
 }
 
 /**
- * The [batch, height, width, outHeight, outWidth] a tap loop runs over, for an input of [batch,
- * height, width, ·]: where every input pixel meets exactly its own dy pixel (a 1×1 filter at stride 1
- * over an input of the output's size), both tensors are one row of all their pixels, so that the
- * loop's register tiles run over whole batches rather than short image rows; otherwise as given.
+ * The most pixels a row of the filter gradient's loop may hold when rows are regrouped (`pixelRows`):
+ * each register tile of it streams the row's pixels once, so a row must stay in the L1 cache across
+ * its tiles (one long row of a whole batch read the batch once per tile, and ran 1.5x slower).
  */
-function pixelRows(info: backend_util.Conv2DInfo, batch: number, height: number, width: number): [number, number, number, number, number] {
+const FILTER_ROW_PIXELS = 64;
+
+/**
+ * The [batch, height, width, outHeight, outWidth] a tap loop runs over, for an input of [batch,
+ * height, width, ·]. Where every input pixel meets exactly its own dy pixel (a 1×1 filter at stride 1
+ * over an input of the output's size), the pixels of both tensors can be regrouped into any rows: into
+ * rows of the largest divisor of the pixel count up to `rowPixels` (never shorter than an image row),
+ * so that the loop's register tiles run over longer rows (a 7x7 map's rows of 7 left tiles of 4 and
+ * 3 single pixels); otherwise as given.
+ */
+function pixelRows(info: backend_util.Conv2DInfo, batch: number, height: number, width: number, rowPixels: number): [number, number, number, number, number] {
   const oneToOne = info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1;
-  if (oneToOne && height === info.outHeight && width === info.outWidth) {
-    const pixels = batch * height * width;
-    return [1, 1, pixels, 1, pixels];
+  if (!oneToOne || height !== info.outHeight || width !== info.outWidth) return [batch, height, width, info.outHeight, info.outWidth];
+  const pixels = batch * height * width;
+  let row = width;
+  for (let candidate = Math.min(pixels, rowPixels); candidate > width; candidate--) {
+    if (pixels % candidate === 0) {
+      row = candidate;
+      break;
+    }
   }
-  return [batch, height, width, info.outHeight, info.outWidth];
+  return [pixels / row, 1, row, 1, row];
 }
 
 /** `depthwiseTaps`' geometry parameters, in its order (see ./simd-text.ts). */
@@ -298,7 +335,21 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
   const floats = (t: TensorInfo, count: number): Float32Array => {
     const memory = heap.wasm?.asm?.memory as { readonly buffer: ArrayBuffer };
     return new Float32Array(memory.buffer, offsetOf(t), count);
+  };  const normalization = (
+    channels: number, variance: TensorInfo, scale: TensorInfo | undefined, offset: TensorInfo | undefined, epsilon: number,
+  ): Normalization => {
+    const vectors = [0, 1].map(() => heap.makeOutput([channels], 'float32')) as Normalization;
+    const [g, b] = vectors.map((t) => floats(t, channels)) as [Float32Array, Float32Array];
+    const v = floats(variance, channels);
+    const sc = scale === undefined ? undefined : floats(scale, channels);
+    const of = offset === undefined ? undefined : floats(offset, channels);
+    for (let k = 0; k < channels; k++) {
+      g[k] = (sc?.[k] ?? 1) / Math.sqrt(v[k]! + epsilon);
+      b[k] = of?.[k] ?? 0;
+    }
+    return vectors;
   };
+
   const offsetOf = (t: TensorInfo): number => {
     const data = heap.dataIdMap.get(t.dataId);
     if (data === undefined) throw new KernelError('a SIMD kernel\'s output is not in the wasm heap it was made in');
@@ -318,7 +369,7 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const [batch, usedHeight, usedWidth] = xUsed.shape;
       if (at === undefined || batch === undefined || usedHeight === undefined || usedWidth === undefined) return undefined;
       const out = heap.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
-      const [n, h, w, oh, ow] = pixelRows(info, batch, usedHeight, usedWidth);
+      const [n, h, w, oh, ow] = pixelRows(info, batch, usedHeight, usedWidth, FILTER_ROW_PIXELS);
       simd.convFilterTaps(
         at[0]!, at[1]!, offsetOf(out), n, h, w, info.inChannels, oh, ow, info.outChannels,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
@@ -329,7 +380,7 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const at = offsets(heap, [dy, filterT]);
       if (at === undefined) return undefined;
       const out = heap.makeOutput([info.batchSize, paddedHeight, paddedWidth, info.inChannels], 'float32');
-      const [n, h, w, oh, ow] = pixelRows(info, info.batchSize, paddedHeight, paddedWidth);
+      const [n, h, w, oh, ow] = pixelRows(info, info.batchSize, paddedHeight, paddedWidth, Infinity);
       simd.convInputTaps(
         at[0]!, at[1]!, offsetOf(out), n, h, w, info.inChannels, oh, ow,
         info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
@@ -370,7 +421,7 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       simd[CHANNEL_EXPORTS[op]](at[0]!, at[1]!, offsetOf(out), util.sizeFromShape(x.shape) / channels, channels);
       return out;
     },
-    batchNormTraining(x, scale, offset, epsilon) {
+    batchNormTraining(x, scale, offset, epsilon, activation) {
       const channels = x.shape[x.shape.length - 1] ?? 0;
       const given = [x, scale, offset].filter((t): t is TensorInfo => t !== undefined);
       const at = offsets(heap, given);
@@ -378,37 +429,46 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       const rows = util.sizeFromShape(x.shape) / channels;
       const mean = heap.makeOutput([channels], 'float32');
       const variance = heap.makeOutput([channels], 'float32');
-      const gain = heap.makeOutput([channels], 'float32');
       const shift = heap.makeOutput([channels], 'float32');
       sampleMean(floats(x, rows * channels), rows, channels, floats(shift, channels));
       simd.channelShiftedSums(at[0]!, offsetOf(shift), offsetOf(mean), offsetOf(variance), rows, channels);
-      const [m, v, g, b] = [floats(mean, channels), floats(variance, channels), floats(gain, channels), floats(shift, channels)];
-      const sc = scale === undefined ? undefined : floats(scale, channels);
-      const of = offset === undefined ? undefined : floats(offset, channels);
-      for (let k = 0; k < channels; k++) {
-        const centred = m[k]! / rows;
-        m[k] = b[k]! + centred;
-        v[k] = Math.max(0, v[k]! / rows - centred * centred);
-        g[k] = (sc?.[k] ?? 1) / Math.sqrt(v[k]! + epsilon);
-        b[k] = of?.[k] ?? 0;
+      const [m, v, k] = [floats(mean, channels), floats(variance, channels), floats(shift, channels)];
+      for (let c = 0; c < channels; c++) {
+        const centred = m[c]! / rows;
+        m[c] = k[c]! + centred;
+        v[c] = Math.max(0, v[c]! / rows - centred * centred);
       }
+      const temporary = normalization(channels, variance, scale, offset, epsilon);
+      const [gain, bias] = temporary;
       const y = heap.makeOutput([...x.shape], 'float32');
-      simd.channelCentredAffine(at[0]!, offsetOf(mean), offsetOf(gain), offsetOf(shift), offsetOf(y), rows, channels);
-      heap.disposeData(gain.dataId, true);
-      heap.disposeData(shift.dataId, true);
+      simd.channelCentredClamp(at[0]!, offsetOf(mean), offsetOf(gain), offsetOf(bias), offsetOf(y), ...ACTIVATION_BOUNDS[activation], rows, channels);
+      for (const t of [shift, ...temporary]) heap.disposeData(t.dataId, true);
       return { y, mean, variance };
     },
-    batchNormTrainingGradient(dy, x, mean, variance, scale, epsilon) {
+    batchNormTrainingGradient(dy, x, mean, variance, scale, offset, epsilon, activation) {
       const channels = x.shape[x.shape.length - 1] ?? 0;
-      const given = [dy, x, mean, variance, scale].filter((t): t is TensorInfo => t !== undefined);
+      const given = [dy, x, mean, variance, scale, offset].filter((t): t is TensorInfo => t !== undefined);
       const at = offsets(heap, given);
       if (at === undefined || channels === 0 || util.sizeFromShape(dy.shape) !== util.sizeFromShape(x.shape)) return undefined;
       if (given.slice(2).some((v) => util.sizeFromShape(v.shape) !== channels)) return undefined;
       const rows = util.sizeFromShape(x.shape) / channels;
       const dOffset = heap.makeOutput([channels], 'float32');
       const dScale = heap.makeOutput([channels], 'float32');
+      const dx = heap.makeOutput([...x.shape], 'float32');
+      // Through an activation, the first pass writes dz (dy masked by it) into dx, and the second
+      // pass reads dz there and overwrites it, element by element, with dx.
+      let gradient = at[0]!;
+      if (activation === 'linear') {
+        simd.channelGradientSums(at[0]!, at[1]!, at[2]!, offsetOf(dOffset), offsetOf(dScale), rows, channels);
+      } else {
+        const masks = normalization(channels, variance, scale, offset, epsilon);
+        gradient = offsetOf(dx);
+        simd.channelMaskedGradientSums(
+          at[0]!, at[1]!, at[2]!, offsetOf(masks[0]), offsetOf(masks[1]), offsetOf(dOffset), offsetOf(dScale), gradient, ...ACTIVATION_BOUNDS[activation], rows, channels,
+        );
+        for (const t of masks) heap.disposeData(t.dataId, true);
+      }
       const factors = [0, 1, 2].map(() => heap.makeOutput([channels], 'float32'));
-      simd.channelGradientSums(at[0]!, at[1]!, at[2]!, offsetOf(dOffset), offsetOf(dScale), rows, channels);
       const [sumDy, sumDyCentred, v] = [floats(dOffset, channels), floats(dScale, channels), floats(variance, channels)];
       const sc = scale === undefined ? undefined : floats(scale, channels);
       const [a, s2, b] = factors.map((f) => floats(f, channels)) as [Float32Array, Float32Array, Float32Array];
@@ -420,9 +480,8 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
         b[k] = (-gain * sumDy[k]!) / rows;
         sumDyCentred[k] = sumDyCentred[k]! * inverseStd;
       }
-      const dx = heap.makeOutput([...x.shape], 'float32');
-      const [fa, fs, fb] = factors as [TensorInfo, TensorInfo, TensorInfo];
-      simd.channelCentredGradient(at[0]!, at[1]!, offsetOf(fa), at[2]!, offsetOf(fs), offsetOf(fb), offsetOf(dx), rows, channels);
+      const [fa, fs, fb] = factors.map(offsetOf) as [number, number, number];
+      simd.channelCentredGradient(gradient, at[1]!, fa, at[2]!, fs, fb, offsetOf(dx), rows, channels);
       for (const f of factors) heap.disposeData(f.dataId, true);
       return { dx, dScale, dOffset };
     },

@@ -10,6 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTrainingCall } from './BatchNormTraining.js';
 import { conv2DTrainingCall } from './Conv2DLayerTraining.js';
+import { clearActivationFusions, planActivationFusions } from './fused-activations.js';
+import type { FusionModel } from './fused-activations.js';
 import type { LayerCall, TrainingLayerCall } from './layer-call.js';
 import { reluTrainingCall } from './ReLULayerTraining.js';
 
@@ -32,9 +34,13 @@ function layerClass(className: string): LayerClass | undefined {
 
 let routed: { readonly target: LayerClass; readonly own: LayerCall }[] | undefined;
 
-/** Routes the classes of `TRAINING_LAYER_CALLS` to their training-step calls; undone by `restoreLayerCalls`. */
-export function routeLayerCalls(): void {
+/**
+ * Routes the classes of `TRAINING_LAYER_CALLS` to their training-step calls, fusing the activations of
+ * `model` that can be (./fused-activations.ts); undone by `restoreLayerCalls`.
+ */
+export function routeLayerCalls(model?: FusionModel): void {
   if (routed !== undefined) return;
+  planActivationFusions(model);
   routed = [];
   for (const [className, make] of TRAINING_LAYER_CALLS) {
     const target = layerClass(className);
@@ -50,4 +56,5 @@ export function restoreLayerCalls(): void {
   if (routed === undefined) return;
   for (const { target, own } of routed) target.prototype.call = own;
   routed = undefined;
+  clearActivationFusions();
 }
