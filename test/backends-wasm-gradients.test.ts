@@ -30,6 +30,7 @@ import { castTrainingConfig } from '../src/backends/wasm/Cast.js';
 import { channelBinaryTrainingConfigs } from '../src/backends/wasm/ChannelBinary.js';
 import { concatTrainingConfig } from '../src/backends/wasm/Concat.js';
 import { splitVTrainingConfig } from '../src/backends/wasm/SplitV.js';
+import { conv2DTrainingConfig, fusedConv2DTrainingConfig } from '../src/backends/wasm/PointwiseConv2D.js';
 import { identityTrainingConfig } from '../src/backends/wasm/Identity.js';
 import { fusedBatchNormTrainingConfig } from '../src/backends/wasm/FusedBatchNorm.js';
 import { window2D } from '../src/backends/wasm/compose.js';
@@ -477,7 +478,7 @@ describe('Adam on wasm (one kernel per variable) matches tfjs’ Adam on cpu', (
         const grads = variables.map((v, i) => tf.tensor(seeded(v.size, 131 + 10 * step + i).map((g) => 3 * g), v.shape));
         if (feed === 'map') optimizer.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, grads[i]!])));
         if (feed === 'list') optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
-        if (feed === 'minimize') optimizer.minimize(() => tf.addN(variables.map((v, i) => tf.sum(tf.mul(v, grads[i]!)))), false, variables);
+        if (feed === 'minimize') optimizer.minimize(() => tf.addN(variables.map((v, i) => tf.sum(tf.mul(v, grads[i]!)))) as tf.Scalar, false, variables);
         tf.dispose(grads);
       }
     });
@@ -565,16 +566,21 @@ describe('training-only kernels on wasm', () => {
     expectClose(wasmY, cpuY, 'y');
   });
 
-  test('Add, Sub, Multiply, Identity, Cast, Concat and SplitV are morphlat’s only inside a training step', async () => {
+  test('Add, Sub, Multiply, Identity, Cast, Concat, SplitV, Conv2D and FusedConv2D are morphlat’s only inside a training step', async () => {
     await initBackend('wasm');
     const current = (name: string): unknown => tf.getKernel(name, 'wasm').kernelFunc;
     const ours = new Map(
-      [...channelBinaryTrainingConfigs, identityTrainingConfig, castTrainingConfig, concatTrainingConfig, splitVTrainingConfig].map((config) => [
-        config.kernelName,
-        config.kernelFunc,
-      ]),
+      [
+        ...channelBinaryTrainingConfigs,
+        identityTrainingConfig,
+        castTrainingConfig,
+        concatTrainingConfig,
+        splitVTrainingConfig,
+        conv2DTrainingConfig,
+        fusedConv2DTrainingConfig,
+      ].map((config) => [config.kernelName, config.kernelFunc]),
     );
-    expect([...ours.keys()].sort()).toEqual([tf.Add, tf.Multiply, tf.Sub, tf.Identity, tf.Cast, tf.Concat, tf.SplitV].sort());
+    expect([...ours.keys()].sort()).toEqual([tf.Add, tf.Multiply, tf.Sub, tf.Identity, tf.Cast, tf.Concat, tf.SplitV, tf.Conv2D, tf.FusedConv2D].sort());
     for (const name of ours.keys()) expect(WASM_TRAINING_KERNELS.map((config) => config.kernelName)).toContain(name);
     for (const [name, kernelFunc] of ours) expect(current(name)).not.toBe(kernelFunc);
     duringWasmTraining(() => {
@@ -582,6 +588,32 @@ describe('training-only kernels on wasm', () => {
     });
     for (const [name, kernelFunc] of ours) expect(current(name)).not.toBe(kernelFunc);
   });
+
+  // 1×1 at stride 1 by the SIMD tiles (4 + 4 + 1 pixels of a row; 8 + 4 + 1 output channels), the rest by wasm's own.
+  const POINTWISE = [
+    { name: '1x1, 6 → 13 channels, same', x: [2, 3, 3, 6], filter: [1, 1, 6, 13], strides: 1, pad: 'same' as const, bias: false },
+    { name: '1x1, 9 → 4 channels, valid, one image', x: [1, 5, 7, 9], filter: [1, 1, 9, 4], strides: 1, pad: 'valid' as const, bias: false },
+    { name: '1x1, 5 → 3 channels (wasm’s own)', x: [2, 4, 3, 5], filter: [1, 1, 5, 3], strides: 1, pad: 'same' as const, bias: false },
+    { name: '1x1 at stride 2 (wasm’s own)', x: [2, 5, 5, 4], filter: [1, 1, 4, 8], strides: 2, pad: 'same' as const, bias: false },
+    { name: '1x1 with a bias and ReLU (wasm’s own)', x: [2, 3, 4, 4], filter: [1, 1, 4, 8], strides: 1, pad: 'same' as const, bias: true },
+    { name: '3x3 (wasm’s own)', x: [2, 5, 4, 4], filter: [3, 3, 4, 8], strides: 1, pad: 'same' as const, bias: false },
+  ];
+  test.each(bothPaths(POINTWISE))('$path: conv2d and fused conv2d inside a training step match cpu, $name', (c) => onPath(c.path, async () => {
+    const xs = seeded(size(c.x), 73);
+    const ws = seeded(size(c.filter), 74);
+    const convolve = (): tf.Tensor[] => {
+      const x = tf.tensor4d(xs, c.x as [number, number, number, number]);
+      const w = tf.tensor4d(ws, c.filter as [number, number, number, number]);
+      const bias = c.bias ? tf.fill([c.filter[3]!], 0.1) : undefined;
+      return duringWasmTraining(() => [
+        tf.conv2d(x, w, c.strides, c.pad),
+        tf.fused.conv2d({ x, filter: w, strides: c.strides, pad: c.pad, ...(bias === undefined ? {} : { bias, activation: 'relu' as const }) }),
+      ]);
+    };
+    const cpu = await on('cpu', convolve);
+    const wasm = await on('wasm', convolve);
+    cpu.forEach((expected, i) => expectClose(wasm[i] ?? [], expected, ['conv2d', 'fused conv2d'][i] ?? ''));
+  }));
 
   const BROADCASTS = [
     { name: 'a [C] vector, C = 4 lanes + 3', full: [2, 3, 4, 7], vector: [7] },
@@ -1072,7 +1104,7 @@ describe('training on wasm', () => {
     expect(wasm.kernels).toContain(Relu6);
     expect(wasm.kernels).not.toContain(ClipByValue);
     expect(cpu.values[1]?.filter((v) => v === 0).length).toBeGreaterThan(0);
-    const outside = recordingKernels(() => tf.tidy(() => tfl.layers.reLU({ maxValue: 6 }).apply(tf.tensor(xs, shape), { training: true }))).kernels;
+    const outside = recordingKernels(() => tf.tidy(() => tfl.layers.reLU({ maxValue: 6 }).apply(tf.tensor(xs, shape), { training: true }) as tf.Tensor)).kernels;
     expect(outside, 'outside a training step').toContain(ClipByValue);
     // Equal as numbers: tfjs' own gradient multiplies dy by a 0 mask, which gives −0 where dy < 0.
     const asNumbers = (values: number[] | undefined): number[] => (values ?? []).map((v) => (v === 0 ? 0 : v));

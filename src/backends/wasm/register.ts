@@ -32,6 +32,7 @@ import { avgPoolGradConfig } from './AvgPoolGrad.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig, batchNormTrainingGradient } from './BatchNormTraining.js';
 import type { FusionModel } from './fused-activations.js';
 import { restoreLayerCalls, routeLayerCalls } from './training-layers.js';
+import { conv2DTrainingConfig, fusedConv2DTrainingConfig } from './PointwiseConv2D.js';
 import { castTrainingConfig } from './Cast.js';
 import { channelBinaryTrainingConfigs } from './ChannelBinary.js';
 import { concatTrainingConfig } from './Concat.js';
@@ -86,6 +87,8 @@ export const WASM_REPLACED_KERNELS: readonly KernelConfig[] = [
  * and no longer, so inference and latency measurements run tfjs' own.
  */
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2DTrainingConfig,
+  fusedConv2DTrainingConfig,
   fusedBatchNormTrainingConfig,
   identityTrainingConfig,
   castTrainingConfig,
