@@ -1,6 +1,7 @@
 /**
  * `npm run bench:train`: training throughput (images/s) of every zoo model on wasm, cpu and webgpu,
- * `train()` on Fashion-MNIST at batch 32, a few warm-up steps, then a fixed number of timed steps.
+ * `train()` on Fashion-MNIST at batch 32: warm-up steps, then several runs of a fixed number of timed
+ * steps, the median run counting.
  * For wasm, also the share of its bound: the backend's measured forward conv rate (GFLOP/s) divided
  * by the model's training FLOPs per image (3x the forward FLOPs), and, for one model, where the time
  * of a training step goes (tf.profile, top-level kernels only, so composite gradient kernels count
@@ -10,7 +11,7 @@
  * and the bound's share at that floor is the most these kernels can reach.
  *
  * Usage: node dist/benchmarks/train.js [--backends wasm,cpu,webgpu] [--models a,b] [--warmup 3]
- *        [--steps 10] [--budget-s 120] [--batch 32] [--breakdown resnet-mini,mobilenet-mini] [--dry-run]
+ *        [--steps 10] [--rounds 5] [--budget-s 120] [--batch 32] [--breakdown resnet-mini,mobilenet-mini] [--dry-run]
  *
  * A backend too slow for the fixed step count within --budget-s (tfjs' cpu backend computes the conv
  * filter gradient at about 0.01 GFLOP/s, a step taking minutes) times fewer steps; the table says how many.
@@ -32,7 +33,7 @@ const TRAINING_FLOPS_PER_FORWARD = 3;
 
 /** One backend and model: measured, or why not (a failure is a row, not a crash). */
 type Throughput =
-  | { readonly state: 'completed'; readonly imagesPerSecond: number; readonly msPerStep: number; readonly steps: number }
+  | { readonly state: 'completed'; readonly imagesPerSecond: number; readonly msPerStep: number; readonly steps: number; readonly rounds: number }
   | { readonly state: 'errored'; readonly error: string };
 
 interface Row {
@@ -57,12 +58,16 @@ const args = await yargs(process.argv.slice(2))
   .option('models', { type: 'string', default: ZOO.map((m) => m.name).join(',') })
   .option('warmup', { type: 'number', default: 3 })
   .option('steps', { type: 'number', default: 10 })
+  .option('rounds', { type: 'number', default: 5, describe: 'timed runs of --steps steps per model; the median run counts (slow backends: one)' })
   .option('budget-s', { type: 'number', default: 120, describe: 'seconds of timed steps per model at most (slow backends time fewer steps)' })
   .option('batch', { type: 'number', default: 32 })
   .option('breakdown', { type: 'string', default: 'resnet-mini,mobilenet-mini', describe: 'models whose wasm step is broken down by kernel, comma-separated ("" for none)' })
   .option('dry-run', { type: 'boolean', default: false, describe: 'print, do not write BENCHMARKS.md' })
   .strict()
   .parseAsync();
+
+/** Seconds of warm-up steps at least, on a backend fast enough to warm up (see `measureThroughput`). */
+const WARMUP_SECONDS = 2;
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 const message = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? String(e) : String(e));
@@ -102,20 +107,28 @@ function measureConvRate(): ConvRate {
 }
 
 /**
- * Images per second of `train()` on the active backend: warm-up steps, then timed steps with the same
- * optimizer. A backend whose first step takes longer than a tenth of `budget-s` gets no more warm-up,
- * and as many timed steps (at least one, at most `steps`) as fit in `budget-s`.
+ * Images per second of `train()` on the active backend: warm-up (at least `warmup` steps and
+ * WARMUP_SECONDS), then `rounds` runs of `steps` timed steps with the same optimizer, of which the
+ * median run counts. A backend whose first step takes longer than a tenth of `budget-s` gets no more
+ * warm-up, and one run of as many timed steps (at least one, at most `steps`) as fit in `budget-s`.
  */
 async function measureThroughput(model: tfl.LayersModel, data: ImageDataset): Promise<Throughput> {
   const optimizer = makeOptimizer('adam', 0.001);
   try {
     const first = await train(model, data, { optimizer, steps: 1, batchSize: args.batch });
-    if (args.warmup > 1 && first.seconds < args['budget-s'] / 10) {
-      await train(model, data, { optimizer, steps: args.warmup - 1, batchSize: args.batch });
+    const fast = first.seconds < args['budget-s'] / 10;
+    if (fast) {
+      const started = performance.now();
+      for (let done = 1; done < args.warmup || performance.now() - started < WARMUP_SECONDS * 1000; done += args.warmup) {
+        await train(model, data, { optimizer, steps: args.warmup, batchSize: args.batch });
+      }
     }
     const steps = Math.max(1, Math.min(args.steps, Math.floor(args['budget-s'] / first.seconds)));
-    const timed = await train(model, data, { optimizer, steps, batchSize: args.batch, seed: 1 });
-    return { state: 'completed', imagesPerSecond: timed.imagesPerSecond, msPerStep: (timed.seconds * 1000) / timed.steps, steps };
+    const runs = [];
+    const rounds = fast ? Math.max(1, Math.min(args.rounds, Math.floor(args['budget-s'] / (steps * first.seconds)))) : 1;
+    for (let round = 0; round < rounds; round++) runs.push(await train(model, data, { optimizer, steps, batchSize: args.batch, seed: 1 + round }));
+    const median = [...runs].sort((a, b) => a.imagesPerSecond - b.imagesPerSecond)[Math.floor(runs.length / 2)]!;
+    return { state: 'completed', imagesPerSecond: median.imagesPerSecond, msPerStep: (median.seconds * 1000) / median.steps, steps, rounds };
   } catch (e) {
     return { state: 'errored', error: message(e) };
   } finally {
@@ -250,7 +263,7 @@ const table = rows.map((r) => {
   const rate = rateOf(r);
   const mflops = (r.forwardFlops / 1e6).toFixed(2);
   if (r.throughput.state === 'errored') return `| ${r.backend} | ${r.model} | ${mflops} | – | – | – | – | – | – | – | ${r.throughput.error} |`;
-  const { imagesPerSecond, msPerStep, steps } = r.throughput;
+  const { imagesPerSecond, msPerStep, steps, rounds } = r.throughput;
   let bound = '–';
   let share = '–';
   let ceiling = '–';
@@ -262,7 +275,7 @@ const table = rows.map((r) => {
     if (r.forwardMs !== undefined) ceiling = `${(((args.batch * 1000) / (2 * r.forwardMs) / boundIps) * 100).toFixed(0)}%`;
   }
   const forward = r.forwardMs === undefined ? '–' : r.forwardMs.toFixed(1);
-  return `| ${r.backend} | ${r.model} | ${mflops} | ${steps} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | ${forward} | ${ceiling} | |`;
+  return `| ${r.backend} | ${r.model} | ${mflops} | ${rounds > 1 ? `${rounds} × ${steps}` : steps} | ${imagesPerSecond.toFixed(1)} | ${msPerStep.toFixed(0)} | ${bound} | ${share} | ${forward} | ${ceiling} | |`;
 });
 
 const breakdownText = [...breakdowns]
@@ -284,8 +297,9 @@ const cpus = os.cpus();
 const body = `## Training throughput (\`npm run bench:train\`)
 
 Command: \`npm run bench:train${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${date}.
-\`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): ${args.warmup} warm-up steps, then ${args.steps} timed steps (data preparation included);
-a backend whose first step takes over ${args['budget-s'] / 10} s gets no more warm-up and times only the steps that fit in ${args['budget-s']} s.
+\`train()\` with Adam at batch ${args.batch} on Fashion-MNIST (${data.source.kind}): at least ${args.warmup} warm-up steps and ${WARMUP_SECONDS} s of them, then ${args.rounds} runs of ${args.steps} timed steps
+(data preparation included), of which the median run counts ("timed steps": runs × steps); a backend whose first step takes over ${args['budget-s'] / 10} s gets
+no more warm-up and one run of the steps that fit in ${args['budget-s']} s.
 wasm's bound: its forward conv rate over ${TRAINING_FLOPS_PER_FORWARD}x the forward FLOPs per image. The rate is timed beside each model, just before and just after its
 training steps (this machine's speed moves by tens of percent between minutes), as the larger of two 3x3 convs, the roofline
 microbenchmark's 1x14x14x64→64 and resnet-mini's ${args.batch}x14x14x32→32, averaged over the two timings${rates.length === 0 ? '' : `: ${Math.min(...rates).toFixed(1)} to ${Math.max(...rates).toFixed(1)} GFLOP/s in this run`}.
