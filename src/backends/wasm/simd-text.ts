@@ -32,12 +32,13 @@
  * (low ≤ x[i] when includeLow is 1), else 0, over n float32 elements: the gradient of ReLU, ReLU6 and
  * ClipByValue in one pass (a NaN x passes nothing).
  *
- * `maxPoolTaps(x, dy, dx, n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl)`: the gradient of 2-D max pooling
+ * `maxPoolTaps(x, dy, dx, taps, n, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl)`: the gradient of 2-D max pooling
  * into an [n, h, w, c] dx, tfjs semantics: for every output pixel (b, oy, ox) and channel, dy goes to the
  * window's first maximum in row-major tap order among the taps (iy, ix) = (oy·sh + r − pt, ox·sw + s − pl)
  * inside the input; a window whose maximum is −∞ (or that holds no input pixel) passes nothing, and NaN
  * never wins. Two passes over a window's taps, four channels at a time (then one by one): the maximum,
- * then each tap equal to it that no earlier tap claimed takes dy.
+ * then each tap equal to it that no earlier tap claimed takes dy. The byte offsets of a window's inside
+ * taps are listed once per output pixel in `taps` (room for kh·kw i32), not recomputed per channel.
  *
  * Per-channel ops over float32 tensors of `rows` rows of c channels (channels last) and vectors of c
  * values, four channels at a time then one by one; their parameters are the tensors, the vectors, then
@@ -412,23 +413,31 @@ const GRADIENT_IN_RANGE = `
  )`;
 
 /**
- * For each tap (r, s) of output pixel ($b, $oy, $ox)'s window that lies inside the [n, h, w, c] input,
- * `body` with $pixel set to that input pixel's byte offset from the tensor's start.
+ * Into the i32 list at $taps, the byte offset of each input pixel (b, iy, ix) of output pixel (b, oy,
+ * ox)'s window that lies inside the input, in row-major tap order; their count in $count.
  */
-function insideTaps(label: string, body: string): string {
-  return `(local.set $r (i32.const 0))
-       (block $rEnd${label} (loop $rLoop${label} (br_if $rEnd${label} (i32.ge_u (local.get $r) (local.get $kh)))
-        (local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r)) (local.get $pt)))
-        (if (i32.lt_u (local.get $iy) (local.get $h)) (then
-         (local.set $s (i32.const 0))
-         (block $sEnd${label} (loop $sLoop${label} (br_if $sEnd${label} (i32.ge_u (local.get $s) (local.get $kw)))
-          (local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $sw)) (local.get $s)) (local.get $pl)))
-          (if (i32.lt_u (local.get $ix) (local.get $w)) (then
-           (local.set $pixel (i32.add (local.get $k) (i32.mul (local.get $rowBytes)
-             (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix)))))
-           ${body}))
-          (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop${label})))))
-        (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop${label})))`;
+const WINDOW_TAPS = `(local.set $count (i32.const 0))
+     (local.set $r (i32.const 0))
+     (block $rEnd (loop $rLoop (br_if $rEnd (i32.ge_u (local.get $r) (local.get $kh)))
+      (local.set $iy (i32.sub (i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $r)) (local.get $pt)))
+      (if (i32.lt_u (local.get $iy) (local.get $h)) (then
+       (local.set $s (i32.const 0))
+       (block $sEnd (loop $sLoop (br_if $sEnd (i32.ge_u (local.get $s) (local.get $kw)))
+        (local.set $ix (i32.sub (i32.add (i32.mul (local.get $ox) (local.get $sw)) (local.get $s)) (local.get $pl)))
+        (if (i32.lt_u (local.get $ix) (local.get $w)) (then
+         (i32.store (i32.add (local.get $taps) (i32.shl (local.get $count) (i32.const 2)))
+           (i32.mul (local.get $rowBytes) (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $iy)) (local.get $w)) (local.get $ix))))
+         (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $sLoop)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1))) (br $rLoop)))`;
+
+/** `body` for each tap of the list WINDOW_TAPS made, with $pixel its byte offset plus $k. */
+function eachTap(label: string, body: string): string {
+  return `(local.set $t (i32.const 0))
+       (block $tEnd${label} (loop $tLoop${label} (br_if $tEnd${label} (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $pixel (i32.add (local.get $k) (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2))))))
+        ${body}
+        (local.set $t (i32.add (local.get $t) (i32.const 1))) (br $tLoop${label})))`;
 }
 
 /** One output pixel's max-pooling gradient over channel bytes from $k: four at a time up to $vectorBytes, or one at a time up to $rowBytes. */
@@ -437,11 +446,11 @@ function maxPoolChannels(kind: 'vector' | 'scalar'): string {
   if (kind === 'vector') {
     return `(block $vectorEnd (loop $vectorLoop (br_if $vectorEnd (i32.ge_u (local.get $k) (local.get $vectorBytes)))
        (local.set $best (f32x4.splat (f32.const -inf)))
-       ${insideTaps('MaxV', `(local.set $v (v128.load ${at('$x')}))
+       ${eachTap('MaxV', `(local.set $v (v128.load ${at('$x')}))
            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))`)}
        (local.set $free (f32x4.gt (local.get $best) (f32x4.splat (f32.const -inf))))
        (local.set $g (v128.load (i32.add (local.get $dyp) (local.get $k))))
-       ${insideTaps('WinV', `(local.set $hit (v128.and (f32x4.eq (v128.load ${at('$x')}) (local.get $best)) (local.get $free)))
+       ${eachTap('WinV', `(local.set $hit (v128.and (f32x4.eq (v128.load ${at('$x')}) (local.get $best)) (local.get $free)))
            (v128.store ${at('$dx')} (f32x4.add (v128.load ${at('$dx')}) (v128.and (local.get $g) (local.get $hit))))
            (local.set $free (v128.andnot (local.get $free) (local.get $hit)))`)}
        (local.set $k (i32.add (local.get $k) (i32.const 16)))
@@ -449,10 +458,10 @@ function maxPoolChannels(kind: 'vector' | 'scalar'): string {
   }
   return `(block $scalarEnd (loop $scalarLoop (br_if $scalarEnd (i32.ge_u (local.get $k) (local.get $rowBytes)))
        (local.set $bestS (f32.const -inf))
-       ${insideTaps('MaxS', `(local.set $vS (f32.load ${at('$x')}))
+       ${eachTap('MaxS', `(local.set $vS (f32.load ${at('$x')}))
            (local.set $bestS (select (local.get $vS) (local.get $bestS) (f32.gt (local.get $vS) (local.get $bestS))))`)}
        (local.set $freeS (f32.gt (local.get $bestS) (f32.const -inf)))
-       ${insideTaps('WinS', `(if (i32.and (f32.eq (f32.load ${at('$x')}) (local.get $bestS)) (local.get $freeS)) (then
+       ${eachTap('WinS', `(if (i32.and (f32.eq (f32.load ${at('$x')}) (local.get $bestS)) (local.get $freeS)) (then
              (f32.store ${at('$dx')} (f32.add (f32.load ${at('$dx')}) (f32.load (i32.add (local.get $dyp) (local.get $k)))))
              (local.set $freeS (i32.const 0))))`)}
        (local.set $k (i32.add (local.get $k) (i32.const 4)))
@@ -461,10 +470,10 @@ function maxPoolChannels(kind: 'vector' | 'scalar'): string {
 
 const MAX_POOL_TAPS = `
  (func (export "maxPoolTaps")
-  (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+  (param $x i32) (param $dy i32) (param $dx i32) (param $taps i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
   (param $oh i32) (param $ow i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $pt i32) (param $pl i32)
   (local $b i32) (local $oy i32) (local $ox i32) (local $r i32) (local $s i32) (local $iy i32) (local $ix i32)
-  (local $k i32) (local $pixel i32) (local $dyp i32) (local $rowBytes i32) (local $vectorBytes i32)
+  (local $k i32) (local $pixel i32) (local $dyp i32) (local $rowBytes i32) (local $vectorBytes i32) (local $t i32) (local $count i32)
   (local $best v128) (local $free v128) (local $v v128) (local $g v128) (local $hit v128)
   (local $bestS f32) (local $vS f32) (local $freeS i32)
   (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
@@ -472,7 +481,8 @@ const MAX_POOL_TAPS = `
   (memory.fill (local.get $dx) (i32.const 0)
     (i32.mul (local.get $rowBytes) (i32.mul (i32.mul (local.get $n) (local.get $h)) (local.get $w))))
   (local.set $dyp (local.get $dy))
-  ${countedLoops([['$b', '$n'], ['$oy', '$oh'], ['$ox', '$ow']], `(local.set $k (i32.const 0))
+  ${countedLoops([['$b', '$n'], ['$oy', '$oh'], ['$ox', '$ow']], `${WINDOW_TAPS}
+     (local.set $k (i32.const 0))
      ${maxPoolChannels('vector')}
      ${maxPoolChannels('scalar')}
      (local.set $dyp (i32.add (local.get $dyp) (local.get $rowBytes)))`)}

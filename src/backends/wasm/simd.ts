@@ -19,7 +19,7 @@ interface SimdExports {
   convFilterTaps(x: number, dy: number, dw: number, ...geometry: number[]): void;
   convInputTaps(dyT: number, wT: number, dx: number, ...geometry: number[]): void;
   gradientInRange(dy: number, x: number, out: number, n: number, low: number, high: number, includeLow: number): void;
-  maxPoolTaps(x: number, dy: number, dx: number, ...geometry: number[]): void;
+  maxPoolTaps(x: number, dy: number, dx: number, taps: number, ...geometry: number[]): void;
   channelAdd(x: number, v: number, out: number, rows: number, c: number): void;
   channelSub(x: number, v: number, out: number, rows: number, c: number): void;
   channelSubFrom(x: number, v: number, out: number, rows: number, c: number): void;
@@ -406,12 +406,16 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       return inputShaped([dy, filter], info, ([d, f], out) => simd.depthwiseTaps(0, out, d, f, ...geometry(info)));
     },
     maxPoolGradient(x, dy, info) {
-      return inputShaped([x, dy], info, ([xs, d], out) =>
+      // Scratch for the loop's list of a window's tap offsets: kh·kw 4-byte slots (it stores i32 there).
+      const taps = heap.makeOutput([info.filterHeight * info.filterWidth], 'float32');
+      const out = inputShaped([x, dy], info, ([xs, d], dx) =>
         simd.maxPoolTaps(
-          xs, d, out, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+          xs, d, dx, offsetOf(taps), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
           info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
         ),
       );
+      heap.disposeData(taps.dataId, true);
+      return out;
     },
     channelOp(op, x, v) {
       const at = offsets(heap, [x, v]);
