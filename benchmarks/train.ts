@@ -235,7 +235,7 @@ for (const backendName of args.backends.split(',')) {
       continue;
     }
     const model = zooEntry(name).build();
-    log(`[${backendName}] ${name}: up to ${args.warmup} warm-up + ${args.steps} timed steps of ${args.batch}`);
+    log(`[${backendName}] ${name}: warm-up, then up to ${args.rounds} runs of ${args.steps} timed steps of ${args.batch}`);
     const rateBefore = backendName === 'wasm' ? measureConvRate() : undefined;
     const throughput = await measureThroughput(model, data.train);
     const rateAfter = backendName === 'wasm' ? measureConvRate() : undefined;

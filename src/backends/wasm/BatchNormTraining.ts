@@ -4,10 +4,12 @@
  * A tfjs-layers BatchNormalization layer in training takes its batch statistics with `tf.moments`
  * (Mean, Cast, Sub, Square, Mean), normalizes with FusedBatchNorm, and its gradient then runs the
  * gradients of each of those: about 35 kernel calls per layer and step, most of them full-size passes
- * over the activation, where the work is three passes forward (the mean, the variance, the
- * normalization) and two backward (two per-channel sums, then dx). Here `MorphlatBatchNormTraining` computes
- * [y, mean, variance] with morphlat's SIMD loops (./simd.ts) and its gradient dx, dScale and dOffset the
- * same way, through the batch statistics as tfjs' composition does (equal up to float rounding).
+ * over the activation, where the work is two passes forward (the mean and variance together, then the
+ * normalization) and two backward (two per-channel sums, then dx). Here `MorphlatBatchNormTraining`
+ * computes [y, mean, variance] with morphlat's SIMD loops (./simd.ts) in those two passes (the
+ * statistics as sums of x − k and (x − k)², k a sample mean, see `sampleMean` there) and its gradient
+ * dx, dScale and dOffset the same way, through the batch statistics as tfjs' composition does (equal up
+ * to float rounding).
  *
  * While a training step runs on wasm (`duringWasmTraining`), BatchNormalization layers whose axis is
  * the last (channels last, every zoo model) take this path in training calls, and update their moving
