@@ -6,7 +6,8 @@
  *
  * A 1×1 convolution at stride 1 is a matrix product of the pixels by the filter, out[p, o] =
  * Σ_i x[p, i]·W[0, 0, i, o]: the input gradient of a convolution from the output's channels to the
- * input's, with W, as tfjs keeps it, already the [outChannels, inChannels] matrix that loop takes.
+ * input's, whose filter that loop takes as [1, 1, its output channels, its input channels], which is
+ * W as tfjs keeps it ([1, 1, in, out]): no transposed copy.
  * Used only while a training step runs (see `duringWasmTraining`), so inference and every latency
  * morphlat measures keep XNNPACK's; other filters, strides, dilations, padding, NCHW, a bias or an
  * activation (FusedConv2D), other dtypes, and fewer than four output channels go to wasm's own.

@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** A tfjs-layers Layer's `call`, with `this` the layer. */
+/** A tfjs-layers Layer's `call`, with `this` the layer (each route types the fields it reads; tfjs-layers does not export them). */
 export type LayerCall = (this: any, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
 /** Makes a layer class's training-step call from its own. */
