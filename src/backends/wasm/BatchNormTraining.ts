@@ -103,8 +103,9 @@ interface BatchNormLayer {
 
 /**
  * tfjs-layers' moving average, variable ← variable − (variable − value)·(1 − momentum), over a
- * per-channel vector in JavaScript: float32 operations rounded one at a time (Math.fround), as tfjs'
- * Sub and Multiply round them, so the result is the same; three kernel calls less per statistic.
+ * per-channel vector in JavaScript: float32 operations rounded one at a time (Math.fround, and the
+ * Float32Array the result is stored in), as tfjs' Sub and Multiply round them, so the result is the
+ * same; three kernel calls less per statistic.
  */
 function movingAverage(variable: BatchNormLayer['movingMean'], value: tf.Tensor, momentum: number): void {
   const current = variable.read();
@@ -112,7 +113,7 @@ function movingAverage(variable: BatchNormLayer['movingMean'], value: tf.Tensor,
   const by = value.dataSync();
   const rate = Math.fround(1 - momentum);
   const next = new Float32Array(from.length);
-  for (let k = 0; k < next.length; k++) next[k] = Math.fround(from[k]! - Math.fround(Math.fround(from[k]! - by[k]!) * rate));
+  for (let k = 0; k < next.length; k++) next[k] = from[k]! - Math.fround(Math.fround(from[k]! - by[k]!) * rate);
   variable.write(tf.tensor(next, current.shape, 'float32'));
 }
 

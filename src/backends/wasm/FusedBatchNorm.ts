@@ -3,8 +3,10 @@
  * vectors, y = x·s + (offset − mean·s) with s = scale / √(variance + ε).
  *
  * tfjs-backend-wasm 4.22's FusedBatchNorm is a scalar loop that takes about 2.3 ms on a
- * [32, 14, 14, 96] batch, where these two broadcast ops take about 0.3 ms; a BatchNormalization layer
- * runs it in every training step. It is used only while a training step runs (see `duringWasmTraining`),
+ * [32, 14, 14, 96] batch, where these two broadcast ops take about 0.3 ms. In a training step a
+ * BatchNormalization layer over the last axis takes morphlat's fused kernel instead
+ * (./BatchNormTraining.ts); this one serves the rest there (another axis, inference calls inside a
+ * step). It is used only while a training step runs (see `duringWasmTraining`),
  * so latency measured on wasm stays that of tfjs' own forward kernels, the ones a deployed model runs.
  * The result differs from wasm's own by float rounding only (the vectors are folded first).
  *

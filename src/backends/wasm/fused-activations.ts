@@ -60,13 +60,16 @@ export function activationFusions(model: FusionModel): Map<object, FusedActivati
   return pairs;
 }
 
+/** Each model's pairs, found once: a model's graph does not change after it is built. */
+const plans = new WeakMap<FusionModel, Map<object, FusedActivation>>();
 let planned: Map<object, FusedActivation> | undefined;
 /** For each consumer, the tensor its BatchNormalization layer already activated in this step. */
 const activated = new Map<object, tf.Tensor>();
 
 /** Fuses `model`'s pairs until `clearActivationFusions` (nothing without a model). */
 export function planActivationFusions(model: FusionModel | undefined): void {
-  planned = model === undefined ? undefined : activationFusions(model);
+  if (model !== undefined && !plans.has(model)) plans.set(model, activationFusions(model));
+  planned = model === undefined ? undefined : plans.get(model);
   activated.clear();
 }
 

@@ -442,11 +442,10 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
         m[c] = k[c]! + centred;
         v[c] = Math.max(0, v[c]! / rows - centred * centred);
       }
-      const temporary = normalization(channels, variance, scale, offset, epsilon);
-      const [gain, bias] = temporary;
+      const [gain, bias] = normalization(channels, variance, scale, offset, epsilon);
       const y = heap.makeOutput([...x.shape], 'float32');
       simd.channelCentredClamp(at[0]!, offsetOf(mean), offsetOf(gain), offsetOf(bias), offsetOf(y), ...ACTIVATION_BOUNDS[activation], rows, channels);
-      for (const t of [shift, ...temporary]) heap.disposeData(t.dataId, true);
+      for (const t of [shift, gain, bias]) heap.disposeData(t.dataId, true);
       return { y, mean, variance };
     },
     batchNormTrainingGradient(dy, x, mean, variance, scale, offset, epsilon, activation) {
@@ -465,12 +464,12 @@ export function wasmSimdKernels(backend: KernelBackend | {}): WasmSimdKernels | 
       if (activation === 'linear') {
         simd.channelGradientSums(at[0]!, at[1]!, at[2]!, offsetOf(dOffset), offsetOf(dScale), rows, channels);
       } else {
-        const masks = normalization(channels, variance, scale, offset, epsilon);
+        const [gain, bias] = normalization(channels, variance, scale, offset, epsilon);
         gradient = offsetOf(dx);
         simd.channelMaskedGradientSums(
-          at[0]!, at[1]!, at[2]!, offsetOf(masks[0]), offsetOf(masks[1]), offsetOf(dOffset), offsetOf(dScale), gradient, ...ACTIVATION_BOUNDS[activation], rows, channels,
+          at[0]!, at[1]!, at[2]!, offsetOf(gain), offsetOf(bias), offsetOf(dOffset), offsetOf(dScale), gradient, ...ACTIVATION_BOUNDS[activation], rows, channels,
         );
-        for (const t of masks) heap.disposeData(t.dataId, true);
+        for (const t of [gain, bias]) heap.disposeData(t.dataId, true);
       }
       const factors = [0, 1, 2].map(() => heap.makeOutput([channels], 'float32'));
       const [sumDy, sumDyCentred, v] = [floats(dOffset, channels), floats(dScale, channels), floats(variance, channels)];
