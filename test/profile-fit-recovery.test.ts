@@ -26,7 +26,7 @@ function convGeometry(size: number, kernel: number, stride: number): Geometry {
 function synthetic(g: Geometry, coef: number[], qIn: number, qOut: number, points: [number, number][], align: AlignmentRule = 'in4-out4'): Sample[] {
   const family = latencyFamilyFor(g.kind);
   return points.map(([aIn, aOut]) => {
-    const f = family.features(g, aIn, aOut, 1, { qIn, qOut }, ALIGNMENT_RULES[align](aIn, aOut));
+    const f = family.features(g, aIn, aOut, 1, { qIn, qOut }, ALIGNMENT_RULES[align](aIn, aOut, g, 1));
     return [aIn, aOut, f.reduce((s, x, i) => s + x * (coef[i] ?? 0), 0), null];
   });
 }
@@ -67,6 +67,14 @@ describe('fitLatency recovers known latency functions', () => {
       name: 'the vec4 rule with a fast path for at most four outputs',
       size: 28, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.15, 0.02, 0], align: 'in4or3-out4-over4' as const,
     },
+    {
+      name: 'the vec4 rule, and slow wherever tfjs-webgpu would dispatch few workgroups (14x14: up to 32 outputs)',
+      size: 14, kernel: 3, stride: 1, qIn: 1, qOut: 1, coef: [0.02, 0.05, 0.15, 0.02, 0], align: 'in4or3-out4-few-workgroups' as const,
+    },
+    {
+      name: 'the same rule on a stride-2 convolution to 14x14',
+      size: 28, kernel: 3, stride: 2, qIn: 1, qOut: 1, coef: [0.03, 0.05, 0.2, 0.02, 0], align: 'in4or3-out4-few-workgroups' as const,
+    },
   ])('$name', ({ size, kernel, stride, qIn, qOut, coef, align }) => {
     const g = convGeometry(size, kernel, stride);
     const samples = synthetic(g, coef, qIn, qOut, grid(64, 64, 70, size * 31 + kernel), align);
@@ -79,6 +87,20 @@ describe('fitLatency recovers known latency functions', () => {
     for (const [aIn, aOut, ms] of synthetic(g, coef, qIn, qOut, grid(64, 64, 20, 999), align)) {
       expect(Math.abs(fn.value(aIn, aOut) - ms) / ms).toBeLessThan(0.02);
     }
+  });
+
+  test('the few-workgroups rule follows the output size tfjs-webgpu tiles in 32x32', () => {
+    const slow = ALIGNMENT_RULES['in4or3-out4-few-workgroups'];
+    // Measured on lavapipe (3x3 at 14x14, wall ms): 16→16 4.2, 24→24 9.5, 32→32 11.7, 36→36 4.5, 40→40 4.9, 40→39 15.4.
+    const at14 = convGeometry(14, 3, 1);
+    expect([[16, 16], [24, 24], [32, 32], [36, 36], [40, 40], [40, 39]].map(([i = 0, o = 0]) => slow(i, o, at14, 1))).toEqual([true, true, true, false, false, true]);
+    // 28x28 is 25 tiles of positions: never few; 7x7 is 2: few up to 128 outputs; a batch of 2 doubles the tiles.
+    expect(slow(32, 32, convGeometry(28, 3, 1), 1)).toBe(false);
+    expect(slow(128, 128, convGeometry(7, 3, 1), 1)).toBe(true);
+    expect(slow(128, 132, convGeometry(7, 3, 1), 1)).toBe(false);
+    expect(slow(32, 32, at14, 2)).toBe(false);
+    // The stride-2 convolution to 14x14 counts its output positions.
+    expect(slow(32, 32, convGeometry(28, 3, 2), 1)).toBe(true);
   });
 
   test('too few samples get no staircase, however well one cross-validates', () => {

@@ -22,7 +22,7 @@ const STEP_CANDIDATES = [1, 2, 4, 8, 16, 32];
  */
 const MIN_SAMPLES_FOR_STEPS = 20;
 /** The default rule first, so that it is kept unless another fits clearly better. */
-const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'in4or3-out4-over4', 'out4'];
+const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'in4or3-out4-over4', 'out4', 'in4or3-out4-few-workgroups'];
 
 /** Samples of one geometry (a signature), for pooled fits. */
 export interface GeometrySamples {
@@ -44,7 +44,7 @@ function design(groups: readonly GeometrySamples[], batch: number, form: Form): 
   for (const { geometry, samples } of groups) {
     const family = latencyFamilyFor(geometry.kind);
     for (const [aIn, aOut, ms] of samples) {
-      const f = family.features(geometry, aIn, aOut, batch, form, isUnaligned(aIn, aOut));
+      const f = family.features(geometry, aIn, aOut, batch, form, isUnaligned(aIn, aOut, geometry, batch));
       A.push(f.map((x) => x / ms));
       b.push(1);
     }

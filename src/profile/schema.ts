@@ -66,10 +66,10 @@ export const GeometrySchema = z.object({
 /** One timed point: alive input and output channels, median wall ms, and device kernel ms where measured. */
 export const SampleSchema = z.tuple([count, count, positive, positive.nullable()]);
 
-/** A fitted latency function: feature family, channel quantization steps and non-negative coefficients. */
 /** Names of the alignment rules a fit may follow (their predicates are in src/costs/latency/types.ts). */
-export const ALIGNMENT_RULE_NAMES = ['in4-out4', 'in4or3-out4', 'in4or3-out4-over4', 'out4'] as const;
+export const ALIGNMENT_RULE_NAMES = ['in4-out4', 'in4or3-out4', 'in4or3-out4-over4', 'out4', 'in4or3-out4-few-workgroups'] as const;
 
+/** A fitted latency function: feature family, channel quantization steps and non-negative coefficients. */
 export const FitSchema = z.object({
   family: z.string().min(1),
   qIn: z.number().int().positive(),

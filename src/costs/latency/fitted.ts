@@ -25,9 +25,8 @@ function dot(a: readonly number[], b: readonly number[]): number {
  * The log-ratio correction at (aIn, aOut): inverse-distance weighting of the residuals of the same
  * alignment class, fading to none away from measured points.
  */
-function residualLogRatio(fit: Fit, aIn: number, aOut: number, spanIn: number, spanOut: number): number {
+function residualLogRatio(fit: Fit, aIn: number, aOut: number, spanIn: number, spanOut: number, isUnaligned: (aIn: number, aOut: number) => boolean): number {
   if (fit.residuals.length === 0) return 0;
-  const isUnaligned = alignmentOf(fit);
   const unaligned = isUnaligned(aIn, aOut);
   let weighted = 0;
   let total = 1;
@@ -55,8 +54,9 @@ export function fittedLatency(fit: Fit, g: Geometry, batch: number, maxIn: numbe
   const spanOut = Math.max(1, maxOut);
   const smooth = (aIn: number, aOut: number, unaligned: boolean): number =>
     Math.max(0, dot(family.features(g, aIn, aOut, batch, steps, unaligned), fit.coef));
-  const correction = (aIn: number, aOut: number): number => Math.exp(residualLogRatio(fit, aIn, aOut, spanIn, spanOut));
-  const isUnaligned = alignmentOf(fit);
+  const slowPath = alignmentOf(fit);
+  const isUnaligned = (aIn: number, aOut: number): boolean => slowPath(aIn, aOut, g, batch);
+  const correction = (aIn: number, aOut: number): number => Math.exp(residualLogRatio(fit, aIn, aOut, spanIn, spanOut, isUnaligned));
   return {
     value(aIn, aOut) {
       if (aOut <= 0) return 0;

@@ -27,20 +27,36 @@ export interface LatencyFamily {
 }
 
 /**
- * When a vectorized kernel takes its slow path, as rules on (aIn, aOut); a fit picks the rule its
- * device's measurements follow. `in4-out4`: either count not a multiple of 4 (wasm's XNNPACK kernels,
- * and the rule of profiles that name none); `in4or3-out4`: tfjs-webgpu's vec4 conv condition (input
- * channels a multiple of 4 or 3, output channels a multiple of 4); `in4or3-out4-over4`: the same, but a
- * convolution with at most 4 outputs counts as fast (tfjs-webgpu's scalar path runs it on a narrow
- * workgroup: on lavapipe 2.3 ms for 16→2 channels, where 16→8 took 2.8 and 17→26 took 9.4);
- * `out4`: the output count only.
+ * When a vectorized kernel takes its slow path, as rules on (aIn, aOut) and the op's geometry and batch;
+ * a fit picks the rule its device's measurements follow. `in4-out4`: either count not a multiple of 4
+ * (wasm's XNNPACK kernels, and the rule of profiles that name none); `in4or3-out4`: tfjs-webgpu's vec4
+ * conv condition (input channels a multiple of 4 or 3, output channels a multiple of 4);
+ * `in4or3-out4-over4`: the same, but a convolution with at most 4 outputs counts as fast (tfjs-webgpu's
+ * scalar path runs it on a narrow workgroup: on lavapipe 2.3 ms for 16→2 channels, where 16→8 took 2.8
+ * and 17→26 took 9.4); `out4`: the output count only; `in4or3-out4-few-workgroups`: the vec4 condition,
+ * and also every convolution whose output tfjs-webgpu would cover with at most 8 tiles of 32x32 (batch ·
+ * ⌈positions / 32⌉ · ⌈out / 32⌉ ≤ 8: it then copies patches out (im2col) and multiplies them with a
+ * small-output matrix program; on lavapipe a 3x3 convolution at 14x14 took 11.7 ms for 32→32 channels,
+ * where 36→36, past the threshold, took 4.5).
  */
-export const ALIGNMENT_RULES: Readonly<Record<AlignmentRule, (aIn: number, aOut: number) => boolean>> = {
-  'in4-out4': (aIn, aOut) => aIn % 4 !== 0 || aOut % 4 !== 0,
-  'in4or3-out4': (aIn, aOut) => (aIn % 4 !== 0 && aIn % 3 !== 0) || aOut % 4 !== 0,
-  'in4or3-out4-over4': (aIn, aOut) => aOut > 4 && ((aIn % 4 !== 0 && aIn % 3 !== 0) || aOut % 4 !== 0),
+export const ALIGNMENT_RULES: Readonly<Record<AlignmentRule, (aIn: number, aOut: number, g: Geometry, batch: number) => boolean>> = {
+  'in4-out4': isUnaligned,
+  'in4or3-out4': vec4ConvUnaligned,
+  'in4or3-out4-over4': (aIn, aOut) => aOut > 4 && vec4ConvUnaligned(aIn, aOut),
   out4: (_aIn, aOut) => aOut % 4 !== 0,
+  'in4or3-out4-few-workgroups': (aIn, aOut, g, batch) => vec4ConvUnaligned(aIn, aOut) || hasFewWorkgroups(g, aOut, batch),
 };
+
+function vec4ConvUnaligned(aIn: number, aOut: number): boolean {
+  return (aIn % 4 !== 0 && aIn % 3 !== 0) || aOut % 4 !== 0;
+}
+
+/** Tiles of 32x32 (output positions by output channels) up to which tfjs-webgpu adds workgroups another way. */
+const FEW_WORKGROUPS = 8;
+
+function hasFewWorkgroups(g: Geometry, aOut: number, batch: number): boolean {
+  return g.kind === 'conv2d' && batch * Math.ceil(positions(g.outputShape) / 32) * Math.ceil(aOut / 32) <= FEW_WORKGROUPS;
+}
 
 /** The name of an alignment rule. */
 export type AlignmentRule = (typeof ALIGNMENT_RULE_NAMES)[number];
@@ -49,13 +65,13 @@ export type AlignmentRule = (typeof ALIGNMENT_RULE_NAMES)[number];
 export const DEFAULT_ALIGNMENT: AlignmentRule = 'in4-out4';
 
 /** The slow-path predicate of a fit's alignment rule. */
-export function alignmentOf(fit: { readonly align?: AlignmentRule | undefined }): (aIn: number, aOut: number) => boolean {
+export function alignmentOf(fit: { readonly align?: AlignmentRule | undefined }): (aIn: number, aOut: number, g: Geometry, batch: number) => boolean {
   return ALIGNMENT_RULES[fit.align ?? DEFAULT_ALIGNMENT];
 }
 
 /** True when a channel count is not a multiple of 4 (the default alignment rule). */
 export function isUnaligned(aIn: number, aOut: number): boolean {
-  return ALIGNMENT_RULES[DEFAULT_ALIGNMENT](aIn, aOut);
+  return aIn % 4 !== 0 || aOut % 4 !== 0;
 }
 
 /** `a` rounded up to a multiple of `q`. */
