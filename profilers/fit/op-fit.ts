@@ -21,6 +21,12 @@ const STEP_CANDIDATES = [1, 2, 4, 8, 16, 32];
  * convolution with 8 outputs as one with 32: inception-mini's narrow 1x1 layers at 3-7x their time.
  */
 const MIN_SAMPLES_FOR_STEPS = 20;
+/**
+ * The fewest samples each side of an alignment rule needs for the fit to try the rule: a rule that puts
+ * (almost) every sample on one side fits the same as none, and leaves the other side's coefficients to
+ * chance (every 3x3 convolution at 7x7 counts as "few workgroups" up to 128 outputs).
+ */
+const MIN_SAMPLES_EACH_SIDE = 3;
 /** The default rule first, so that it is kept unless another fits clearly better. */
 const ALIGNMENT_CANDIDATES: readonly AlignmentRule[] = [DEFAULT_ALIGNMENT, 'in4or3-out4', 'in4or3-out4-over4', 'out4', 'in4or3-out4-few-workgroups'];
 
@@ -57,6 +63,20 @@ function relativeErrors(groups: readonly GeometrySamples[], batch: number, form:
   return A.map((row) => Math.abs(row.reduce((s, x, j) => s + x * (coef[j] ?? 0), 0) - 1));
 }
 
+/** True when the rule puts at least MIN_SAMPLES_EACH_SIDE samples on each side. */
+function splitsSamples(groups: readonly GeometrySamples[], batch: number, align: AlignmentRule): boolean {
+  const isUnaligned = ALIGNMENT_RULES[align];
+  let slow = 0;
+  let total = 0;
+  for (const { geometry, samples } of groups) {
+    for (const [aIn, aOut] of samples) {
+      total++;
+      if (isUnaligned(aIn, aOut, geometry, batch)) slow++;
+    }
+  }
+  return slow >= MIN_SAMPLES_EACH_SIDE && total - slow >= MIN_SAMPLES_EACH_SIDE;
+}
+
 function crossValidated(groups: readonly GeometrySamples[], batch: number, form: Form): number {
   const flat = groups.flatMap((g) => g.samples.map((s) => ({ geometry: g.geometry, sample: s })));
   const folds = Math.min(5, flat.length);
@@ -84,6 +104,7 @@ export function fitLatency(groups: readonly GeometrySamples[], batch: number, re
   const sampleCount = groups.reduce((s, g) => s + g.samples.length, 0);
   const steps = sampleCount >= MIN_SAMPLES_FOR_STEPS ? STEP_CANDIDATES : [1];
   for (const align of ALIGNMENT_CANDIDATES) {
+    if (align !== DEFAULT_ALIGNMENT && !splitsSamples(groups, batch, align)) continue;
     for (const qIn of family.stepsIn ? steps : [1]) {
       for (const qOut of family.stepsOut ? steps : [1]) {
         const error = crossValidated(groups, batch, { qIn, qOut, align });
