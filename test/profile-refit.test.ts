@@ -33,11 +33,26 @@ describe.each(['amd-epyc-2c-wasm-resnet-mini', 'amd-epyc-2c-wasm', 'llvmpipe-2c-
     for (const op of refitted.ops) if (op.samples.length > 0) expect(op.fit).not.toBeNull();
     expect(refitted.families.length).toBeGreaterThan(0);
     expect(refitted.calibration?.scale).toBeGreaterThan(0);
-    expect(refitted.calibration?.points).toBe(original.calibrationPoints.length);
+    const networks = original.calibrationPoints.length + (original.model === null ? original.validation.endToEndPoints.length : 0);
+    expect(refitted.calibration?.points).toBe(networks);
     expect(refitted.calibrationPoints.map((p) => p.measuredMs)).toEqual(original.calibrationPoints.map((p) => p.measuredMs));
     expect(refitted.validation.endToEnd?.count).toBe(original.validation.endToEndPoints.length);
     expect(refitted.profilingSeconds).toBe(original.profilingSeconds);
     expect(await refitProfile(refitted)).toEqual(refitted);
+  });
+});
+
+describe('a generic profile calibrates on every network it measured', () => {
+  test('and predicts each validation network with the calibration fitted without it', async () => {
+    const original = await committed('amd-epyc-2c-wasm');
+    const refitted = await refitProfile(original);
+    expect(original.validation.endToEndPoints.length).toBeGreaterThan(0);
+    // One validation network measured 3x slower: it moves the calibration, but not its own prediction.
+    const [first, ...rest] = original.validation.endToEndPoints;
+    const skewed = await refitProfile({ ...original, validation: { ...original.validation, endToEndPoints: [{ ...first!, measuredMs: 3 * first!.measuredMs }, ...rest] } });
+    expect(skewed.calibration).not.toEqual(refitted.calibration);
+    expect(skewed.validation.endToEndPoints[0]!.predictedMs).toBeCloseTo(refitted.validation.endToEndPoints[0]!.predictedMs, 9);
+    expect(skewed.validation.endToEndPoints[1]!.predictedMs).not.toBeCloseTo(refitted.validation.endToEndPoints[1]!.predictedMs, 9);
   });
 });
 
