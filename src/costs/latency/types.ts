@@ -36,8 +36,8 @@ export interface LatencyFamily {
  * and 17→26 took 9.4); `out4`: the output count only; `in4or3-out4-few-workgroups`: the vec4 condition,
  * and also every convolution whose output tfjs-webgpu would cover with at most 8 tiles of 32x32 (batch ·
  * ⌈positions / 32⌉ · ⌈out / 32⌉ ≤ 8: it then copies patches out (im2col) and multiplies them with a
- * small-output matrix program; on lavapipe a 3x3 convolution at 14x14 took 11.7 ms for 32→32 channels,
- * where 36→36, past the threshold, took 4.5).
+ * small-output matrix program; on lavapipe a 3x3 convolution at 14x14 took 10.8 ms for 32→32 channels,
+ * where 36→36, past the threshold, took 4.5: `npm run bench:conv-paths`).
  */
 export const ALIGNMENT_RULES: Readonly<Record<AlignmentRule, (aIn: number, aOut: number, g: Geometry, batch: number) => boolean>> = {
   'in4-out4': isUnaligned,
