@@ -324,17 +324,17 @@ async function seedLatencyMs(request: ProfileRequest, batch: number): Promise<nu
  * model-specific profile calibrates on its calibration networks and validates on the others. A generic
  * profile calibrates on every network it measured and validates each validation network on the
  * calibration fitted without it: its calibration nets at their two calibration widths have channel
- * counts mostly in multiples of 4, where the models it predicts mostly have not (on three stored
- * bench:predict runs on lavapipe, 152 rather than 140 of 240 zoo width variants within ±10%; cpu and
- * wasm unchanged; a model-specific profile's narrow validation variants, calibrated on too, cost it
- * 11 of 240).
+ * counts mostly in multiples of 4, where the models it predicts mostly have not (on four stored
+ * bench:predict runs on lavapipe, 193 rather than 184 of 320 zoo width variants within ±10% together
+ * with the few-workgroups fits; cpu and wasm unchanged; a model-specific profile's narrow validation
+ * variants, calibrated on too, cost it 11 of 240 on three of those runs).
  */
 export function withEndToEnd(profile: DeviceProfile, measured: readonly { c: NetworkCase; ms: number; graph: ReturnType<typeof buildGraph> }[], queued: boolean): DeviceProfile {
   const raw = latencyTarget({ ...profile, calibration: null });
   const inputs = measured.map((x) => ({ opMs: networkCost(x.graph, raw).layers.map((l) => l.cost), measuredMs: x.ms }));
-  const fitted = (keep: (i: number) => boolean): Calibration => calibrate(inputs.filter((_, i) => keep(i)), { hiddenTime: queued });
+  const calibrationOn = (keep: (i: number) => boolean): Calibration => calibrate(inputs.filter((_, i) => keep(i)), { hiddenTime: queued });
   const generic = profile.model === null;
-  const calibration = fitted((i) => generic || measured[i]?.c.role === 'calibration');
+  const calibration = calibrationOn((i) => generic || measured[i]?.c.role === 'calibration');
   const point = (x: (typeof measured)[number], c: Calibration): EndToEndPoint => ({
     label: x.c.label,
     model: x.c.model,
@@ -345,7 +345,7 @@ export function withEndToEnd(profile: DeviceProfile, measured: readonly { c: Net
   });
   const calibrationPoints = measured.filter((x) => x.c.role === 'calibration').map((x) => point(x, calibration));
   const endToEndPoints = measured.flatMap((x, i) =>
-    x.c.role !== 'validation' ? [] : [point(x, generic ? fitted((j) => j !== i) : calibration)],
+    x.c.role !== 'validation' ? [] : [point(x, generic ? calibrationOn((j) => j !== i) : calibration)],
   );
   return {
     ...profile,
