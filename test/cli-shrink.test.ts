@@ -50,6 +50,24 @@ describe('morphlat shrink and expand', () => {
     expect(model.getLayer('a').getConfig()['filters']).toBe(expanded.a);
   });
 
+  test('expand says which layers run past the widths its latency profile measured', async () => {
+    // resnet-mini's wasm profile swept each layer up to the seed's widths: past them its latency is extrapolated.
+    const profile = path.join(ROOT, 'device-profiles', 'amd-epyc-2c-wasm-resnet-mini.json');
+    const structure = path.join(dir, 'resnet-half.json');
+    writeFileSync(structure, JSON.stringify({ stem: 8, s1b1_conv1: 8, s1b1_conv2: 8, s2b1_conv1: 16, s2b1_conv2: 16, s2b1_proj: 16, s2b2_conv1: 16, s2b2_conv2: 16, s3b1_conv1: 32, s3b1_conv2: 32, s3b1_proj: 32 }));
+    const expand = (to: string): ReturnType<typeof runCli> =>
+      runCli(['expand', '--model', 'resnet-mini', '--structure', structure, '--target', 'latency', '--profile', profile, '--to', to, '--out', path.join(dir, `resnet-${to}`)]);
+    const wider = await expand('1.5');
+    expect(wider.code).toBe(0);
+    expect(wider.stderr).toMatch(/note: \d+ layers run past the channel counts the profile measured, so their latency is extrapolated: stem 1→(\d+) \(measured up to \d+→16\), s1b1_conv1/);
+    const stem = Number(/stem 1→(\d+)/.exec(wider.stderr)?.[1]);
+    expect(stem).toBe(JSON.parse(readFileSync(path.join(dir, 'resnet-1.5', 'structure.json'), 'utf8')).stem);
+    expect(stem).toBeGreaterThan(16);
+    const within = await expand('0.8');
+    expect(within.code).toBe(0);
+    expect(within.stderr).not.toMatch(/extrapolated/);
+  });
+
   test.each([
     [['--target-ratio', '0.5', '--strength', '2'], /one of `--target-ratio`, `--target-ms` and `--strength`/],
     [['--target-ratio', '1.5'], /`--target-ratio` must be in \(0, 1\)/],

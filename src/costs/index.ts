@@ -7,5 +7,5 @@ export { ANALYTIC_TARGETS, analyticTargetNamed } from './targets.js';
 export { oneChannelGradient } from './difference.js';
 export { measuresFor } from './ops/registry.js';
 export type { CostGradient, CostTarget, CostUnit, OpCostFunction, OpMeasures } from './types.js';
-export { fittedLatency, latencyFamilyFor, latencyTarget } from './latency/index.js';
-export type { LatencyFunction, LatencySource, LatencyTarget } from './latency/index.js';
+export { fittedLatency, isLatencyTarget, latencyFamilyFor, latencyTarget, layersPastSweep } from './latency/index.js';
+export type { LatencyFunction, LatencySource, LatencyTarget, PastSweep } from './latency/index.js';

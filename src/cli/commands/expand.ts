@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { networkCost } from '../../costs/index.js';
+import { isLatencyTarget, layersPastSweep, networkCost } from '../../costs/index.js';
 import { buildGraph, readStructureFile, saveModelFiles, writeStructureFile } from '../../graph/index.js';
 import { buildShrunkModel, expandStructure } from '../../morph/index.js';
 import { resolveModel } from '../../zoo/index.js';
@@ -53,5 +53,13 @@ export const expandCommand: CommandSpec = {
     await saveModelFiles(expanded, out);
     io.out(`multiplier ${expansion.multiplier.toFixed(4)}: ${target.name} ${expansion.cost.toPrecision(4)} ${target.unit} (goal ${goal.toPrecision(4)}, seed ${seedCost.toPrecision(4)})`);
     io.out(`wrote ${path.join(out, 'structure.json')} and ${path.join(out, 'model.json')}`);
+    const past = isLatencyTarget(target) ? layersPastSweep(graph, target, expansion.structure) : [];
+    if (past.length > 0) {
+      const weighted = new Set(['conv2d', 'depthwise', 'separable', 'dense']);
+      const shown = [...past.filter((p) => weighted.has(p.kind)), ...past.filter((p) => !weighted.has(p.kind))].slice(0, 4).map((p) => `${p.name} ${p.aliveIn}→${p.aliveOut} (measured up to ${p.maxIn}→${p.maxOut})`);
+      io.err(
+        `note: ${past.length} layer${past.length === 1 ? '' : 's'} run past the channel counts the profile measured, so their latency is extrapolated: ${shown.join(', ')}${past.length > shown.length ? ', …' : ''}`,
+      );
+    }
   },
 };

@@ -1,4 +1,6 @@
-export { latencyTarget } from './target.js';
+export { isLatencyTarget, latencyTarget } from './target.js';
+export { layersPastSweep } from './swept.js';
+export type { PastSweep } from './swept.js';
 export type { LatencySource, LatencyTarget } from './target.js';
 export { fittedLatency } from './fitted.js';
 export type { LatencyFunction } from './fitted.js';

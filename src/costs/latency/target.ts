@@ -24,6 +24,13 @@ export interface LatencyTarget extends CostTarget {
   /** Network-level constant of the calibration (ms), added once to a network's total. */
   readonly fixedCost: number;
   sourceOf(op: OpNode): LatencySource;
+  /** The channel counts the profile swept the op's exact configuration up to, where it swept it. */
+  sweptRange(op: OpNode): { readonly maxIn: number; readonly maxOut: number } | undefined;
+}
+
+/** True when a cost target is a device profile's latency. */
+export function isLatencyTarget(target: CostTarget): target is LatencyTarget {
+  return 'sweptRange' in target;
 }
 
 function rooflineLatency(profile: DeviceProfile, op: OpNode, batch: number): LatencyFunction | undefined {
@@ -112,6 +119,11 @@ export function latencyTarget(profile: DeviceProfile, options: { batch?: number 
     unit: 'ms',
     fixedCost: profile.calibration?.offsetMs ?? 0,
     sourceOf: (op) => resolve(op).source,
+    sweptRange(op) {
+      if (op.kind === 'input') return undefined;
+      const swept = bySignature.get(signatureOf(geometryOf(op)));
+      return swept === undefined ? undefined : { maxIn: swept.maxIn, maxOut: swept.maxOut };
+    },
     forOp(op): OpCostFunction {
       const { fn } = resolve(op);
       const multi = op.inputs.length > 1;

@@ -1,0 +1,33 @@
+/**
+ * Where a structure leaves what a profile measured: layers whose alive channel counts run past the
+ * widths the profile swept their configuration to, so that their latency is extrapolated (on lavapipe
+ * a model-specific resnet-mini profile, swept to its seed's 32 channels at 14x14, prices that stage at
+ * 36 channels at 102 ms where it measures 53-59).
+ */
+import { resizedGraph } from '../../graph/alive.js';
+import type { Structure } from '../../graph/alive.js';
+import type { OpGraph, OpKind } from '../../graph/types.js';
+import { networkCost } from '../network.js';
+import type { LatencyTarget } from './target.js';
+
+/** A layer past its swept range: its alive counts and the widest the profile measured. */
+export interface PastSweep {
+  readonly name: string;
+  readonly kind: OpKind;
+  readonly aliveIn: number;
+  readonly aliveOut: number;
+  readonly maxIn: number;
+  readonly maxOut: number;
+}
+
+/** The layers that `structure` (whose counts may exceed the model's own) runs past the channel counts the profile swept them to. */
+export function layersPastSweep(graph: OpGraph, target: LatencyTarget, structure: Structure): PastSweep[] {
+  const resized = resizedGraph(graph, structure);
+  const layers = networkCost(resized, target).layers;
+  return resized.ops.flatMap((op, i) => {
+    const range = target.sweptRange(op);
+    const layer = layers[i];
+    if (range === undefined || layer === undefined || (layer.aliveIn <= range.maxIn && layer.aliveOut <= range.maxOut)) return [];
+    return [{ name: op.name, kind: op.kind, aliveIn: layer.aliveIn, aliveOut: layer.aliveOut, maxIn: range.maxIn, maxOut: range.maxOut }];
+  });
+}
