@@ -4,6 +4,7 @@ import type { ProfileProgress } from '../../profilers/run.js';
 import type { DeviceSpeed } from '../../profilers/speed.js';
 import type { CompareRequest } from '../compare/types.js';
 import type { ActiveBackend, BackendName } from '../backends/types.js';
+import type { PastSweep } from '../costs/latency/index.js';
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { DeviceProfile } from '../profile/schema.js';
@@ -140,6 +141,8 @@ export interface Expanded {
   readonly cost: number;
   readonly goal: number;
   readonly seedCost: number;
+  /** Layers a latency profile prices past the channel counts it measured (their latency is extrapolated). */
+  readonly extrapolated: readonly PastSweep[];
 }
 
 /** A device to compare on: its profile (object or file), optionally with its architecture taken as given. */
