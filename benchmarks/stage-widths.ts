@@ -35,7 +35,6 @@ await initBackend(args.backend);
 const layers = args.layers.split(',');
 const widths = args.widths.split(',').map(Number);
 const seed = zooEntry(args.model).build();
-for (const name of layers) seed.getLayer(name);
 const models = await Promise.all(widths.map((w) => rebuildWithStructure(seed, Object.fromEntries(layers.map((name) => [name, w])))));
 const profiles = args.profiles === '' ? [] : args.profiles.split(',');
 const predicted: number[][] = [];

@@ -4,27 +4,25 @@
  * cost); writes the expanded structure and its model.
  */
 import path from 'node:path';
+import { expand } from '../../api/expand.js';
+import type { ExpansionGoal } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
-import { isLatencyTarget, layersPastSweep, networkCost } from '../../costs/index.js';
-import { buildGraph, readStructureFile, saveModelFiles, writeStructureFile } from '../../graph/index.js';
-import { buildShrunkModel, expandStructure } from '../../morph/index.js';
-import { resolveModel } from '../../zoo/index.js';
 import { useQuietBackend } from '../backend.js';
 import type { CommandSpec } from '../command.js';
 import { stringArg } from '../command.js';
 import { costTargetOption } from '../targets.js';
 
-/** The absolute cost goal of `--to`: `seed`, a ratio (`0.8`), or milliseconds (`2.5ms`). */
-export function expansionGoal(to: string, seedCost: number, unit: string): number {
-  if (to === 'seed') return seedCost;
+/** `--to` as the library's goal: `seed`, a ratio (`0.8`), or milliseconds (`2.5ms`, with a target in ms). */
+export function expansionGoal(to: string, unit: string): ExpansionGoal {
+  if (to === 'seed') return 'seed';
   const ms = /^(\d+(?:\.\d+)?)ms$/.exec(to);
   if (ms !== null) {
     if (unit !== 'ms') throw new UsageError(`\`--to ${to}\` is a latency, but the target is in ${unit}`);
-    return Number(ms[1]);
+    return { ms: Number(ms[1]) };
   }
   const ratio = Number(to);
   if (!(ratio > 0)) throw new UsageError(`\`--to\` must be \`seed\`, a ratio such as 0.8, or a latency such as 2.5ms; got \`${to}\``);
-  return ratio * seedCost;
+  return { ratio };
 }
 
 export const expandCommand: CommandSpec = {
@@ -41,22 +39,21 @@ export const expandCommand: CommandSpec = {
   async run(args, io) {
     await useQuietBackend();
     const target = await costTargetOption(stringArg(args, 'target') ?? 'flops', stringArg(args, 'profile'));
-    const { model } = await resolveModel(stringArg(args, 'model') ?? '');
-    const structure = await readStructureFile(stringArg(args, 'structure') ?? '');
-    const graph = buildGraph(model);
-    const seedCost = networkCost(graph, target).total;
-    const goal = expansionGoal(stringArg(args, 'to') ?? 'seed', seedCost, target.unit);
-    const expansion = expandStructure(graph, structure, target, goal);
     const out = stringArg(args, 'out') ?? '';
-    await writeStructureFile(path.join(out, 'structure.json'), expansion.structure);
-    const { model: expanded } = await buildShrunkModel(model, expansion.structure);
-    await saveModelFiles(expanded, out);
-    io.out(`multiplier ${expansion.multiplier.toFixed(4)}: ${target.name} ${expansion.cost.toPrecision(4)} ${target.unit} (goal ${goal.toPrecision(4)}, seed ${seedCost.toPrecision(4)})`);
+    const expanded = await expand({
+      model: stringArg(args, 'model') ?? '',
+      structure: stringArg(args, 'structure') ?? '',
+      target,
+      to: expansionGoal(stringArg(args, 'to') ?? 'seed', target.unit),
+      outDir: out,
+    });
+    io.out(`multiplier ${expanded.multiplier.toFixed(4)}: ${target.name} ${expanded.cost.toPrecision(4)} ${target.unit} (goal ${expanded.goal.toPrecision(4)}, seed ${expanded.seedCost.toPrecision(4)})`);
     io.out(`wrote ${path.join(out, 'structure.json')} and ${path.join(out, 'model.json')}`);
-    const past = isLatencyTarget(target) ? layersPastSweep(graph, target, expansion.structure) : [];
+    const past = expanded.extrapolated;
     if (past.length > 0) {
-      const weighted = new Set(['conv2d', 'depthwise', 'separable', 'dense']);
-      const shown = [...past.filter((p) => weighted.has(p.kind)), ...past.filter((p) => !weighted.has(p.kind))].slice(0, 4).map((p) => `${p.name} ${p.aliveIn}→${p.aliveOut} (measured up to ${p.maxIn}→${p.maxOut})`);
+      const shown = [...past.filter((p) => p.ownsChannels), ...past.filter((p) => !p.ownsChannels)].slice(0, 4).map(
+        (p) => `${p.name} ${p.aliveIn}→${p.aliveOut} (measured up to ${p.maxIn}→${p.maxOut})`,
+      );
       io.err(
         `note: ${past.length} layer${past.length === 1 ? '' : 's'} run past the channel counts the profile measured, so their latency is extrapolated: ${shown.join(', ')}${past.length > shown.length ? ', …' : ''}`,
       );

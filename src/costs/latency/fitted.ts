@@ -22,16 +22,17 @@ function dot(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * The log-ratio correction at (aIn, aOut): inverse-distance weighting of the residuals of the same
- * alignment class, fading to none away from measured points.
+ * The log-ratio correction at (aIn, aOut), whose alignment class is `unaligned`: inverse-distance
+ * weighting of the residuals of the same class (`residualsUnaligned`, one per residual), fading to none
+ * away from measured points.
  */
-function residualLogRatio(fit: Fit, aIn: number, aOut: number, spanIn: number, spanOut: number, isUnaligned: (aIn: number, aOut: number) => boolean): number {
+function residualLogRatio(fit: Fit, aIn: number, aOut: number, spanIn: number, spanOut: number, unaligned: boolean, residualsUnaligned: readonly boolean[]): number {
   if (fit.residuals.length === 0) return 0;
-  const unaligned = isUnaligned(aIn, aOut);
   let weighted = 0;
   let total = 1;
-  for (const [rIn, rOut, ratio] of fit.residuals) {
-    if (isUnaligned(rIn, rOut) !== unaligned) continue;
+  for (let i = 0; i < fit.residuals.length; i++) {
+    if (residualsUnaligned[i] !== unaligned) continue;
+    const [rIn, rOut, ratio] = fit.residuals[i]!;
     const dx = (aIn - rIn) / spanIn;
     const dy = (aOut - rOut) / spanOut;
     const d2 = (dx * dx + dy * dy) / (RESIDUAL_REACH * RESIDUAL_REACH);
@@ -56,7 +57,9 @@ export function fittedLatency(fit: Fit, g: Geometry, batch: number, maxIn: numbe
     Math.max(0, dot(family.features(g, aIn, aOut, batch, steps, unaligned), fit.coef));
   const slowPath = alignmentOf(fit);
   const isUnaligned = (aIn: number, aOut: number): boolean => slowPath(aIn, aOut, g, batch);
-  const correction = (aIn: number, aOut: number): number => Math.exp(residualLogRatio(fit, aIn, aOut, spanIn, spanOut, isUnaligned));
+  const residualsUnaligned = fit.residuals.map(([rIn, rOut]) => isUnaligned(rIn, rOut));
+  const correction = (aIn: number, aOut: number): number =>
+    Math.exp(residualLogRatio(fit, aIn, aOut, spanIn, spanOut, isUnaligned(aIn, aOut), residualsUnaligned));
   return {
     value(aIn, aOut) {
       if (aOut <= 0) return 0;

@@ -6,14 +6,15 @@
  */
 import { resizedGraph } from '../../graph/alive.js';
 import type { Structure } from '../../graph/alive.js';
-import type { OpGraph, OpKind } from '../../graph/types.js';
+import type { OpGraph } from '../../graph/types.js';
 import { networkCost } from '../network.js';
 import type { LatencyTarget } from './target.js';
 
 /** A layer past its swept range: its alive counts and the widest the profile measured. */
 export interface PastSweep {
   readonly name: string;
-  readonly kind: OpKind;
+  /** Whether the layer owns its output channels (a structure names it). */
+  readonly ownsChannels: boolean;
   readonly aliveIn: number;
   readonly aliveOut: number;
   readonly maxIn: number;
@@ -28,6 +29,6 @@ export function layersPastSweep(graph: OpGraph, target: LatencyTarget, structure
     const range = target.sweptRange(op);
     const layer = layers[i];
     if (range === undefined || layer === undefined || (layer.aliveIn <= range.maxIn && layer.aliveOut <= range.maxOut)) return [];
-    return [{ name: op.name, kind: op.kind, aliveIn: layer.aliveIn, aliveOut: layer.aliveOut, maxIn: range.maxIn, maxOut: range.maxOut }];
+    return [{ name: op.name, ownsChannels: op.ownsChannels, aliveIn: layer.aliveIn, aliveOut: layer.aliveOut, maxIn: range.maxIn, maxOut: range.maxOut }];
   });
 }
