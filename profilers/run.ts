@@ -48,7 +48,12 @@ export interface ProfileProgress {
 export interface ProfileRequest {
   readonly backend: ActiveBackend;
   /** Profile this model's layers; without it, a generic sweep over common configurations. */
-  readonly model?: { readonly model: tfl.LayersModel; readonly name: string };
+  readonly model?: {
+    readonly model: tfl.LayersModel;
+    readonly name: string;
+    /** Sweep each channel axis a structure can widen this much past the model's widths (default 1: to them). */
+    readonly headroom?: number;
+  };
   readonly budgetSeconds?: number;
   readonly batch?: number;
   readonly seed?: number;
@@ -78,8 +83,8 @@ function sweepDoneItem(item: SweepItem): string {
   return `sweep:${item.signature}`;
 }
 
-function sweepItemsOf(model: tfl.LayersModel | undefined): SweepItem[] {
-  return model === undefined ? genericSweepItems() : modelSweepItems(model);
+function sweepItemsOf(model: tfl.LayersModel | undefined, headroom: number | undefined): SweepItem[] {
+  return model === undefined ? genericSweepItems() : modelSweepItems(model, undefined, headroom);
 }
 
 /**
@@ -87,7 +92,7 @@ function sweepItemsOf(model: tfl.LayersModel | undefined): SweepItem[] {
  * of this version; for one made by an earlier version, the configurations added since.
  */
 export function unsweptItems(profile: DeviceProfile, model?: tfl.LayersModel): SweepItem[] {
-  return sweepItemsOf(model).filter((item) => !profile.done.includes(sweepDoneItem(item)));
+  return sweepItemsOf(model, profile.model?.headroom).filter((item) => !profile.done.includes(sweepDoneItem(item)));
 }
 
 /**
@@ -132,7 +137,14 @@ function emptyProfile(request: ProfileRequest, budgetSeconds: number): DevicePro
     batch: request.batch ?? 1,
     budgetSeconds,
     profilingSeconds: 0,
-    model: request.model === undefined ? null : { name: request.model.name, fingerprint: modelFingerprint(request.model.model) },
+    model:
+      request.model === undefined
+        ? null
+        : {
+            name: request.model.name,
+            fingerprint: modelFingerprint(request.model.model),
+            ...((request.model.headroom ?? 1) > 1 ? { headroom: request.model.headroom } : {}),
+          },
     roofline: null,
     ops: [],
     families: [],
@@ -151,6 +163,9 @@ export function checkResumable(resume: DeviceProfile, request: Pick<ProfileReque
   const fingerprint = request.model === undefined ? null : modelFingerprint(request.model.model);
   if ((resume.model?.fingerprint ?? null) !== fingerprint || resume.batch !== (request.batch ?? 1)) {
     throw new ProfileError('cannot resume: the profile was started for another model or batch size');
+  }
+  if (request.model !== undefined && (resume.model?.headroom ?? 1) !== (request.model.headroom ?? 1)) {
+    throw new ProfileError(`cannot resume: the profile was started with a headroom of ${resume.model?.headroom ?? 1}, not ${request.model.headroom ?? 1}`);
   }
 }
 
@@ -400,7 +415,7 @@ export async function runProfile(request: ProfileRequest): Promise<DeviceProfile
       await checkpoint();
     }
 
-    const items = sweepItemsOf(request.model?.model);
+    const items = sweepItemsOf(request.model?.model, profile.model?.headroom);
     const pending = items.filter((item) => !done(sweepDoneItem(item)));
     // Sweeps resumed after the end-to-end phase top up a profile made by an earlier version: they have the budget left.
     const sweepEnd = done(END_TO_END_ITEM) ? 1 : SWEEP_END;

@@ -5,6 +5,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, configOf } from '../src/graph/build.js';
+import { channelSource, tieGroups } from '../src/graph/ties.js';
 import type { OpGraph, OpNode } from '../src/graph/types.js';
 import { latencyFamilyFor } from '../src/costs/latency/registry.js';
 import type { Geometry } from '../src/profile/schema.js';
@@ -39,18 +40,49 @@ function layerConfig(model: tfl.LayersModel, op: OpNode): Record<string, unknown
   return configOf(model.getLayer(op.name));
 }
 
-/** The distinct signatures of a model's ops (inputs excluded), with the widest channel range of each. */
-export function modelSweepItems(model: tfl.LayersModel, graph: OpGraph = buildGraph(model)): SweepItem[] {
+/**
+ * The ops of a graph whose output channels no structure changes: those that carry the model input's
+ * channels, and those of a tie group that cannot be resized (a model output such as the logits).
+ */
+function fixedChannelOps(graph: OpGraph): Set<string> {
+  const fixedOwners = new Set(tieGroups(graph).flatMap((g) => (g.resizable ? [] : g.owners)));
+  return new Set(
+    graph.ops
+      .filter((op) => {
+        const source = channelSource(graph, op.name);
+        return source === undefined || source.kind === 'input' || fixedOwners.has(source.name);
+      })
+      .map((op) => op.name),
+  );
+}
+
+/** `channels` widened by `headroom`, rounded up to a multiple of 4 (the widest point of a sweep lands aligned). */
+function widened(channels: number, headroom: number): number {
+  return headroom <= 1 ? channels : 4 * Math.ceil((channels * headroom) / 4);
+}
+
+/**
+ * The distinct signatures of a model's ops (inputs excluded), with the widest channel range of each.
+ * With `headroom` above 1, each channel axis a structure can widen is swept that much past the model's
+ * own width (the image's channels and the logits stay as they are), so that a device's cliffs just
+ * past a seed's widths are measured, not extrapolated.
+ */
+export function modelSweepItems(model: tfl.LayersModel, graph: OpGraph = buildGraph(model), headroom = 1): SweepItem[] {
+  const fixed = headroom > 1 ? fixedChannelOps(graph) : new Set<string>();
+  const byName = new Map(graph.ops.map((op) => [op.name, op]));
   const items = new Map<string, { geometry: Geometry; maxIn: number; maxOut: number; layers: string[] }>();
   for (const op of graph.ops) {
     if (op.kind === 'input') continue;
     const geometry = geometryOf(op, layerConfig(model, op));
     const signature = signatureOf(geometry);
+    const inputFixed = op.inputs.every((name) => fixed.has(name) || byName.get(name) === undefined);
+    const maxIn = inputFixed ? op.inChannels : widened(op.inChannels, headroom);
+    const maxOut = fixed.has(op.name) ? op.outChannels : widened(op.outChannels, headroom);
     const item = items.get(signature);
-    if (item === undefined) items.set(signature, { geometry, maxIn: op.inChannels, maxOut: op.outChannels, layers: [op.name] });
+    if (item === undefined) items.set(signature, { geometry, maxIn, maxOut, layers: [op.name] });
     else {
-      item.maxIn = Math.max(item.maxIn, op.inChannels);
-      item.maxOut = Math.max(item.maxOut, op.outChannels);
+      item.maxIn = Math.max(item.maxIn, maxIn);
+      item.maxOut = Math.max(item.maxOut, maxOut);
       item.layers.push(op.name);
     }
   }

@@ -117,6 +117,47 @@ describe('morphlat profile, predict and cost --target latency', () => {
     expect(r.stderr).toMatch(/needs `--profile/);
   });
 
+  test('predict prices a structure wider than the model as the model widened to it', async () => {
+    const structure = path.join(dir, 'wider.json');
+    writeFileSync(structure, JSON.stringify({ a: 40, b: 40 }));
+    const full = JSON.parse((await runCli(['predict', '--profile', profileFile, '--model', modelFile, '--json'])).stdout);
+    const r = await runCli(['predict', '--profile', profileFile, '--model', modelFile, '--structure', structure, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).predictedMs).toBeGreaterThan(full.predictedMs);
+  });
+
+  test('profile --headroom sweeps the layers past the model\'s widths and records it; a resume must keep it', async () => {
+    const wider = path.join(dir, 'tiny-wasm-headroom.json');
+    const r = await runCli(['profile', '--backend', 'wasm', '--model', modelFile, '--headroom', '1.25', '--budget-s', '10', '--out', wider]);
+    expect(r.code, r.stderr).toBe(0);
+    const profile = JSON.parse(readFileSync(wider, 'utf8'));
+    expect(profile.model.headroom).toBe(1.25);
+    const conv = profile.ops.find((o: { layers: string[] }) => o.layers.includes('b'));
+    expect([conv.maxIn, conv.maxOut]).toEqual([40, 40]);
+    expect(conv.samples.some((s: number[]) => (s[1] ?? 0) > 32)).toBe(true);
+    const head = profile.ops.find((o: { layers: string[] }) => o.layers.includes('head'));
+    expect([head.maxIn, head.maxOut]).toEqual([40, 4]);
+    const partial = path.join(dir, 'partial-headroom.json');
+    writeFileSync(partial, JSON.stringify({ ...profile, status: 'partial' }));
+    const refused = await runCli(['profile', '--backend', 'wasm', '--model', modelFile, '--headroom', '1.5', '--out', partial, '--resume']);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr.trim()).toBe('morphlat: cannot resume: the profile was started with a headroom of 1.25, not 1.5');
+  }, 120_000);
+
+  test('profile --headroom needs --model, a value from 1 to 4, and a run that sweeps', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--backend', 'wasm', '--headroom', '1.25'], /`--headroom` needs `--model`/],
+      [['--backend', 'wasm', '--model', modelFile, '--headroom', '0.5'], /`--headroom` must be between 1 and 4, got 0.5/],
+      [['--model', modelFile, '--headroom', '1.25', '--refit', '--out', profileFile], /`--headroom` and `--refit` do not go together/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['profile', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(linesOf(r.stderr), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   test('profile --resume of a profile of another backend is refused', async () => {
     const partial = path.join(dir, 'partial.json');
     const profile = JSON.parse(readFileSync(profileFile, 'utf8'));

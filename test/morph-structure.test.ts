@@ -9,9 +9,10 @@ import { readProfile } from '../src/profile/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
-import { buildShrunkModel, cheapestStructure, expandStructure, isBuildable, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
+import { buildShrunkModel, cheapestStructure, expandStructure, isBuildable, JUMP_GAIN, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
+import { cliffDevice } from './helpers/cliff-device.js';
 
 await initBackend('cpu');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-structure-'));
@@ -165,6 +166,39 @@ describe('device-aware snapping', () => {
     const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
     expect(snapStructure(graph, learned, flopsTarget()).structure).toEqual(learned);
     expect(snapStructure(graph, learned, flopsTarget(), { down: true }).structure).toEqual(learned);
+  });
+
+  test('jumps past its window, and past the model\'s width, to a clearly cheaper width the target measured, its neighbours moving with it', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
+    const device = cliffDevice(graph, 1.25);
+    const { structure, snaps } = snapStructure(graph, learned, device);
+    // conv2 at 36 leaves the slow program only with its 13 inputs aligned: conv1 moves to 16 within its window.
+    expect(structure).toEqual({ conv1: 16, conv2: 36, conv3: 40, conv4: 63 });
+    expect(snaps.map((s) => [s.owners[0], s.from, s.to])).toEqual([['conv1', 13, 16], ['conv2', 30, 36]]);
+    const cost = (s: Record<string, number>): number => networkCost(graph, device, s).total;
+    expect(cost(structure)).toBeLessThanOrEqual(cost(learned) * (1 - JUMP_GAIN));
+    expect(cost({ ...learned, conv2: 36 })).toBeGreaterThan(cost(learned));
+  });
+
+  test('jumps no further than the target measured, nor past the model\'s width when told not to', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 13, conv2: 30, conv3: 40, conv4: 63 };
+    expect(snapStructure(graph, learned, cliffDevice(graph, 1)).structure).toEqual(learned);
+    expect(snapStructure(graph, learned, cliffDevice(graph, 1.25), { withinModel: true }).structure).toEqual(learned);
+    expect(snapStructure(graph, learned, alignedDevice()).structure).toEqual({ conv1: 13, conv2: 32, conv3: 40, conv4: 64 });
+  });
+
+  test('prices a structure wider than the model as the model widened to it, and a fill grows no group further past its width', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const wider = { conv1: 16, conv2: 36, conv3: 40, conv4: 63 };
+    const flops = flopsTarget();
+    const report = networkCost(graph, flops, wider);
+    expect(report.total).toBe(structureCost(graph, flops, wider));
+    expect(report.layers.find((l) => l.name === 'conv2')?.aliveOut).toBe(36);
+    expect(report.total).toBeGreaterThan(networkCost(graph, flops, { ...wider, conv2: 32 }).total);
+    expect(scaleStructure(graph, wider, 1.2, { withinModel: true })).toMatchObject({ conv1: 19, conv2: 36, conv3: 48, conv4: 64 });
+    expect(scaleStructure(graph, wider, 0.5, { withinModel: true })).toMatchObject({ conv1: 8, conv2: 18, conv3: 20, conv4: 32 });
   });
 
   test('asked to, steps down off a step just below, but never where a width above is cheaper', () => {

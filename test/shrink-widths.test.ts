@@ -6,6 +6,7 @@ import { restoreRemovedGroups, scaleStructure, structureCost } from '../src/morp
 import { deviceWidths } from '../src/shrink/widths.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
+import { cliffDevice } from './helpers/cliff-device.js';
 
 await initBackend('cpu');
 const graph = buildGraph(zooEntry('plain-cnn').build());
@@ -32,6 +33,17 @@ describe('from a learned structure to the device\'s widths', () => {
     expect(fill).toBeUndefined();
     expect(structure['conv2']).toBe(17);
     for (const [name, count] of Object.entries(structure)) expect(count).toBeGreaterThanOrEqual(learned[name as keyof typeof learned]);
+  });
+
+  test('a group jumps past the seed\'s width where the profile measured a faster width there, unless told to stay within the seed', () => {
+    const cliff = cliffDevice(graph, 1.25);
+    const start = { conv1: 13, conv2: 30, conv3: 40, conv4: 55 };
+    const wide = deviceWidths(graph, start, { target: cliff }, undefined);
+    expect(wide.structure['conv2']).toBe(36);
+    expect(wide.snaps).toContainEqual({ owners: ['conv2'], from: 30, to: 36 });
+    const within = deviceWidths(graph, start, { target: cliff, withinSeed: true }, undefined);
+    expect(within.structure['conv2']).toBeLessThanOrEqual(32);
+    expect(structureCost(graph, cliff, wide.structure)).toBeLessThan(structureCost(graph, cliff, within.structure));
   });
 
   test('with snapping off, only the fill', () => {

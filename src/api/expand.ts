@@ -4,7 +4,7 @@
  * writes structure.json and the expanded model.json as `morphlat expand` does.
  */
 import path from 'node:path';
-import { isLatencyTarget, layersPastSweep } from '../costs/latency/index.js';
+import { layersPastSweep } from '../costs/swept.js';
 import { networkCost } from '../costs/network.js';
 import type { CostTarget } from '../costs/types.js';
 import { UsageError } from '../errors.js';
@@ -47,6 +47,6 @@ export async function expand(options: ExpandOptions): Promise<Expanded> {
     await saveModelFiles(expanded, options.outDir);
     expanded.dispose();
   }
-  const extrapolated = isLatencyTarget(target) ? layersPastSweep(graph, target, expansion.structure) : [];
+  const extrapolated = layersPastSweep(graph, target, expansion.structure);
   return { target: target.name, unit: target.unit, multiplier: expansion.multiplier, structure: expansion.structure, cost: expansion.cost, goal, seedCost, extrapolated };
 }

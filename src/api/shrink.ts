@@ -26,6 +26,6 @@ export async function shrink(options: ShrinkOptions): Promise<ShrinkReport> {
     ...(test === undefined ? {} : { test }),
     goal: options.goal ?? { kind: 'ratio', ratio: 0.5 },
     outDir: options.outDir,
-    ...pass('steps', 'epochs', 'batchSize', 'loss', 'optimizer', 'learningRate', 'threshold', 'removalCost', 'minWidthRatio', 'checkEvery', 'snap', 'fill', 'retrainEpochs', 'seed', 'resume', 'signal', 'onProgress', 'onPhase'),
+    ...pass('steps', 'epochs', 'batchSize', 'loss', 'optimizer', 'learningRate', 'threshold', 'removalCost', 'minWidthRatio', 'checkEvery', 'snap', 'withinSeed', 'fill', 'retrainEpochs', 'seed', 'resume', 'signal', 'onProgress', 'onPhase'),
   });
 }

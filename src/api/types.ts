@@ -4,7 +4,7 @@ import type { ProfileProgress } from '../../profilers/run.js';
 import type { DeviceSpeed } from '../../profilers/speed.js';
 import type { CompareRequest } from '../compare/types.js';
 import type { ActiveBackend, BackendName } from '../backends/types.js';
-import type { PastSweep } from '../costs/latency/index.js';
+import type { PastSweep } from '../costs/swept.js';
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { DeviceProfile } from '../profile/schema.js';
@@ -95,7 +95,7 @@ export interface Prediction {
 /** The settings a shrink run takes as `runShrink` does (documented there). */
 type ShrinkSettings = Pick<
   ShrinkRequest,
-  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'fill' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
+  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
 >;
 
 /** A shrink run of the library flow: `runShrink`'s settings, with the model, data and target in any of their forms. */

@@ -103,7 +103,7 @@ async function givenArchitecture(request: CompareRequest, device: CompareDeviceI
   const name = device.profile.name;
   const seedGraph = buildGraph(request.model);
   const complete = await namingStructure(device, () => {
-    propagateAlive(seedGraph, structure);
+    propagateAlive(seedGraph, structure, { allowWider: true });
     return { ...fullStructure(seedGraph), ...structure };
   });
   const dir = deviceFolder(request.outDir, name);
@@ -240,7 +240,8 @@ async function matchedFlops(request: CompareRequest, made: readonly MadeArchitec
       continue;
     }
     const target = latencyTarget(device.profile);
-    const snap = (s: Structure): Structure => (request.shrink?.snap === false ? s : snapStructure(graph, s, target).structure);
+    const snap = (s: Structure): Structure =>
+      request.shrink?.snap === false ? s : snapStructure(graph, s, target, { withinModel: request.shrink?.withinSeed === true }).structure;
     const { structure, multiplier } = snappedToFlops(graph, a.structure, goal, snap);
     const accuracy = await saveArchitecture(request, a.device, structure, a.dir);
     const { accuracy: _unmatched, ...rest } = a;

@@ -21,7 +21,7 @@ export interface CompareDeviceInput {
 
 /** How each device's architecture is shrunk: the knobs of a shrink run that compare passes through. */
 export type CompareShrinkOptions = Partial<
-  Pick<ShrinkRequest, 'goal' | 'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'fill' | 'seed'>
+  Pick<ShrinkRequest, 'goal' | 'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'seed'>
 >;
 
 /** Where a compare run stands, for progress displays. */

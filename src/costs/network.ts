@@ -1,5 +1,5 @@
 /** The cost of a whole network under a target: per-op costs at the alive counts, and their total. */
-import { propagateAlive, runningOps } from '../graph/alive.js';
+import { propagateAlive, resizedGraph, runningOps, widensModel } from '../graph/alive.js';
 import type { OpAlive, Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
 import type { CostTarget, CostUnit } from './types.js';
@@ -32,8 +32,12 @@ export function shownAliveIn(kind: string, alive: OpAlive): number {
   return kind === 'concat' ? alive.in.reduce((a, b) => a + b, 0) : Math.max(...alive.in);
 }
 
-/** Prices every op of `graph` at the alive counts of `structure` (all alive by default); ops a structure removes cost nothing. */
+/**
+ * Prices every op of `graph` at the alive counts of `structure` (all alive by default); ops a structure
+ * removes cost nothing. A structure wider than the model somewhere prices the model widened to it.
+ */
 export function networkCost(graph: OpGraph, target: CostTarget, structure?: Structure): CostReport {
+  if (structure !== undefined && widensModel(graph, structure)) return networkCost(resizedGraph(graph, structure), target);
   const alive = propagateAlive(graph, structure);
   const running = runningOps(graph, alive);
   const layers = graph.ops.map((op): LayerCost => {

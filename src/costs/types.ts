@@ -28,6 +28,17 @@ export interface CostTarget {
   /** A constant added once to a network's total (a latency calibration's fixed part); 0 when absent. */
   readonly fixedCost?: number;
   forOp(op: OpNode): OpCostFunction;
+  /**
+   * The channel counts this target's price of `op` was measured up to (a latency profile's sweep of the
+   * op's configuration), where it was measured; absent on targets priced by formula at any width.
+   */
+  sweptRange?(op: OpNode): ChannelRange | undefined;
+}
+
+/** The widest alive input and output channels a measurement covered. */
+export interface ChannelRange {
+  readonly maxIn: number;
+  readonly maxOut: number;
 }
 
 /** The analytic measures of one op kind, per MorphNet: FLOPs, weights, and bytes moved, all fp32. */

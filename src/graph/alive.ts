@@ -39,6 +39,11 @@ function checkStructure(graph: OpGraph, structure: Structure, allowWider: boolea
   }
 }
 
+/** True when `structure` gives some layer more channels than the model has: it prices and builds a widened model. */
+export function widensModel(graph: OpGraph, structure: Structure): boolean {
+  return graph.ops.some((op) => (structure[op.name] ?? 0) > op.outChannels);
+}
+
 function outAlive(op: OpNode, ins: readonly number[], structure: Structure): number {
   const first = ins[0] ?? 0;
   switch (op.kind) {

@@ -150,7 +150,14 @@ export const DeviceProfileSchema = z.object({
   batch: z.number().int().positive(),
   budgetSeconds: positive,
   profilingSeconds: nonNegative,
-  model: z.object({ name: z.string(), fingerprint: z.string() }).nullable(),
+  model: z
+    .object({
+      name: z.string(),
+      fingerprint: z.string(),
+      /** How far past the model's own widths its layers were swept (absent: to its widths). */
+      headroom: z.number().min(1).optional(),
+    })
+    .nullable(),
   roofline: RooflineSchema.nullable(),
   ops: z.array(OpProfileSchema),
   families: z.array(FamilyFitSchema),

@@ -73,6 +73,11 @@ export interface ShrinkRequest {
   /** Snap widths to the cheapest on the device (default true). */
   readonly snap?: boolean;
   /**
+   * Keep every group within the seed's width when snapping (default false: a group may jump past it
+   * where the profile measured wider and the device runs it clearly faster there).
+   */
+  readonly withinSeed?: boolean;
+  /**
    * With a target cost: when the learned structure comes in under the target, widen it by one width
    * multiplier up to the target, MorphNet's expansion step (default true). Checks are a few steps apart,
    * so the structure that first meets the target can lie well below it.

@@ -50,7 +50,7 @@ export function fillToTarget(
 export function deviceWidths(
   graph: OpGraph,
   learned: Structure,
-  request: Pick<ShrinkRequest, 'target' | 'snap' | 'onPhase' | 'minWidthRatio'>,
+  request: Pick<ShrinkRequest, 'target' | 'snap' | 'withinSeed' | 'onPhase' | 'minWidthRatio'>,
   fillGoal: number | undefined,
 ): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[]; raised: string[] } {
   const phase = (name: string): void => request.onPhase?.(name);
@@ -76,7 +76,7 @@ export function deviceWidths(
   };
   const snap = (down: boolean): Snap[] => {
     phase('snapping widths to the device');
-    const snapped = snapStructure(graph, structure, request.target, { down });
+    const snapped = snapStructure(graph, structure, request.target, { down, withinModel: request.withinSeed === true });
     structure = snapped.structure;
     snaps.push(...snapped.snaps);
     return snapped.snaps;

@@ -58,6 +58,10 @@ export const profileCommand: CommandSpec = {
   options: {
     backend: { type: 'string', describe: 'tfjs backend to profile', choices: BACKEND_NAMES, default: 'wasm' },
     model: { type: 'string', describe: 'profile this model\'s layers (zoo name or model.json); default: a generic sweep' },
+    headroom: {
+      type: 'number',
+      describe: "with --model: sweep each layer's channels this much past the model's own widths (1.25: a quarter past them), so that shrinking may widen a layer where the device runs it faster wider; default 1",
+    },
     'budget-s': { type: 'number', describe: 'time budget in seconds', default: 120 },
     out: { type: 'string', describe: 'profile file to write (default: <device>-<backend>[-<model>].json)' },
     resume: { type: 'boolean', describe: 'continue the interrupted run saved in --out, or time the op configurations a profile made by an earlier version lacks (within --budget-s)', default: false },
@@ -71,6 +75,7 @@ export const profileCommand: CommandSpec = {
   },
   examples: [
     ['$0 profile --backend wasm --model resnet-mini --out wasm-resnet.json', 'a model-specific profile in 120 s'],
+    ['$0 profile --backend webgpu --model resnet-mini --headroom 1.25', 'a model-specific profile swept a quarter past the model\'s widths'],
     ['$0 profile --backend webgpu --budget-s 300', 'a generic profile of the WebGPU device'],
     ['$0 profile --refit --out wasm-resnet.json', 'refit a profile made by an earlier version, without measuring again'],
     ['$0 profile --browser --backends wasm --model resnet-mini --out browser-wasm.json', 'profile this machine\'s browser: open the printed address'],
@@ -79,6 +84,9 @@ export const profileCommand: CommandSpec = {
   async run(args, io) {
     const budgetSeconds = numberArg(args, 'budget-s') ?? 120;
     if (!(budgetSeconds >= 10)) throw new UsageError('`--budget-s` must be at least 10 seconds');
+    for (const name of ['refit', 'browser']) {
+      if (flagArg(args, name) && args['headroom'] !== undefined) throw new UsageError(`\`--headroom\` and \`--${name}\` do not go together: ${name === 'refit' ? 'a refit keeps the ranges the profile swept' : 'the browser profiler sweeps to the model\'s own widths'}`);
+    }
     if (flagArg(args, 'refit')) return refit(args, io);
     if (flagArg(args, 'browser')) return runBrowserProfile(args, io, budgetSeconds);
     for (const name of ['backends', 'host', 'port']) {
@@ -86,12 +94,21 @@ export const profileCommand: CommandSpec = {
     }
     const backend = await initBackend(stringArg(args, 'backend') ?? 'wasm');
     const modelSpec = stringArg(args, 'model');
-    const model = modelSpec === undefined ? undefined : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec) };
+    let headroom = numberArg(args, 'headroom');
+    if (headroom !== undefined && modelSpec === undefined) throw new UsageError('`--headroom` needs `--model`: a generic sweep has no model widths to pass');
+    if (headroom !== undefined && !(headroom >= 1 && headroom <= 4)) throw new UsageError(`\`--headroom\` must be between 1 and 4, got ${headroom}`);
     let out = stringArg(args, 'out');
     let resume: DeviceProfile | undefined;
     if (flagArg(args, 'resume')) {
       if (out === undefined) throw new UsageError('`--resume` needs `--out`, the file of the interrupted run');
       resume = await readProfile(out, { backend: backend.name });
+      headroom ??= resume.model?.headroom;
+    }
+    const model =
+      modelSpec === undefined
+        ? undefined
+        : { model: (await resolveModel(modelSpec)).model, name: modelName(modelSpec), ...(headroom === undefined ? {} : { headroom }) };
+    if (resume !== undefined && out !== undefined) {
       checkResumable(resume, { backend, ...(model === undefined ? {} : { model }), batch: numberArg(args, 'batch') ?? 1 });
       const unswept = unsweptItems(resume, model?.model);
       if (resume.status === 'complete' && unswept.length === 0) {

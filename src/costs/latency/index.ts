@@ -1,6 +1,4 @@
 export { isLatencyTarget, latencyTarget } from './target.js';
-export { layersPastSweep } from './swept.js';
-export type { PastSweep } from './swept.js';
 export type { LatencySource, LatencyTarget } from './target.js';
 export { fittedLatency } from './fitted.js';
 export type { LatencyFunction } from './fitted.js';

@@ -10,7 +10,7 @@ import { ProfileError } from '../../errors.js';
 import type { DeviceProfile, Geometry, OpProfile } from '../../profile/schema.js';
 import { geometryOf, signatureOf } from '../../profile/signature.js';
 import { measuresFor } from '../ops/registry.js';
-import type { CostTarget, OpCostFunction } from '../types.js';
+import type { ChannelRange, CostTarget, OpCostFunction } from '../types.js';
 import { fittedLatency } from './fitted.js';
 import type { LatencyFunction } from './fitted.js';
 import { familyKeyOf } from './registry.js';
@@ -25,12 +25,12 @@ export interface LatencyTarget extends CostTarget {
   readonly fixedCost: number;
   sourceOf(op: OpNode): LatencySource;
   /** The channel counts the profile swept the op's exact configuration up to, where it swept it. */
-  sweptRange(op: OpNode): { readonly maxIn: number; readonly maxOut: number } | undefined;
+  sweptRange(op: OpNode): ChannelRange | undefined;
 }
 
 /** True when a cost target is a device profile's latency. */
 export function isLatencyTarget(target: CostTarget): target is LatencyTarget {
-  return 'sweptRange' in target;
+  return 'sourceOf' in target;
 }
 
 function rooflineLatency(profile: DeviceProfile, op: OpNode, batch: number): LatencyFunction | undefined {

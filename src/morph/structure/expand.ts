@@ -19,7 +19,7 @@ export interface Expansion {
 
 /** How an expansion treats the model's own widths. */
 export interface ExpandOptions {
-  /** Keep every group within the model's own width (a shrink result stays a sub-network of its seed). */
+  /** Grow no group past the model's own width (one already past it, where snapping found that cheaper, grows no further). */
   readonly withinModel?: boolean;
   /** Layers whose groups keep their count (widths already chosen for the device). */
   readonly keep?: ReadonlySet<string>;
@@ -27,14 +27,14 @@ export interface ExpandOptions {
 
 /**
  * `structure` with every resizable group's count times `multiplier` (rounded, alive groups keep ≥ 1;
- * with `withinModel`, no group above the model's width; groups with a layer in `keep` stay as they are).
+ * with `withinModel`, no group grows past the model's width; groups with a layer in `keep` stay as they are).
  */
 export function scaleStructure(graph: OpGraph, structure: Structure, multiplier: number, options: ExpandOptions = {}): Structure {
   const out: Record<string, number> = { ...structure };
   for (const { group, count } of groupCounts(graph, structure)) {
     if (group.owners.some((o) => options.keep?.has(o) === true)) continue;
     const rounded = count === 0 ? 0 : Math.max(1, Math.round(count * multiplier));
-    const scaled = options.withinModel === true ? Math.min(group.width, rounded) : rounded;
+    const scaled = options.withinModel === true ? Math.min(Math.max(group.width, count), rounded) : rounded;
     for (const owner of group.owners) out[owner] = scaled;
   }
   return out;

@@ -7,5 +7,5 @@ export { restoreRemovedGroups } from './restore.js';
 export { isBuildable, shrunkTopology } from './shrunk-topology.js';
 export { cheapestStructure, narrowestStructure } from './floor.js';
 export type { PruneReport } from './shrunk-topology.js';
-export { snapStructure, snapWindow } from './snap.js';
+export { JUMP_GAIN, snapStructure, snapWindow } from './snap.js';
 export type { Snap } from './snap.js';
