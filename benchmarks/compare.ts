@@ -9,7 +9,7 @@
  *
  * Usage: node dist/benchmarks/compare.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
- *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--train-limit 12000]
+ *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--retrain-seeds 1] [--train-limit 12000]
  *        [--accuracy-tolerance 0.01] [--measure-passes 1] [--out benchmarks/results] [--work DIR] [--resume] [--dry-run]
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
@@ -18,14 +18,17 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { median } from 'simple-statistics';
+import { mean, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, compareMarkdown, ownMargin, writeCompareJson } from '../src/compare/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
 import type { CompareResult } from '../src/compare/index.js';
 import { readProfile } from '../src/profile/io.js';
+import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
+import { retrainFromScratch } from '../src/shrink/retrain.js';
+import { classificationAccuracy } from '../src/train/evaluate.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
@@ -41,6 +44,7 @@ const args = await yargs(process.argv.slice(2))
   .option('steps', { type: 'number', default: 600, describe: 'shrinking steps per device' })
   .option('match-flops', { type: 'boolean', default: false, describe: 'rescale the shrunk architectures to the FLOPs of the smallest before retraining' })
   .option('retrain-epochs', { type: 'number', default: 3 })
+  .option('retrain-seeds', { type: 'number', default: 1, describe: 'retrain each architecture this many times, with seeds 1 to N (the first inside compare); its accuracy is their mean' })
   .option('train-limit', { type: 'number', default: 12000, describe: 'training images (0: all)' })
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-tolerance', { type: 'number', default: 0.01, describe: 'largest accuracy gap (absolute) counted as matched' })
@@ -112,7 +116,7 @@ for (const model of args.models.split(',')) {
     epochs: args['retrain-epochs'],
     batchSize: args['batch-size'],
   });
-  const result = await compareArchitectures({
+  let result = await compareArchitectures({
     model: seed.model,
     modelName: model,
     devices,
@@ -126,6 +130,21 @@ for (const model of args.models.split(',')) {
     onProgress: progress.onProgress,
   });
   progress.stop();
+  const retrained = result.architectures.map((a) => (a.accuracy === undefined ? [] : [a.accuracy]));
+  if (args['retrain-seeds'] > 1) await initBackend('wasm');
+  for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
+    for (const [i, a] of result.architectures.entries()) {
+      log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
+      const { model: built } = await buildShrunkModel(seed.model, a.structure);
+      const again = await retrainFromScratch(built, { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'], seed: retrainSeed });
+      built.dispose();
+      const accuracy = again.state === 'completed' ? classificationAccuracy(again.evaluation) : undefined;
+      if (accuracy !== undefined) retrained[i]?.push(accuracy);
+    }
+  }
+  if (args['retrain-seeds'] > 1) {
+    result = { ...result, architectures: result.architectures.map((a, i) => ((retrained[i]?.length ?? 0) > 0 ? { ...a, accuracy: mean(retrained[i]!) } : a)) };
+  }
   const passes: number[][] = result.margins.map((m) => (m.measured === null ? [] : [m.measured]));
   for (let pass = 2; pass <= args['measure-passes']; pass++) {
     log(`${model}: measuring again, pass ${pass} of ${args['measure-passes']}`);
@@ -142,6 +161,9 @@ for (const model of args.models.split(',')) {
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
     `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
+    ...(args['retrain-seeds'] > 1
+      ? [`Each architecture's accuracy is the mean of ${args['retrain-seeds']} retrainings (seeds 1-${args['retrain-seeds']}): ${result.architectures.map((a, i) => `${a.device} ${(retrained[i] ?? []).map(pct).join(', ')}`).join('; ')}.`]
+      : []),
     '',
     `Target (each architecture the fastest of its row on its own device, measured, by ≥ 10%, at matched accuracy): **${met ? 'met' : 'not met'}**.`,
     '',
@@ -161,7 +183,7 @@ const body = `### Device-specific architectures (\`npm run bench:compare\`)
 Command: \`${command}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores, shared: load average ${loadAtStart.toFixed(1)} at the start), ${os.type()} ${os.release()}; date: ${started.toISOString().slice(0, 10)}.
 For each model, MorphNet shrinks the seed (trained from scratch first, the way the architectures are retrained) for each device profile's latency to ${args['target-ratio']} of the seed's layer latency on that device
 (the profile's network constant kept whole), ${args.steps} steps on wasm at batch ${args['batch-size']} on ${data.source.description}${rescaled};
-each architecture is retrained from scratch for ${args['retrain-epochs']} epochs and tested on the test set; then every architecture is
+each architecture is retrained from scratch for ${args['retrain-epochs']} epochs${args['retrain-seeds'] > 1 ? ` ${args['retrain-seeds']} times (seeds 1-${args['retrain-seeds']})` : ''} and tested on the test set; then every architecture is
 timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved)${args['measure-passes'] > 1 ? `,
 in ${args['measure-passes']} passes one after another (the tables show the first; the target takes each row's median margin)` : ''}.
 Rows: the device; columns: the architecture shrunk for each device.

@@ -8,9 +8,10 @@
  *
  * Where the target's prices were measured (a latency profile's sweeps, which may reach past the
  * model's own widths), a group may also jump past its window, up to the widest width measured, to a
- * multiple of JUMP_STEP that is clearly cheaper, its neighbours moving within their own windows with it. Devices have cliffs no small window
- * crosses: on lavapipe tfjs-webgpu runs a 14x14 convolution with at most 32 outputs on a program 2-4x
- * slower per FLOP than the one it runs with 36, and only with the convolution's inputs aligned too.
+ * multiple of JUMP_STEP that is clearly cheaper, its neighbours moving within their own windows with
+ * it. Devices have cliffs no small window crosses: on lavapipe tfjs-webgpu runs a 14x14 convolution
+ * with at most 32 outputs on a program 2-4x slower per FLOP than the one it runs with 36, and only with
+ * the convolution's inputs aligned too.
  */
 import { propagateAlive } from '../../graph/alive.js';
 import type { Structure } from '../../graph/alive.js';
@@ -121,10 +122,9 @@ export function snapStructure(graph: OpGraph, structure: Structure, target: Cost
     .filter(({ count }) => count > 0)
     .map(({ group, count }) => ({ group, count, ceiling: options.withinModel === true ? group.width : ceilingOf(graph, target, group) }))
     .filter(({ count, ceiling }) => count < ceiling);
-  const measured = target.sweptRange !== undefined;
   const jumps = (m: Movable): number[] => {
     const widths: number[] = [];
-    if (!measured) return widths;
+    if (target.sweptRange === undefined) return widths;
     for (let c = JUMP_STEP * Math.ceil((m.count + snapWindow(m.count) + 1) / JUMP_STEP); c <= m.ceiling; c += JUMP_STEP) widths.push(c);
     return widths;
   };
