@@ -71,10 +71,10 @@ const CASES: readonly Case[] = [
     code: 'E_STRUCTURE',
   },
   {
-    what: 'structure count too large',
+    what: 'structure count on a layer that owns no channels',
     verbose: true,
-    args: () => ['cost', '--model', 'resnet-mini', '--structure', p('too-large.json')],
-    names: () => ['s2b1_conv1', '33'],
+    args: () => ['cost', '--model', 'resnet-mini', '--structure', p('not-an-owner.json')],
+    names: () => ['stem_bn', 'BatchNormalization'],
     code: 'E_STRUCTURE',
   },
   {
@@ -145,7 +145,7 @@ beforeAll(async () => {
   await write(p('short-weights', 'model.json'), json);
   await write(p('short-weights', 'weights.bin'), weights.subarray(0, weights.byteLength - 100));
   await write(p('unknown-layer.json'), JSON.stringify({ stem: 8, no_such_conv: 3 }));
-  await write(p('too-large.json'), JSON.stringify({ s2b1_conv1: 33 }));
+  await write(p('not-an-owner.json'), JSON.stringify({ stem_bn: 4 }));
   await write(p('malformed-structure.json'), '{ "stem": 8');
   await write(p('bad-count.json'), JSON.stringify({ stem: 'eight' }));
   await write(p('a-file'), 'not a folder');
