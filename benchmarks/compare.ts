@@ -57,6 +57,10 @@ const args = await yargs(process.argv.slice(2))
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
+if (!(Number.isInteger(args['retrain-seeds']) && args['retrain-seeds'] >= 1)) {
+  log(`bench:compare: --retrain-seeds must be an integer ≥ 1, got ${args['retrain-seeds']}`);
+  process.exit(2);
+}
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 

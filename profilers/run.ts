@@ -84,7 +84,7 @@ function sweepDoneItem(item: SweepItem): string {
 }
 
 function sweepItemsOf(model: tfl.LayersModel | undefined, headroom: number | undefined): SweepItem[] {
-  return model === undefined ? genericSweepItems() : modelSweepItems(model, undefined, headroom);
+  return model === undefined ? genericSweepItems() : modelSweepItems(model, headroom === undefined ? {} : { headroom });
 }
 
 /**

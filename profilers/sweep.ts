@@ -67,7 +67,9 @@ function widened(channels: number, headroom: number): number {
  * own width (the image's channels and the logits stay as they are), so that a device's cliffs just
  * past a seed's widths are measured, not extrapolated.
  */
-export function modelSweepItems(model: tfl.LayersModel, graph: OpGraph = buildGraph(model), headroom = 1): SweepItem[] {
+export function modelSweepItems(model: tfl.LayersModel, options: { readonly graph?: OpGraph; readonly headroom?: number } = {}): SweepItem[] {
+  const graph = options.graph ?? buildGraph(model);
+  const headroom = options.headroom ?? 1;
   const fixed = headroom > 1 ? fixedChannelOps(graph) : new Set<string>();
   const byName = new Map(graph.ops.map((op) => [op.name, op]));
   const items = new Map<string, { geometry: Geometry; maxIn: number; maxOut: number; layers: string[] }>();

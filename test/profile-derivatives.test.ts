@@ -15,7 +15,7 @@ const backend = await initBackend('cpu');
 function syntheticProfile(name: string): { profile: DeviceProfile; graph: ReturnType<typeof buildGraph> } {
   const model = zooEntry(name).build();
   const graph = buildGraph(model);
-  const ops: OpProfile[] = modelSweepItems(model, graph).map((item) => {
+  const ops: OpProfile[] = modelSweepItems(model, { graph }).map((item) => {
     const family = latencyFamilyFor(item.geometry.kind);
     const samples: Sample[] = [];
     for (let k = 0; k < 24; k++) {

@@ -75,7 +75,7 @@ describe('model sweep past the model\'s widths', () => {
   });
 
   test('with a headroom, every axis a structure can widen reaches past them, to a multiple of 4; the image\'s channels and the logits stay', () => {
-    const items = modelSweepItems(model, undefined, 1.25);
+    const items = modelSweepItems(model, { headroom: 1.25 });
     expect(range(items, 'first')).toEqual([1, 12]);
     expect(range(items, 'act')).toEqual([12, 12]);
     expect(range(items, 'wide')).toEqual([12, 20]);
