@@ -127,6 +127,17 @@ describe('expansion by one width multiplier', () => {
     if (ratio > 1) expect(structure['head']).toBeGreaterThan(90);
   });
 
+  test('a goal beyond what the model\'s widths reach reports the multiplier that reaches them, not the search\'s cap', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const learned = { conv1: 30, conv2: 30, conv3: 60, conv4: 60 };
+    const flops = flopsTarget();
+    const { structure, multiplier } = expandStructure(graph, learned, flops, 10 * structureCost(graph, flops, fullStructure(graph)), { withinModel: true });
+    expect(structure).toMatchObject({ conv1: 32, conv2: 32, conv3: 64, conv4: 64 });
+    // round(60 · m) = 64 from m = 63.5 / 60; round(30 · m) = 32 from 31.5 / 30.
+    expect(multiplier).toBeCloseTo(63.5 / 60, 3);
+    expect(scaleStructure(graph, learned, multiplier, { withinModel: true })).toEqual(structure);
+  });
+
   test('within the model, no group grows past the seed\'s width, and the goal is still met', () => {
     const seed = zooEntry('mobilenet-mini').build();
     const graph = buildGraph(seed);

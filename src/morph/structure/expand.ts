@@ -62,5 +62,27 @@ export function expandStructure(graph: OpGraph, structure: Structure, target: Co
   }
   if (lo === 0) throw new UsageError(`no width multiplier reaches a cost of ${goal}: even the narrowest structure costs ${cost(1e-6)}`);
   const expanded = scaleStructure(graph, structure, lo, options);
-  return { structure: expanded, multiplier: lo, cost: structureCost(graph, target, expanded) };
+  return { structure: expanded, multiplier: leastMultiplierFor(graph, structure, expanded, lo, options), cost: structureCost(graph, target, expanded) };
+}
+
+/**
+ * Of the multipliers that scale `structure` to `scaled` (the largest of them is `multiplier`), the one
+ * nearest 1: once every group is held (at the model's width, or kept), a larger one changes nothing,
+ * and the search's cap of 64 says nothing.
+ */
+function leastMultiplierFor(graph: OpGraph, structure: Structure, scaled: Structure, multiplier: number, options: ExpandOptions): number {
+  const same = (m: number): boolean => {
+    const s = scaleStructure(graph, structure, m, options);
+    return Object.keys(scaled).every((name) => s[name] === scaled[name]);
+  };
+  if (multiplier <= 1) return multiplier;
+  if (same(1)) return 1;
+  let lo = 1;
+  let hi = multiplier;
+  for (let i = 0; i < 40 && hi - lo > 1e-4; i++) {
+    const mid = (lo + hi) / 2;
+    if (same(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
