@@ -23,12 +23,11 @@ import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, compareMarkdown, ownMargin, writeCompareJson } from '../src/compare/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
-import type { CompareResult } from '../src/compare/index.js';
+import { retrain } from '../src/compare/architectures.js';
+import type { CompareRequest, CompareResult } from '../src/compare/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
-import { retrainFromScratch } from '../src/shrink/retrain.js';
-import { classificationAccuracy } from '../src/train/evaluate.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
@@ -120,7 +119,7 @@ for (const model of args.models.split(',')) {
     epochs: args['retrain-epochs'],
     batchSize: args['batch-size'],
   });
-  let result = await compareArchitectures({
+  const request: CompareRequest = {
     model: seed.model,
     modelName: model,
     devices,
@@ -132,17 +131,18 @@ for (const model of args.models.split(',')) {
     outDir: workDir,
     resume: args.resume,
     onProgress: progress.onProgress,
-  });
+  };
+  let result = await compareArchitectures(request);
   progress.stop();
+  const { onProgress: _shown, ...quiet } = request;
   const retrained = result.architectures.map((a) => (a.accuracy === undefined ? [] : [a.accuracy]));
   if (args['retrain-seeds'] > 1) await initBackend('wasm');
   for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
     for (const [i, a] of result.architectures.entries()) {
       log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
       const { model: built } = await buildShrunkModel(seed.model, a.structure);
-      const again = await retrainFromScratch(built, { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'], seed: retrainSeed });
+      const accuracy = await retrain(quiet, a.device, built, retrainSeed);
       built.dispose();
-      const accuracy = again.state === 'completed' ? classificationAccuracy(again.evaluation) : undefined;
       if (accuracy !== undefined) retrained[i]?.push(accuracy);
     }
   }

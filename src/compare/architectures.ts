@@ -81,7 +81,11 @@ async function readFinishedShrink(dir: string): Promise<ShrinkReport | undefined
   return text === undefined ? undefined : (JSON.parse(text) as ShrinkReport);
 }
 
-async function retrain(request: CompareRequest, device: string, model: tfl.LayersModel): Promise<number | undefined> {
+/**
+ * Retrains `model` from scratch as a compare request retrains its architectures (seed: the request's
+ * shrink seed, or `seed`) and returns its test accuracy.
+ */
+export async function retrain(request: CompareRequest, device: string, model: tfl.LayersModel, seed?: number): Promise<number | undefined> {
   const data = request.train;
   if (data === undefined) throw new UsageError(`retraining the architecture for \`${device}\` needs training data`);
   const result = await retrainFromScratch(model, {
@@ -89,7 +93,7 @@ async function retrain(request: CompareRequest, device: string, model: tfl.Layer
     ...(request.test === undefined ? {} : { test: request.test }),
     epochs: request.retrainEpochs ?? 0,
     batchSize: request.shrink?.batchSize ?? 32,
-    seed: request.shrink?.seed ?? 1,
+    seed: seed ?? request.shrink?.seed ?? 1,
     ...(request.shrink?.loss === undefined ? {} : { loss: request.shrink.loss }),
     ...(request.signal === undefined ? {} : { signal: request.signal }),
     onStep: (info) => request.onProgress?.({ phase: 'retraining', device, step: info.step, totalSteps: info.totalSteps }),

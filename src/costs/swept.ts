@@ -4,10 +4,10 @@
  * lavapipe a model-specific resnet-mini profile, swept to its seed's 32 channels at 14x14, prices that
  * stage at 36 channels at 102 ms where it measures 53-59). Snapping jumps only as far as this allows.
  */
-import { resizedGraph } from '../graph/alive.js';
+import { propagateAlive, resizedGraph } from '../graph/alive.js';
 import type { Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
-import { networkCost } from './network.js';
+import { shownAliveIn } from './network.js';
 import type { CostTarget } from './types.js';
 
 /** A layer past its swept range: its alive counts and the widest the profile measured. */
@@ -29,11 +29,13 @@ export function layersPastSweep(graph: OpGraph, target: CostTarget, structure: S
   const sweptRange = target.sweptRange?.bind(target);
   if (sweptRange === undefined) return [];
   const resized = resizedGraph(graph, structure);
-  const layers = networkCost(resized, target).layers;
-  return resized.ops.flatMap((op, i) => {
+  const alive = propagateAlive(resized);
+  return resized.ops.flatMap((op) => {
     const range = sweptRange(op);
-    const layer = layers[i];
-    if (range === undefined || layer === undefined || (layer.aliveIn <= range.maxIn && layer.aliveOut <= range.maxOut)) return [];
-    return [{ name: op.name, ownsChannels: op.ownsChannels, aliveIn: layer.aliveIn, aliveOut: layer.aliveOut, maxIn: range.maxIn, maxOut: range.maxOut }];
+    const a = alive.get(op.name);
+    if (range === undefined || a === undefined) return [];
+    const aliveIn = shownAliveIn(op.kind, a);
+    if (aliveIn <= range.maxIn && a.out <= range.maxOut) return [];
+    return [{ name: op.name, ownsChannels: op.ownsChannels, aliveIn, aliveOut: a.out, maxIn: range.maxIn, maxOut: range.maxOut }];
   });
 }
