@@ -9,7 +9,7 @@ import { readProfile } from '../src/profile/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
-import { buildShrunkModel, cheapestStructure, expandStructure, isBuildable, JUMP_GAIN, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
+import { buildShrunkModel, cheapestStructure, expandStructure, growWithinGoal, isBuildable, JUMP_GAIN, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
 import { cliffDevice } from './helpers/cliff-device.js';
@@ -138,6 +138,25 @@ describe('expansion by one width multiplier', () => {
     expect(scaleStructure(graph, learned, multiplier, { withinModel: true })).toEqual(structure);
   });
 
+  test('on a measured device whose cost falls past a cliff, the widest multiplier that meets the goal, not the first bisection finds', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const device = cliffDevice(graph, 2);
+    const learned = { conv1: 20, conv2: 20, conv3: 40, conv4: 40 };
+    const cost = (m: number): number => structureCost(graph, device, scaleStructure(graph, learned, m));
+    // at ×1.8 both 28x28 convolutions have 36 aligned channels: past the cliff, cheaper than at ×1.5 with 30
+    const goal = cost(1.8);
+    expect(cost(1.5)).toBeGreaterThan(goal);
+    const { structure, multiplier, cost: reached } = expandStructure(graph, learned, device, goal);
+    expect(reached).toBeLessThanOrEqual(goal);
+    expect(structure).toEqual(scaleStructure(graph, learned, 1.8));
+    for (let m = multiplier + 1 / 64; m <= 4; m += 1 / 64) {
+      if (JSON.stringify(scaleStructure(graph, learned, m)) !== JSON.stringify(structure)) expect(cost(m)).toBeGreaterThan(goal);
+    }
+    const flops = flopsTarget();
+    const byFlops = expandStructure(graph, learned, flops, structureCost(graph, flops, scaleStructure(graph, learned, 1.8)));
+    expect(byFlops.structure).toEqual(scaleStructure(graph, learned, 1.8));
+  });
+
   test('within the model, no group grows past the seed\'s width, and the goal is still met', () => {
     const seed = zooEntry('mobilenet-mini').build();
     const graph = buildGraph(seed);
@@ -210,6 +229,45 @@ describe('device-aware snapping', () => {
     expect(report.total).toBeGreaterThan(networkCost(graph, flops, { ...wider, conv2: 32 }).total);
     expect(scaleStructure(graph, wider, 1.2, { withinModel: true })).toMatchObject({ conv1: 19, conv2: 36, conv3: 48, conv4: 64 });
     expect(scaleStructure(graph, wider, 0.5, { withinModel: true })).toMatchObject({ conv1: 8, conv2: 18, conv3: 20, conv4: 32 });
+  });
+
+  test('growth spends the room left on wider counts the target measured, past the model\'s width where that runs cheaper', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const device = cliffDevice(graph, 1.25);
+    const cost = (s: Record<string, number>): number => networkCost(graph, device, s).total;
+    const seed = { conv1: 32, conv2: 32, conv3: 64, conv4: 64 };
+    const start = { conv1: 13, conv2: 24, conv3: 64, conv4: 64 };
+    const goal = cost(seed);
+    const { structure, grown } = growWithinGoal(graph, start, device, goal);
+    expect(cost(structure)).toBeLessThanOrEqual(goal);
+    // conv2 at 36 with its inputs aligned leaves the slow program: wider than the seed and cheaper than it.
+    expect(structure['conv2']).toBeGreaterThan(32);
+    expect((structure['conv1'] ?? 0) % 4).toBe(0);
+    expect(grown.map((g) => g.owners[0])).toEqual(expect.arrayContaining(['conv1', 'conv2']));
+    for (const g of grown) expect(g.to).toBeGreaterThan(g.from);
+    for (const [name, count] of Object.entries(structure)) expect(count).toBeLessThanOrEqual(1.25 * seed[name as keyof typeof seed]);
+    // nothing is left that a single count more would fit in
+    for (const name of Object.keys(structure)) {
+      const next = (structure[name] ?? 0) + 1;
+      if (next <= 1.25 * seed[name as keyof typeof seed]) expect(cost({ ...structure, [name]: next })).toBeGreaterThan(goal);
+    }
+    const within = growWithinGoal(graph, start, device, goal, { withinModel: true }).structure;
+    for (const [name, count] of Object.entries(within)) expect(count).toBeLessThanOrEqual(seed[name as keyof typeof seed]);
+    expect(cost(within)).toBeLessThanOrEqual(goal);
+  });
+
+  test('growth leaves structures priced by formula as they are; with no room left, it only takes widths that cost nothing more', () => {
+    const graph = buildGraph(zooEntry('plain-cnn').build());
+    const start = { conv1: 13, conv2: 24, conv3: 40, conv4: 64 };
+    expect(growWithinGoal(graph, start, flopsTarget(), 10 * structureCost(graph, flopsTarget(), start))).toEqual({ structure: start, grown: [] });
+    const device = cliffDevice(graph, 1.25);
+    const cost = (s: Record<string, number>): number => networkCost(graph, device, s).total;
+    const { structure, grown } = growWithinGoal(graph, start, device, cost(start));
+    expect(cost(structure)).toBeLessThanOrEqual(cost(start));
+    expect(structure['conv2']).toBeGreaterThan(32);
+    for (const g of grown) expect(g.to).toBeGreaterThan(g.from);
+    const aligned = { conv1: 16, conv2: 36, conv3: 40, conv4: 64 };
+    expect(growWithinGoal(graph, aligned, device, cost(aligned) * 0.999).grown).toEqual([]);
   });
 
   test('asked to, steps down off a step just below, but never where a width above is cheaper', () => {

@@ -46,6 +46,21 @@ describe('from a learned structure to the device\'s widths', () => {
     expect(structureCost(graph, cliff, wide.structure)).toBeLessThan(structureCost(graph, cliff, within.structure));
   });
 
+  test('on a measured device the room the fill leaves is grown into, past the seed\'s width where the profile measured a cheaper one', () => {
+    const cliff = cliffDevice(graph, 1.25);
+    const seed = { conv1: 32, conv2: 32, conv3: 64, conv4: 64 };
+    const goal = structureCost(graph, cliff, seed);
+    const phases: string[] = [];
+    const wide = deviceWidths(graph, learned, { target: cliff, onPhase: (p) => phases.push(p) }, goal);
+    expect(phases.at(-1)).toBe('growing groups into the room left');
+    expect(wide.structure['conv2']).toBeGreaterThan(32);
+    expect(wide.grown.map((g) => g.owners[0])).toContain('conv2');
+    expect(structureCost(graph, cliff, wide.structure)).toBeLessThanOrEqual(goal);
+    const within = deviceWidths(graph, learned, { target: cliff, withinSeed: true }, goal);
+    for (const [name, count] of Object.entries(within.structure)) expect(count).toBeLessThanOrEqual(seed[name as keyof typeof seed]);
+    expect(deviceWidths(graph, learned, { target: device }, goal).grown).toEqual([]);
+  });
+
   test('with snapping off, only the fill', () => {
     const goal = 1.3 * cost(learned);
     const { structure, snaps, fill } = deviceWidths(graph, learned, { target: device, snap: false }, goal);

@@ -51,6 +51,7 @@ export function reportMarkdown(report: ShrinkReport): string {
     report.raised.length === 0 ? null : `- raised to ${(report.minWidthRatio * 100).toFixed(0)}% of the seed's width (--min-width-ratio): ${report.raised.join(', ')}`,
     report.restored.length === 0 ? null : `- brought back at the seed's width (room left that widening could not use): ${report.restored.join(', ')}`,
     report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
+    report.grown.length === 0 ? null : `- grown into the room left: ${report.grown.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
     report.removed.length === 0 ? null : `- removed (no alive channels): ${report.removed.join(', ')}`,
     '',
     '| layer | seed | shrunk |',

@@ -222,7 +222,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   }
   const goalCost = controller.goal.kind === 'cost' ? controller.goal.cost : undefined;
   const fillGoal = request.fill !== false && best !== undefined ? goalCost : undefined;
-  const { structure, fill, snaps, restored: restoredGroups, raised } = deviceWidths(seedGraph, learned, { ...request, minWidthRatio }, fillGoal);
+  const { structure, fill, snaps, restored: restoredGroups, raised, grown } = deviceWidths(seedGraph, learned, { ...request, minWidthRatio }, fillGoal);
   await writeStructureFile(paths.structure, structure);
   request.onPhase?.('building the shrunk model');
   const { model: shrunk, report: pruned } = await buildShrunkModel(request.model, structure);
@@ -266,6 +266,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     restored: restoredGroups,
     ...(fill === undefined ? {} : { fill }),
     snaps,
+    grown,
     removed: pruned.removed,
     stoppedBecause,
   };

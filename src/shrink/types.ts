@@ -127,6 +127,8 @@ export interface ShrinkReport {
    */
   readonly fill?: { readonly multiplier: number; readonly fromCost: number };
   readonly snaps: readonly Snap[];
+  /** Groups grown into the room the fill and snapping left, on a measured device (`growWithinGoal`). */
+  readonly grown: readonly Snap[];
   readonly removed: readonly string[];
   readonly stoppedBecause: 'target met and settled' | 'steps done';
 }

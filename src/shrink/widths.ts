@@ -2,13 +2,14 @@
  * From a learned structure to the widths a shrink run builds: kept groups are raised to their minimum
  * width (`minWidthRatio`) where the goal has room, MorphNet's expansion step fills a
  * structure that landed under the target back up to it with one width multiplier (and, where widening
- * cannot use the budget, brings back removed groups), and device-aware snapping moves each group to a
- * cheap width on the target device.
+ * cannot use the budget, brings back removed groups), device-aware snapping moves each group to a
+ * cheap width on the target device, and on a measured device groups grow into what room is left.
  */
 import type { CostTarget } from '../costs/types.js';
 import type { Structure } from '../graph/alive.js';
 import type { OpGraph } from '../graph/types.js';
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
+import { growWithinGoal } from '../morph/structure/grow.js';
 import { raiseToMinWidth } from '../morph/structure/min-width.js';
 import { restoreRemovedGroups } from '../morph/structure/restore.js';
 import { snapStructure } from '../morph/structure/snap.js';
@@ -46,13 +47,15 @@ export function fillToTarget(
  * then the other groups filled with what the steps down saved and snapped up again, a few rounds.
  * Where the filled structure still has room that widening cannot use, removed groups come back at
  * their seed width (after the first fill, and again after snapping, whose steps down can leave room).
+ * Last, on a target whose prices were measured, groups grow one at a time into the room still left,
+ * to counts the profile measured, past the seed's width unless `withinSeed` (`growWithinGoal`).
  */
 export function deviceWidths(
   graph: OpGraph,
   learned: Structure,
   request: Pick<ShrinkRequest, 'target' | 'snap' | 'withinSeed' | 'onPhase' | 'minWidthRatio'>,
   fillGoal: number | undefined,
-): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[]; raised: string[] } {
+): { structure: Structure; fill?: ShrinkReport['fill']; snaps: Snap[]; restored: string[]; raised: string[]; grown: Snap[] } {
   const phase = (name: string): void => request.onPhase?.(name);
   let structure = learned;
   const raised: string[] = [];
@@ -90,10 +93,17 @@ export function deviceWidths(
   };
   fillUp();
   restore();
-  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised };
+  if (request.snap === false) return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised, grown: [] };
   const stepsDown = snap(fillGoal !== undefined).filter((s) => s.to < s.from);
   const keep = new Set(stepsDown.flatMap((s) => s.owners));
   for (let round = 0; round < REFILLS && stepsDown.length > 0 && fillUp(keep); round++) snap(false);
   restore();
-  return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised };
+  let grown: Snap[] = [];
+  if (fillGoal !== undefined && structureCost(graph, request.target, structure) < fillGoal * FILL_BELOW) {
+    phase('growing groups into the room left');
+    const growth = growWithinGoal(graph, structure, request.target, fillGoal, { withinModel: request.withinSeed === true });
+    structure = growth.structure;
+    grown = growth.grown;
+  }
+  return { structure, ...(fill === undefined ? {} : { fill }), snaps, restored, raised, grown };
 }

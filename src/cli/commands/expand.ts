@@ -1,6 +1,6 @@
 /**
- * `morphlat expand`: MorphNet's expansion step: one width multiplier over a learned structure, found by
- * bisection so the cost meets a target (a share of the seed's cost, a latency in ms, or the seed's own
+ * `morphlat expand`: MorphNet's expansion step: one width multiplier over a learned structure, the
+ * largest whose cost meets a target (a share of the seed's cost, a latency in ms, or the seed's own
  * cost); writes the expanded structure and its model.
  */
 import path from 'node:path';

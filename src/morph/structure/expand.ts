@@ -1,6 +1,7 @@
 /**
  * MorphNet's expansion step: one width multiplier over a learned structure, found by bisection so the
- * network's cost meets a goal, rounded the same way for every owner of a tie group.
+ * network's cost meets a goal, rounded the same way for every owner of a tie group. On a measured
+ * device, where cost can fall as width grows past a cliff, the widest multiplier that meets the goal.
  */
 import { UsageError } from '../../errors.js';
 import type { Structure } from '../../graph/alive.js';
@@ -45,7 +46,7 @@ export function structureCost(graph: OpGraph, target: CostTarget, structure: Str
   return networkCost(resizedGraph(graph, structure), target).total;
 }
 
-/** The largest multiplier whose scaled structure costs at most `goal`, by bisection. */
+/** The largest multiplier whose scaled structure costs at most `goal`: by bisection, then on a measured target by pricing every step above. */
 export function expandStructure(graph: OpGraph, structure: Structure, target: CostTarget, goal: number, options: ExpandOptions = {}): Expansion {
   const cost = (m: number): number => structureCost(graph, target, scaleStructure(graph, structure, m, options));
   if (!(goal > 0)) throw new UsageError(`the expansion goal must be a positive cost, got ${goal}`);
@@ -55,14 +56,36 @@ export function expandStructure(graph: OpGraph, structure: Structure, target: Co
     lo = hi;
     hi *= 2;
   }
+  const top = hi;
   for (let i = 0; i < 40 && hi - lo > 1e-4; i++) {
     const mid = (lo + hi) / 2;
     if (cost(mid) <= goal) lo = mid;
     else hi = mid;
   }
+  if (target.sweptRange !== undefined) lo = widestWithin(graph, structure, cost, goal, lo, top, options);
   if (lo === 0) throw new UsageError(`no width multiplier reaches a cost of ${goal}: even the narrowest structure costs ${cost(1e-6)}`);
   const expanded = scaleStructure(graph, structure, lo, options);
   return { structure: expanded, multiplier: leastMultiplierFor(graph, structure, expanded, lo, options), cost: structureCost(graph, target, expanded) };
+}
+
+/**
+ * On a measured target the cost need not rise with the multiplier (tfjs-webgpu on lavapipe runs
+ * resnet-mini at ×0.72 a quarter faster than at ×0.53), so bisection stops at some crossing, not
+ * necessarily the last: every multiplier in (lo, hi] at which a group's rounded count changes is priced,
+ * and the widest whose cost meets `goal` wins (`lo` where none does).
+ */
+function widestWithin(graph: OpGraph, structure: Structure, cost: (m: number) => number, goal: number, lo: number, hi: number, options: ExpandOptions): number {
+  const steps = new Set<number>();
+  for (const { group, count } of groupCounts(graph, structure)) {
+    if (count === 0 || group.owners.some((o) => options.keep?.has(o) === true)) continue;
+    for (let k = Math.ceil(lo * count + 0.5); k <= Math.floor(hi * count + 0.5); k++) {
+      const m = (k - 0.5) / count + 1e-9;
+      if (m > lo && m <= hi) steps.add(m);
+    }
+  }
+  let widest = lo;
+  for (const m of [...steps].sort((a, b) => a - b)) if (cost(m) <= goal) widest = m;
+  return widest;
 }
 
 /**

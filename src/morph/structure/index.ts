@@ -1,6 +1,7 @@
 export { expandStructure, scaleStructure, structureCost } from './expand.js';
 export type { Expansion } from './expand.js';
 export { groupCounts, withGroupCount } from './groups.js';
+export { growWithinGoal } from './grow.js';
 export { buildShrunkModel } from './rebuild.js';
 export { minWidthOf, raiseToMinWidth } from './min-width.js';
 export { restoreRemovedGroups } from './restore.js';

@@ -67,7 +67,7 @@ interface Movable {
  * layer runs past what the target measured that does not already at the model's widths; the model's
  * width for a target priced by formula, which measured nothing.
  */
-function ceilingOf(graph: OpGraph, target: CostTarget, group: TieGroup): number {
+export function measuredCeiling(graph: OpGraph, target: CostTarget, group: TieGroup): number {
   if (target.sweptRange === undefined) return group.width;
   const pastAt = (c: number): string[] => layersPastSweep(graph, target, withGroupCount({}, group, c)).map((l) => l.name);
   const atWidth = new Set(pastAt(group.width));
@@ -83,11 +83,11 @@ function ceilingOf(graph: OpGraph, target: CostTarget, group: TieGroup): number 
   return lo;
 }
 
-/** For each group, the others that share an op with it (an op whose alive channels change with both). */
-function neighboursOf(graph: OpGraph, movable: readonly Movable[]): number[][] {
+/** For each group, the indices of the others that share an op with it (an op whose alive channels change with both). */
+export function neighbouringGroups(graph: OpGraph, groups: readonly TieGroup[]): number[][] {
   const key = (a: { in: readonly number[]; out: number } | undefined): string => JSON.stringify(a ?? null);
   const full = propagateAlive(graph);
-  const touched = movable.map(({ group }) => {
+  const touched = groups.map((group) => {
     const narrower = propagateAlive(graph, withGroupCount({}, group, group.width - 1));
     return new Set(graph.ops.filter((op) => key(narrower.get(op.name)) !== key(full.get(op.name))).map((op) => op.name));
   });
@@ -120,7 +120,7 @@ function stepDown(costAt: (c: number) => number, now: number, here: number, floo
 export function snapStructure(graph: OpGraph, structure: Structure, target: CostTarget, options: SnapOptions = {}): { structure: Structure; snaps: Snap[] } {
   const movable: Movable[] = groupCounts(graph, structure)
     .filter(({ count }) => count > 0)
-    .map(({ group, count }) => ({ group, count, ceiling: options.withinModel === true ? group.width : ceilingOf(graph, target, group) }))
+    .map(({ group, count }) => ({ group, count, ceiling: options.withinModel === true ? group.width : measuredCeiling(graph, target, group) }))
     .filter(({ count, ceiling }) => count < ceiling);
   const jumps = (m: Movable): number[] => {
     const widths: number[] = [];
@@ -128,7 +128,7 @@ export function snapStructure(graph: OpGraph, structure: Structure, target: Cost
     for (let c = JUMP_STEP * Math.ceil((m.count + snapWindow(m.count) + 1) / JUMP_STEP); c <= m.ceiling; c += JUMP_STEP) widths.push(c);
     return widths;
   };
-  const neighbours = movable.some((m) => jumps(m).length > 0) ? neighboursOf(graph, movable) : [];
+  const neighbours = movable.some((m) => jumps(m).length > 0) ? neighbouringGroups(graph, movable.map((m) => m.group)) : [];
   const price = (s: Structure): number => networkCost(graph, target, s).total;
   const windowOf = (m: Movable): { from: number; to: number } => ({ from: m.count, to: Math.min(m.ceiling, m.count + snapWindow(m.count)) });
   /** `s` with each neighbour at its cheapest count within its own window (or where it stands). */
