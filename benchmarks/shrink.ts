@@ -14,7 +14,7 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
- *        [--jobs 1] [--retrain-only] [--measure-passes 1] [--latencies-from FILE]
+ *        [--jobs 1] [--retrain-only] [--measure-passes 1] [--latencies-from FILE] [--results-to FILE]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again. With
@@ -71,6 +71,7 @@ const args = await yargs(process.argv.slice(2))
   .option('measure-passes', { type: 'number', default: 1, describe: 'time every device\'s architectures this many times, one pass after another; each latency is the median of its passes' })
   .option('jobs', { type: 'number', default: 1, describe: 'retrain the kept architectures\' missing seeds in this many worker processes first' })
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
+  .option('results-to', { type: 'string', describe: 'also write this run\'s raw results (benchmarks/results/shrink.json\'s form) to this file, with --dry-run too' })
   .option('latencies-from', { type: 'string', describe: 'take every latency (all its passes) from this earlier run\'s benchmarks/results/shrink.json instead of measuring' })
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
@@ -406,6 +407,7 @@ A budget asks for its share of the seed's predicted cost, or for 1.2 times the n
 channel) where that is more: per-layer overheads keep a network's latency far from zero however narrow it gets.
 
 ${sections.join('\n')}`;
+if (args['results-to'] !== undefined) await writeJsonAtomic(path.resolve(args['results-to']), raw);
 if (!args['dry-run']) {
   await writeJsonAtomic(path.join(root, 'benchmarks', 'results', 'shrink.json'), raw);
   await writeSection('bench:shrink', body);

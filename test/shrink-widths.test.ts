@@ -4,6 +4,8 @@ import { sizeTarget } from '../src/costs/index.js';
 import { buildGraph, fullStructure } from '../src/graph/index.js';
 import { restoreRemovedGroups, scaleStructure, structureCost } from '../src/morph/structure/index.js';
 import { deviceWidths } from '../src/shrink/widths.js';
+import { reportMarkdown } from '../src/shrink/index.js';
+import type { ShrinkReport } from '../src/shrink/index.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { alignedDevice } from './helpers/aligned-device.js';
 import { cliffDevice } from './helpers/cliff-device.js';
@@ -100,5 +102,37 @@ describe('removed groups come back where widening cannot use the budget', () => 
     const { structure, restored } = deviceWidths(resnet, narrow, { target: size, snap: false }, sizeOf(bothRemoved));
     expect(restored).toEqual([]);
     expect(structure['s1b1_conv1']).toBe(0);
+  });
+});
+
+describe('the report says how the widths were reached', () => {
+  test('report.md lists the snapped and the grown groups, and only lines that apply', () => {
+    const seed = { conv1: 32, conv2: 32, conv3: 64, conv4: 64 };
+    const report: ShrinkReport = {
+      target: 'latency',
+      unit: 'ms',
+      initialCost: 10,
+      finalCost: 7.5,
+      steps: 300,
+      structure: { conv1: 16, conv2: 36, conv3: 64, conv4: 64 },
+      loss: 'categorical',
+      seedStructure: seed,
+      learnedStructure: { conv1: 13, conv2: 17, conv3: 40, conv4: 55 },
+      strength: 1,
+      removalCost: true,
+      minWidthRatio: 0.1,
+      raised: [],
+      restored: [],
+      snaps: [{ owners: ['conv1'], from: 13, to: 16 }],
+      grown: [{ owners: ['conv2'], from: 17, to: 36 }],
+      removed: [],
+      stoppedBecause: 'steps done',
+    };
+    const md = reportMarkdown(report);
+    expect(md).toContain('- snapped: conv1 13→16');
+    expect(md).toContain('- grown into the room left: conv2 17→36');
+    expect(md).toContain('| conv2 | 32 | 36 |');
+    expect(reportMarkdown({ ...report, grown: [] })).not.toContain('grown');
+    expect(md).not.toMatch(/\n\n\n/);
   });
 });

@@ -82,7 +82,7 @@ export const compareCommand: CommandSpec = {
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phases', choices: ['sgd', 'adam'], default: 'sgd' },
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on each device (--no-snap turns it off)', default: true },
-    'within-seed': { type: 'boolean', describe: "snap no group past the seed's width (by default one may jump past it where a profile measured wider and its device is clearly faster there)", default: false },
+    'within-seed': { type: 'boolean', describe: "keep every group within the seed's width (by default snapping may jump past it where a profile measured wider and its device is clearly faster there, and growth may spend room left there)", default: false },
     'removal-cost': REMOVAL_COST_OPTION,
     'min-width-ratio': MIN_WIDTH_RATIO_OPTION,
     ...DATA_OPTIONS,

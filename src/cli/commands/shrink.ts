@@ -46,7 +46,7 @@ export const shrinkCommand: CommandSpec = {
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phase (SGD lets the strength set how fast channels die)', choices: ['sgd', 'adam'], default: 'sgd' },
     'learning-rate': { type: 'number', describe: 'learning rate (default 0.02 for SGD, 0.001 for Adam)' },
     snap: { type: 'boolean', describe: 'snap widths to the cheapest on the device (--no-snap turns it off)', default: true },
-    'within-seed': { type: 'boolean', describe: "snap no group past the seed's width (by default one may jump past it where the profile measured wider and the device is clearly faster there)", default: false },
+    'within-seed': { type: 'boolean', describe: "keep every group within the seed's width (by default snapping may jump past it where the profile measured wider and the device is clearly faster there, and growth may spend room left there)", default: false },
     fill: { type: 'boolean', describe: 'widen a structure that lands under the target back up to it by one width multiplier (--no-fill turns it off)', default: true },
     'removal-cost': REMOVAL_COST_OPTION,
     'min-width-ratio': MIN_WIDTH_RATIO_OPTION,

@@ -62,7 +62,7 @@ export function expandStructure(graph: OpGraph, structure: Structure, target: Co
     if (cost(mid) <= goal) lo = mid;
     else hi = mid;
   }
-  if (target.sweptRange !== undefined) lo = widestWithin(graph, structure, cost, goal, lo, top, options);
+  if (target.sweptRange !== undefined) lo = widestWithin(graph, structure, target, goal, lo, top, options);
   if (lo === 0) throw new UsageError(`no width multiplier reaches a cost of ${goal}: even the narrowest structure costs ${cost(1e-6)}`);
   const expanded = scaleStructure(graph, structure, lo, options);
   return { structure: expanded, multiplier: leastMultiplierFor(graph, structure, expanded, lo, options), cost: structureCost(graph, target, expanded) };
@@ -74,17 +74,25 @@ export function expandStructure(graph: OpGraph, structure: Structure, target: Co
  * necessarily the last: every multiplier in (lo, hi] at which a group's rounded count changes is priced,
  * and the widest whose cost meets `goal` wins (`lo` where none does).
  */
-function widestWithin(graph: OpGraph, structure: Structure, cost: (m: number) => number, goal: number, lo: number, hi: number, options: ExpandOptions): number {
+function widestWithin(graph: OpGraph, structure: Structure, target: CostTarget, goal: number, lo: number, hi: number, options: ExpandOptions): number {
   const steps = new Set<number>();
   for (const { group, count } of groupCounts(graph, structure)) {
     if (count === 0 || group.owners.some((o) => options.keep?.has(o) === true)) continue;
-    for (let k = Math.ceil(lo * count + 0.5); k <= Math.floor(hi * count + 0.5); k++) {
+    const top = options.withinModel === true ? Math.min(hi, (Math.max(group.width, count) + 0.5) / count) : hi;
+    for (let k = Math.ceil(lo * count + 0.5); k <= Math.floor(top * count + 0.5); k++) {
       const m = (k - 0.5) / count + 1e-9;
       if (m > lo && m <= hi) steps.add(m);
     }
   }
   let widest = lo;
-  for (const m of [...steps].sort((a, b) => a - b)) if (cost(m) <= goal) widest = m;
+  let last = '';
+  for (const m of [...steps].sort((a, b) => a - b)) {
+    const scaled = scaleStructure(graph, structure, m, options);
+    const key = JSON.stringify(scaled);
+    if (key === last) continue;
+    last = key;
+    if (structureCost(graph, target, scaled) <= goal) widest = m;
+  }
   return widest;
 }
 
