@@ -15,7 +15,7 @@ import type { OpGraph } from '../../graph/types.js';
 import { networkCost } from '../../costs/network.js';
 import type { CostTarget } from '../../costs/types.js';
 import { groupCounts, withGroupCount } from './groups.js';
-import { JUMP_STEP, measuredCeiling, neighbouringGroups, snapWindow } from './snap.js';
+import { JUMP_STEP, measuredCeiling, neighbouringGroups, snapWindow, withCheapestCounts } from './snap.js';
 import type { Snap } from './snap.js';
 
 /** How growth may widen groups. */
@@ -35,7 +35,7 @@ export function growWithinGoal(graph: OpGraph, structure: Structure, target: Cos
   if (target.sweptRange === undefined) return { structure, grown: [] };
   const groups = groupCounts(graph, structure)
     .filter(({ count }) => count > 0)
-    .map(({ group, count }) => ({ group, from: count, ceiling: options.withinModel === true ? group.width : Math.max(group.width, measuredCeiling(graph, target, group)) }));
+    .map(({ group, count }) => ({ group, from: count, ceiling: options.withinModel === true ? group.width : measuredCeiling(graph, target, group) }));
   if (groups.length === 0) return { structure, grown: [] };
   const neighbours = neighbouringGroups(graph, groups.map((g) => g.group));
   const price = (s: Structure): number => networkCost(graph, target, s).total;
@@ -51,19 +51,15 @@ export function growWithinGoal(graph: OpGraph, structure: Structure, target: Cos
     return [...out];
   };
   /** `s` with each neighbour of group `i` at its cheapest count at or above where it stands, within its window. */
-  const withNeighbours = (s: Structure, i: number): { structure: Structure; cost: number } => {
-    let best = { structure: s, cost: price(s) };
-    for (const j of neighbours[i] ?? []) {
-      const now = countOf(best.structure, j);
-      const base = best.structure;
-      for (let c = now + 1; c <= Math.min(groups[j]!.ceiling, now + snapWindow(now)); c++) {
-        const candidate = withGroupCount(base, groups[j]!.group, c);
-        const cost = price(candidate);
-        if (cost < best.cost * (1 - 1e-9)) best = { structure: candidate, cost };
-      }
-    }
-    return best;
-  };
+  const withNeighbours = (s: Structure, i: number): { structure: Structure; cost: number } =>
+    withCheapestCounts(
+      s,
+      price,
+      (neighbours[i] ?? []).map((j) => {
+        const now = countOf(s, j);
+        return { group: groups[j]!.group, from: now, to: Math.min(groups[j]!.ceiling, now + snapWindow(now)) };
+      }),
+    );
 
   let current = structure;
   let cost = price(current);

@@ -95,6 +95,27 @@ export function neighbouringGroups(graph: OpGraph, groups: readonly TieGroup[]):
 }
 
 /**
+ * `structure` with each of `windows`' groups in turn moved to its cheapest count from `from` to `to`
+ * (or left where it stands), and that structure's cost: a jumping or growing group's neighbours.
+ */
+export function withCheapestCounts(
+  structure: Structure,
+  price: (s: Structure) => number,
+  windows: readonly { readonly group: TieGroup; readonly from: number; readonly to: number }[],
+): { structure: Structure; cost: number } {
+  let best = { structure, cost: price(structure) };
+  for (const { group, from, to } of windows) {
+    const base = best.structure;
+    for (let c = from; c <= to; c++) {
+      const candidate = withGroupCount(base, group, c);
+      const cost = price(candidate);
+      if (cost < best.cost * (1 - 1e-9)) best = { structure: candidate, cost };
+    }
+  }
+  return best;
+}
+
+/**
  * The width a step down from `now` (costing `here`) goes to, no lower than `floor`, and its cost: the
  * widest whose saving per channel given up is at least STEP_DOWN_FACTOR times the group's average cost
  * per channel at `now`.
@@ -131,21 +152,8 @@ export function snapStructure(graph: OpGraph, structure: Structure, target: Cost
   const neighbours = movable.some((m) => jumps(m).length > 0) ? neighbouringGroups(graph, movable.map((m) => m.group)) : [];
   const price = (s: Structure): number => networkCost(graph, target, s).total;
   const windowOf = (m: Movable): { from: number; to: number } => ({ from: m.count, to: Math.min(m.ceiling, m.count + snapWindow(m.count)) });
-  /** `s` with each neighbour at its cheapest count within its own window (or where it stands). */
-  const withNeighbours = (s: Structure, of: readonly number[]): { structure: Structure; cost: number } => {
-    let best = { structure: s, cost: price(s) };
-    for (const j of of) {
-      const n = movable[j]!;
-      const { from, to } = windowOf(n);
-      const base = best.structure;
-      for (let c = from; c <= to; c++) {
-        const candidate = withGroupCount(base, n.group, c);
-        const cost = price(candidate);
-        if (cost < best.cost * (1 - 1e-9)) best = { structure: candidate, cost };
-      }
-    }
-    return best;
-  };
+  const withNeighbours = (s: Structure, of: readonly number[]): { structure: Structure; cost: number } =>
+    withCheapestCounts(s, price, of.map((j) => ({ group: movable[j]!.group, ...windowOf(movable[j]!) })));
 
   let current: Structure = { ...structure };
   for (let pass = 0; pass < (options.maxPasses ?? 4); pass++) {
