@@ -10,7 +10,12 @@
  * Usage: node dist/benchmarks/compare.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--retrain-seeds 1] [--train-limit 12000]
- *        [--accuracy-tolerance 0.01] [--measure-passes 1] [--out benchmarks/results] [--work DIR] [--resume] [--dry-run]
+ *        [--accuracy-tolerance 0.01] [--accuracy-family 0.8,1.25] [--measure-passes 1] [--out benchmarks/results] [--work DIR]
+ *        [--resume] [--dry-run]
+ *
+ * With `--accuracy-family`, "matched accuracy" is not a tolerance: each architecture is also made under
+ * those width multipliers and retrained, and each row compares its own architecture with the others'
+ * families at its own accuracy (compare-family.ts), timed in `--measure-passes` passes of their own.
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
@@ -30,8 +35,11 @@ import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { familyMembers, matchedRow, medianMargins, parseMultipliers, structureMflops } from './compare-family.js';
+import type { FamilyMember, MatchedRow } from './compare-family.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
 import { trainedOnce } from './trained-seed.js';
@@ -47,6 +55,7 @@ const args = await yargs(process.argv.slice(2))
   .option('train-limit', { type: 'number', default: 12000, describe: 'training images (0: all)' })
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-tolerance', { type: 'number', default: 0.01, describe: 'largest accuracy gap (absolute) counted as matched' })
+  .option('accuracy-family', { type: 'string', describe: 'width multipliers (e.g. 0.8,1.25): compare each row at its own architecture\'s accuracy on the others\' families' })
   .option('out', { type: 'string', default: 'benchmarks/results', describe: 'where each model\'s compare.json, pictures and index.html go' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-compare'), describe: 'where the shrink runs and architectures go' })
   .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare); the verdict takes each row\'s median margin' })
@@ -62,6 +71,68 @@ if (!(Number.isInteger(args['retrain-seeds']) && args['retrain-seeds'] >= 1)) {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+let multipliers: number[] = [];
+try {
+  multipliers = args['accuracy-family'] === undefined ? [] : parseMultipliers(args['accuracy-family']);
+} catch (e) {
+  log(`bench:compare: ${(e as Error).message}`);
+  process.exit(2);
+}
+if (multipliers.length > 0 && !(args['retrain-epochs'] > 0)) {
+  log('bench:compare: --accuracy-family needs --retrain-epochs above 0 (the families are placed by retrained accuracy)');
+  process.exit(2);
+}
+
+/** One model's comparison at matched accuracy: the family members and each pass's rows. */
+interface FamilyRun {
+  readonly members: readonly FamilyMember[];
+  readonly architectureMflops: readonly number[];
+  /** [pass][row][column]: the architectures' latencies, then the members'; empty where a row was not measured. */
+  readonly ms: readonly (readonly (readonly number[])[])[];
+  readonly rows: readonly (readonly (MatchedRow | undefined)[])[];
+}
+
+/** The section's table of families (median latency over the passes) and its verdict at matched accuracy. */
+function familyVerdict(result: CompareResult, family: FamilyRun): { met: boolean; lines: string[] } {
+  const names = result.devices.map((d) => d.name);
+  const count = result.architectures.length;
+  const cell = (row: number, column: number): string => {
+    const values = family.ms.map((p) => p[row]?.[column]).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? '–' : median(values).toFixed(values[0]! < 10 ? 3 : 2);
+  };
+  const columns = [
+    ...result.architectures.map((a, k) => ({ architecture: k, multiplier: 1, mflops: family.architectureMflops[k] ?? Number.NaN, accuracy: a.accuracy ?? Number.NaN, column: k })),
+    ...family.members.map((m, n) => ({ architecture: m.architecture, multiplier: m.multiplier, mflops: m.mflops, accuracy: mean([...m.accuracies]), column: count + n })),
+  ].sort((a, b) => a.architecture - b.architecture || a.multiplier - b.multiplier);
+  const lines = [
+    `At matched accuracy: each architecture also under width multipliers ${multipliers.map((m) => `×${m}`).join(', ')} (snapped to its own device again), each retrained ${args['retrain-seeds']} time(s) as the architectures are; every network timed on every device here in ${family.ms.length} pass(es) of their own (the median below); each row's own architecture against the others' latency interpolated at its accuracy between the two members that bracket it.`,
+    '',
+    `| architecture for | multiplier | MFLOPs | accuracy | ${names.map((n) => `${n} ms`).join(' | ')} |`,
+    `| --- | ---: | ---: | ---: | ${names.map(() => '---:').join(' | ')} |`,
+    ...columns.map((c) => `| ${names[c.architecture]} | ×${c.multiplier} | ${c.mflops.toFixed(2)} | ${pct(c.accuracy)} | ${names.map((_, row) => cell(row, c.column)).join(' | ')} |`),
+    '',
+  ];
+  const margins = medianMargins(family.rows, count);
+  let met = true;
+  names.forEach((name, i) => {
+    const first = family.rows.find((p) => p[i] !== undefined)?.[i];
+    const margin = margins[i];
+    if (first === undefined || margin === undefined) {
+      met = false;
+      const measured = family.ms.some((p) => (p[i]?.length ?? 0) > 0);
+      lines.push(`- ${name}: ${measured ? `another architecture's family does not bracket its own architecture's accuracy (${pct(result.architectures[i]?.accuracy ?? Number.NaN)}): not matched; widen the multipliers` : 'not measured here'}`);
+      return;
+    }
+    const ok = margin >= 0.1;
+    met &&= ok;
+    const all = family.rows.map((p) => p[i]?.margin).filter((m): m is number => m !== undefined);
+    const others = first.others.map((o) => `${names[o.architecture]}'s at that accuracy between ×${o.below.multiplier} (${pct(o.below.accuracy)}) and ×${o.above.multiplier} (${pct(o.above.accuracy)})`).join('; ');
+    lines.push(
+      `- ${name}: its own architecture (${pct(result.architectures[i]?.accuracy ?? Number.NaN)}) is ${margin >= 0 ? `the fastest of its row by ${pct(margin)}` : `${pct(-margin)} slower than another`} at matched accuracy${all.length > 1 ? ` (median of ${all.length} passes: ${all.map(pct).join(', ')})` : ''}, against ${others}${ok ? '' : ' — below the 10% target'}`,
+    );
+  });
+  return { met, lines };
+}
 
 /**
  * Whether the result meets the target, and the lines that say so; with more than one measuring pass
@@ -150,7 +221,7 @@ for (const model of args.models.split(',')) {
     result = { ...result, architectures: result.architectures.map((a, i) => ((retrained[i]?.length ?? 0) > 0 ? { ...a, accuracy: mean(retrained[i]!) } : a)) };
   }
   const passes: number[][] = result.margins.map((m) => (m.measured === null ? [] : [m.measured]));
-  for (let pass = 2; pass <= args['measure-passes']; pass++) {
+  for (let pass = 2; pass <= args['measure-passes'] && multipliers.length === 0; pass++) {
     log(`${model}: measuring again, pass ${pass} of ${args['measure-passes']}`);
     const rows = await measureRows(seed.model, devices.map((d) => d.profile), result.architectures.map((a) => a.structure), resolvedMeasureSettings());
     rows.forEach((row, i) => {
@@ -158,10 +229,45 @@ for (const model of args.models.split(',')) {
       if (margin !== null) passes[i]?.push(margin);
     });
   }
+  let family: FamilyRun | undefined;
+  if (multipliers.length > 0) {
+    await initBackend('wasm');
+    const members = await familyMembers({
+      seed: seed.model,
+      profiles: devices.map((d) => d.profile),
+      structures: result.architectures.map((a) => a.structure),
+      multipliers,
+      seeds: args['retrain-seeds'],
+      dir: path.join(workDir, 'family'),
+      retrain: (label, built, retrainSeed) => retrain(quiet, label, built, retrainSeed),
+      log: (m) => log(`${model}: ${m}`),
+    });
+    const accuracy = result.architectures.map((a) => a.accuracy ?? Number.NaN);
+    const ms: number[][][] = [];
+    const rows: (MatchedRow | undefined)[][] = [];
+    for (let pass = 1; pass <= args['measure-passes']; pass++) {
+      log(`${model}: timing the architectures and their families, pass ${pass} of ${args['measure-passes']}`);
+      const measured = await measureRows(seed.model, devices.map((d) => d.profile), [...result.architectures.map((a) => a.structure), ...members.map((m) => m.structure)], resolvedMeasureSettings());
+      ms.push(measured.map((row) => (row.state === 'measured' ? [...row.ms] : [])));
+      rows.push(measured.map((row, i) => (row.state === 'measured' ? matchedRow(i, row.ms, accuracy, members) : undefined)));
+      measured.forEach((row, i) => {
+        const margin = row.state === 'measured' ? ownMargin(row.ms.slice(0, accuracy.length), i) : null;
+        if (margin !== null) passes[i]?.push(margin);
+      });
+    }
+    family = { members, architectureMflops: result.architectures.map((a) => structureMflops(seed.model, a.structure)), ms, rows };
+    await writeJsonAtomic(path.join(outDir, 'accuracy-family.json'), { multipliers, devices: result.devices.map((d) => d.name), accuracy, members, ms });
+  }
   await initBackend('wasm');
   await writeCompareJson(outDir, result);
   await writeCompareReport(outDir, result, { png: false, command: 'npm run bench:compare' });
-  const { met, lines } = verdict(result, passes);
+  const flopsMatched = verdict(result, passes);
+  const atAccuracy = family === undefined ? undefined : familyVerdict(result, family);
+  const met = atAccuracy?.met ?? flopsMatched.met;
+  const lines =
+    atAccuracy === undefined
+      ? flopsMatched.lines
+      : [...atAccuracy.lines, '', 'One architecture per device, as in the tables above (the accuracy gap against a tolerance):', '', ...flopsMatched.lines];
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
     `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
@@ -188,8 +294,14 @@ Command: \`${command}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores
 For each model, MorphNet shrinks the seed (trained from scratch first, the way the architectures are retrained) for each device profile's latency to ${args['target-ratio']} of the seed's layer latency on that device
 (the profile's network constant kept whole), ${args.steps} steps on wasm at batch ${args['batch-size']} on ${data.source.description}${rescaled};
 each architecture is retrained from scratch for ${args['retrain-epochs']} epochs${args['retrain-seeds'] > 1 ? ` ${args['retrain-seeds']} times (seeds 1-${args['retrain-seeds']})` : ''} and tested on the test set; then every architecture is
-timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved)${args['measure-passes'] > 1 ? `,
-in ${args['measure-passes']} passes one after another (the tables show the first; the target takes each row's median margin)` : ''}.
+timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved)${
+  multipliers.length > 0
+    ? ` (the tables show that first pass), then ${args['measure-passes']} more pass(es) with every architecture's width multipliers ${multipliers.map((m) => `×${m}`).join(', ')} beside them, for the comparison at matched accuracy`
+    : args['measure-passes'] > 1
+      ? `,
+in ${args['measure-passes']} passes one after another (the tables show the first; the target takes each row's median margin)`
+      : ''
+}.
 Rows: the device; columns: the architecture shrunk for each device.
 
 ${sections.join('\n\n')}

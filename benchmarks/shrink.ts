@@ -46,6 +46,7 @@ import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js'
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
+import { latencyAtAccuracy } from './accuracy-match.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
 import { writeSection } from './markdown.js';
@@ -199,17 +200,6 @@ function flopsFit(points: readonly { mflops: number; ms: number }[]): { intercep
 
 /** Residuals under which a device's latency counts as following FLOPs (see `flopsFit`). */
 const FOLLOWS_FLOPS = { median: 0.03, max: 0.1 };
-
-/** The latency of a method's architectures at `accuracy`, linear between the two that bracket it. */
-function latencyAtAccuracy(points: readonly { accuracy: number; ms: number }[], accuracy: number): number | undefined {
-  const sorted = [...points].sort((a, b) => a.accuracy - b.accuracy);
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const a = sorted[i]!;
-    const b = sorted[i + 1]!;
-    if (accuracy >= a.accuracy && accuracy <= b.accuracy) return b.accuracy === a.accuracy ? Math.min(a.ms, b.ms) : a.ms + ((accuracy - a.accuracy) / (b.accuracy - a.accuracy)) * (b.ms - a.ms);
-  }
-  return undefined;
-}
 
 /** The devices where latency does not follow FLOPs, each with its median margin, and how many reach 10%. */
 function notFlopsVerdict(verdicts: readonly { device: string; margin: number; follows: boolean }[]): string {

@@ -1,0 +1,142 @@
+/**
+ * bench:compare at matched accuracy (`--accuracy-family`): each device's architecture is also made
+ * under a few width multipliers (MorphNet's expansion step: one multiplier over the structure, then
+ * snapped to its own device again), each retrained as the architectures are. Every row then compares
+ * its own architecture with every other architecture's family at the own architecture's accuracy
+ * (`matchedAccuracyMargin`), so no accuracy tolerance and no FLOP matching decides what "matched" means.
+ * Members and their retrainings are kept under `<work>/<model>/family/` and reused.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { mean, median } from 'simple-statistics';
+import { flopsTarget } from '../src/costs/index.js';
+import { latencyTarget } from '../src/costs/latency/index.js';
+import type { Structure } from '../src/graph/alive.js';
+import { buildGraph } from '../src/graph/build.js';
+import { buildShrunkModel, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
+import type { DeviceProfile } from '../src/profile/schema.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
+import { matchedAccuracyMargin } from './accuracy-match.js';
+import type { AccuracyPoint, Bracketed } from './accuracy-match.js';
+
+/** One architecture under one width multiplier, snapped to its device, with its retrained accuracies. */
+export interface FamilyMember {
+  /** Index of the architecture (and of its device) in the compare result. */
+  readonly architecture: number;
+  readonly multiplier: number;
+  readonly structure: Structure;
+  readonly mflops: number;
+  readonly accuracies: readonly number[];
+}
+
+/** The multipliers of `--accuracy-family` ("0.8,1.25"), each positive and not 1. */
+export function parseMultipliers(text: string): number[] {
+  const multipliers = text.split(',').map((s) => Number(s.trim()));
+  for (const m of multipliers) {
+    if (!(Number.isFinite(m) && m > 0 && m !== 1)) throw new Error(`--accuracy-family: every multiplier must be a positive number other than 1, got "${text}"`);
+  }
+  return [...new Set(multipliers)].sort((a, b) => a - b);
+}
+
+/** `structure` under one width multiplier, snapped to `profile`'s device as a shrunk architecture is. */
+export function familyStructure(seed: tfl.LayersModel, profile: DeviceProfile, structure: Structure, multiplier: number): Structure {
+  const graph = buildGraph(seed);
+  return snapStructure(graph, scaleStructure(graph, structure, multiplier), latencyTarget(profile)).structure;
+}
+
+/** MFLOPs of `structure` over the seed's graph. */
+export function structureMflops(seed: tfl.LayersModel, structure: Structure): number {
+  return structureCost(buildGraph(seed), flopsTarget(), structure) / 1e6;
+}
+
+interface KeptRetraining {
+  readonly structure: Structure;
+  readonly accuracy: number;
+}
+
+/**
+ * Every architecture's family members, made and retrained with seeds 1 to `seeds` (each retraining
+ * kept in `<dir>/<device>-x<m>/retrained-<seed>.json` and reused while its structure is the same).
+ */
+export async function familyMembers(options: {
+  seed: tfl.LayersModel;
+  profiles: readonly DeviceProfile[];
+  structures: readonly Structure[];
+  multipliers: readonly number[];
+  seeds: number;
+  dir: string;
+  retrain: (label: string, model: tfl.LayersModel, seed: number) => Promise<number | undefined>;
+  log: (message: string) => void;
+}): Promise<FamilyMember[]> {
+  const members: FamilyMember[] = [];
+  for (const [i, profile] of options.profiles.entries()) {
+    const own = options.structures[i];
+    if (own === undefined) continue;
+    for (const multiplier of options.multipliers) {
+      const structure = familyStructure(options.seed, profile, own, multiplier);
+      const label = `${profile.name} ×${multiplier}`;
+      const memberDir = path.join(options.dir, `${profile.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-x${multiplier}`);
+      const accuracies: number[] = [];
+      for (let s = 1; s <= options.seeds; s++) {
+        const file = path.join(memberDir, `retrained-${s}.json`);
+        const kept = JSON.parse(await fs.readFile(file, 'utf8').catch(() => 'null')) as KeptRetraining | null;
+        if (kept !== null && JSON.stringify(kept.structure) === JSON.stringify(structure)) {
+          accuracies.push(kept.accuracy);
+          continue;
+        }
+        options.log(`the architecture for ${label}: retraining with seed ${s} of ${options.seeds}`);
+        const { model } = await buildShrunkModel(options.seed, structure);
+        try {
+          const accuracy = await options.retrain(label, model, s);
+          if (accuracy === undefined) throw new Error(`retraining ${label} gave no accuracy (no test data?)`);
+          await writeJsonAtomic(file, { structure, accuracy } satisfies KeptRetraining);
+          accuracies.push(accuracy);
+        } finally {
+          model.dispose();
+        }
+      }
+      members.push({ architecture: i, multiplier, structure, mflops: structureMflops(options.seed, structure), accuracies });
+    }
+  }
+  return members;
+}
+
+/** One row's comparison at matched accuracy in one measuring pass. */
+export interface MatchedRow {
+  readonly margin: number;
+  readonly ownMs: number;
+  /** For each other architecture (in order, the own one left out): its family's latency at the own accuracy. */
+  readonly others: readonly (Bracketed<FamilyPoint> & { readonly architecture: number })[];
+}
+
+/** A family member as a point on its accuracy-latency curve (multiplier 1: the architecture itself). */
+export interface FamilyPoint extends AccuracyPoint {
+  readonly multiplier: number;
+}
+
+/**
+ * Row `i` of one pass at matched accuracy. `ms` holds the row's latencies of the architectures, then of
+ * the members in `members`' order; `accuracy[k]` is architecture k's mean accuracy. Undefined when some
+ * other architecture's family does not bracket architecture i's accuracy.
+ */
+export function matchedRow(i: number, ms: readonly number[], accuracy: readonly number[], members: readonly FamilyMember[]): MatchedRow | undefined {
+  const count = accuracy.length;
+  const point = (k: number): FamilyPoint => ({ accuracy: accuracy[k]!, ms: ms[k]!, multiplier: 1 });
+  const familyOf = (j: number): FamilyPoint[] => [
+    point(j),
+    ...members.flatMap((m, n) => (m.architecture === j ? [{ accuracy: mean([...m.accuracies]), ms: ms[count + n]!, multiplier: m.multiplier }] : [])),
+  ];
+  const others = [...Array(count).keys()].filter((j) => j !== i);
+  const matched = matchedAccuracyMargin(point(i), others.map(familyOf));
+  if (matched === undefined) return undefined;
+  return { margin: matched.margin, ownMs: point(i).ms, others: matched.others.map((o, n) => ({ ...o, architecture: others[n]! })) };
+}
+
+/** The median of each row's margins over the passes (undefined where a row was never matched). */
+export function medianMargins(passes: readonly (readonly (MatchedRow | undefined)[])[], rows: number): (number | undefined)[] {
+  return [...Array(rows).keys()].map((i) => {
+    const margins = passes.map((p) => p[i]?.margin).filter((m): m is number => m !== undefined);
+    return margins.length === 0 ? undefined : median(margins);
+  });
+}
