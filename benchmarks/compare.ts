@@ -35,8 +35,8 @@ import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
-import { writeJsonAtomic } from '../src/util/atomic.js';
 import { packageRoot } from '../src/train/data/package-root.js';
+import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { familyMembers, matchedRow, medianMargins, parseMultipliers, structureMflops } from './compare-family.js';
 import type { FamilyMember, MatchedRow } from './compare-family.js';
@@ -58,7 +58,7 @@ const args = await yargs(process.argv.slice(2))
   .option('accuracy-family', { type: 'string', describe: 'width multipliers (e.g. 0.8,1.25): compare each row at its own architecture\'s accuracy on the others\' families' })
   .option('out', { type: 'string', default: 'benchmarks/results', describe: 'where each model\'s compare.json, pictures and index.html go' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-compare'), describe: 'where the shrink runs and architectures go' })
-  .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare); the verdict takes each row\'s median margin' })
+  .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare; with --accuracy-family, this many passes more with the families); the verdict takes each row\'s median margin' })
   .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished' })
   .option('dry-run', { type: 'boolean', default: false, describe: 'do not write BENCHMARKS.md' })
   .strict()
