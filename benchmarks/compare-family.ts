@@ -14,11 +14,14 @@ import { flopsTarget } from '../src/costs/index.js';
 import { latencyTarget } from '../src/costs/latency/index.js';
 import type { Structure } from '../src/graph/alive.js';
 import { buildGraph } from '../src/graph/build.js';
+import type { OpGraph } from '../src/graph/types.js';
 import { buildShrunkModel, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import type { DeviceProfile } from '../src/profile/schema.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
+import { fileSlug } from '../src/util/slug.js';
 import { matchedAccuracyMargin } from './accuracy-match.js';
 import type { AccuracyPoint, Bracketed } from './accuracy-match.js';
+import { retrainedFile } from './shrink-retrain.js';
 
 /** One architecture under one width multiplier, snapped to its device, with its retrained accuracies. */
 export interface FamilyMember {
@@ -40,14 +43,8 @@ export function parseMultipliers(text: string): number[] {
 }
 
 /** `structure` under one width multiplier, snapped to `profile`'s device as a shrunk architecture is. */
-export function familyStructure(seed: tfl.LayersModel, profile: DeviceProfile, structure: Structure, multiplier: number): Structure {
-  const graph = buildGraph(seed);
+export function familyStructure(graph: OpGraph, profile: DeviceProfile, structure: Structure, multiplier: number): Structure {
   return snapStructure(graph, scaleStructure(graph, structure, multiplier), latencyTarget(profile)).structure;
-}
-
-/** MFLOPs of `structure` over the seed's graph. */
-export function structureMflops(seed: tfl.LayersModel, structure: Structure): number {
-  return structureCost(buildGraph(seed), flopsTarget(), structure) / 1e6;
 }
 
 interface KeptRetraining {
@@ -57,7 +54,7 @@ interface KeptRetraining {
 
 /**
  * Every architecture's family members, made and retrained with seeds 1 to `seeds` (each retraining
- * kept in `<dir>/<device>-x<m>/retrained-<seed>.json` and reused while its structure is the same).
+ * kept in `<dir>/<device>-x<m>/retrained-<seed>.json`, bench:shrink's layout, and reused while its structure is the same).
  */
 export async function familyMembers(options: {
   seed: tfl.LayersModel;
@@ -70,16 +67,17 @@ export async function familyMembers(options: {
   log: (message: string) => void;
 }): Promise<FamilyMember[]> {
   const members: FamilyMember[] = [];
+  const graph = buildGraph(options.seed);
   for (const [i, profile] of options.profiles.entries()) {
     const own = options.structures[i];
     if (own === undefined) continue;
     for (const multiplier of options.multipliers) {
-      const structure = familyStructure(options.seed, profile, own, multiplier);
+      const structure = familyStructure(graph, profile, own, multiplier);
       const label = `${profile.name} ×${multiplier}`;
-      const memberDir = path.join(options.dir, `${profile.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-x${multiplier}`);
+      const memberDir = path.join(options.dir, `${fileSlug(profile.name)}-x${multiplier}`);
       const accuracies: number[] = [];
       for (let s = 1; s <= options.seeds; s++) {
-        const file = path.join(memberDir, `retrained-${s}.json`);
+        const file = retrainedFile(memberDir, s);
         const kept = JSON.parse(await fs.readFile(file, 'utf8').catch(() => 'null')) as KeptRetraining | null;
         if (kept !== null && JSON.stringify(kept.structure) === JSON.stringify(structure)) {
           accuracies.push(kept.accuracy);
@@ -96,7 +94,7 @@ export async function familyMembers(options: {
           model.dispose();
         }
       }
-      members.push({ architecture: i, multiplier, structure, mflops: structureMflops(options.seed, structure), accuracies });
+      members.push({ architecture: i, multiplier, structure, mflops: structureCost(graph, flopsTarget(), structure) / 1e6, accuracies });
     }
   }
   return members;

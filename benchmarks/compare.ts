@@ -38,7 +38,7 @@ import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
-import { familyMembers, matchedRow, medianMargins, parseMultipliers, structureMflops } from './compare-family.js';
+import { familyMembers, matchedRow, medianMargins, parseMultipliers } from './compare-family.js';
 import type { FamilyMember, MatchedRow } from './compare-family.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
@@ -86,7 +86,6 @@ if (multipliers.length > 0 && !(args['retrain-epochs'] > 0)) {
 /** One model's comparison at matched accuracy: the family members and each pass's rows. */
 interface FamilyRun {
   readonly members: readonly FamilyMember[];
-  readonly architectureMflops: readonly number[];
   /** [pass][row][column]: the architectures' latencies, then the members'; empty where a row was not measured. */
   readonly ms: readonly (readonly (readonly number[])[])[];
   readonly rows: readonly (readonly (MatchedRow | undefined)[])[];
@@ -101,7 +100,7 @@ function familyVerdict(result: CompareResult, family: FamilyRun): { met: boolean
     return values.length === 0 ? '–' : median(values).toFixed(values[0]! < 10 ? 3 : 2);
   };
   const columns = [
-    ...result.architectures.map((a, k) => ({ architecture: k, multiplier: 1, mflops: family.architectureMflops[k] ?? Number.NaN, accuracy: a.accuracy ?? Number.NaN, column: k })),
+    ...result.architectures.map((a, k) => ({ architecture: k, multiplier: 1, mflops: a.flops / 1e6, accuracy: a.accuracy ?? Number.NaN, column: k })),
     ...family.members.map((m, n) => ({ architecture: m.architecture, multiplier: m.multiplier, mflops: m.mflops, accuracy: mean([...m.accuracies]), column: count + n })),
   ].sort((a, b) => a.architecture - b.architecture || a.multiplier - b.multiplier);
   const lines = [
@@ -255,7 +254,7 @@ for (const model of args.models.split(',')) {
         if (margin !== null) passes[i]?.push(margin);
       });
     }
-    family = { members, architectureMflops: result.architectures.map((a) => structureMflops(seed.model, a.structure)), ms, rows };
+    family = { members, ms, rows };
     await writeJsonAtomic(path.join(outDir, 'accuracy-family.json'), { multipliers, devices: result.devices.map((d) => d.name), accuracy, members, ms });
   }
   await initBackend('wasm');

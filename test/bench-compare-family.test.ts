@@ -97,7 +97,7 @@ describe('bench:compare families', () => {
     const graph = buildGraph(seed);
     const own = { ...fullStructure(graph), stem: 10, s1b1_conv1: 9, s2b1_conv1: 13, s2b2_conv1: 11, s2b1_conv2: 21, s3b1_conv1: 30 };
     const raw = scaleStructure(graph, own, 1.25);
-    const member = familyStructure(seed, profile, own, 1.25);
+    const member = familyStructure(graph, profile, own, 1.25);
     for (const [layer, count] of Object.entries(raw)) expect(member[layer], layer).toBeGreaterThanOrEqual(count);
     const target = latencyTarget(profile);
     expect(structureCost(graph, target, member)).toBeLessThanOrEqual(structureCost(graph, target, raw) + 1e-9);

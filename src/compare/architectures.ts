@@ -25,6 +25,7 @@ import { runShrink } from '../shrink/run.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
 import { classificationAccuracy } from '../train/evaluate.js';
+import { fileSlug } from '../util/slug.js';
 import type { CompareArchitecture, CompareDeviceInput, CompareRequest } from './types.js';
 
 /** An architecture as made: what compare needs of it before pricing and timing. */
@@ -53,7 +54,7 @@ export function deviceGoal(goal: ShrinkGoal, seedMs: number, constantMs: number,
 
 /** A folder name for a device (its profile name with anything unsafe replaced). */
 export function deviceFolder(outDir: string, device: string): string {
-  return path.join(outDir, 'architectures', device.replace(/[^A-Za-z0-9._-]+/g, '-'));
+  return path.join(outDir, 'architectures', fileSlug(device));
 }
 
 /** A copy of the seed with its weights, so that shrinking (which trains in place) leaves the seed alone. */

@@ -8,6 +8,7 @@ import { marginText } from '../compare/markdown.js';
 import { CONSTANT_KIND } from '../compare/matrix.js';
 import type { CompareResult } from '../compare/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { fileSlug } from '../util/slug.js';
 import { breakdownChart } from './charts/breakdown.js';
 import { matrixCells, matrixChart } from './charts/matrix.js';
 import { writeCharts } from './charts/render.js';
@@ -18,10 +19,6 @@ import type { HtmlFigure, HtmlSection, HtmlTable } from './html.js';
 
 function ms(x: number): string {
   return x >= 100 ? x.toFixed(1) : x >= 10 ? x.toFixed(2) : x.toFixed(3);
-}
-
-function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 
 /** `target` relative to the page's folder when it is inside it, else absolute. */
@@ -45,7 +42,7 @@ export function compareCharts(result: CompareResult): Chart[] {
   });
   const breakdowns = result.devices.map((d, i) =>
     breakdownChart({
-      name: `breakdown-${i + 1}-${slug(d.name)}`,
+      name: `breakdown-${i + 1}-${fileSlug(d.name)}`,
       device: d.name,
       constantKind: CONSTANT_KIND,
       bars: [
