@@ -15,13 +15,13 @@ import { latencyTarget } from '../src/costs/latency/index.js';
 import type { Structure } from '../src/graph/alive.js';
 import { buildGraph } from '../src/graph/build.js';
 import type { OpGraph } from '../src/graph/types.js';
+import { keepAccuracy, keptAccuracy } from '../src/compare/index.js';
+import type { RetrainingKey } from '../src/compare/index.js';
 import { buildShrunkModel, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import type { DeviceProfile } from '../src/profile/schema.js';
-import { writeJsonAtomic } from '../src/util/atomic.js';
 import { fileSlug } from '../src/util/slug.js';
 import { matchedAccuracyMargin } from './accuracy-match.js';
 import type { AccuracyPoint, Bracketed } from './accuracy-match.js';
-import { retrainedFile } from './shrink-retrain.js';
 
 /** One architecture under one width multiplier, snapped to its device, with its retrained accuracies. */
 export interface FamilyMember {
@@ -47,14 +47,10 @@ export function familyStructure(graph: OpGraph, profile: DeviceProfile, structur
   return snapStructure(graph, scaleStructure(graph, structure, multiplier), latencyTarget(profile)).structure;
 }
 
-interface KeptRetraining {
-  readonly structure: Structure;
-  readonly accuracy: number;
-}
-
 /**
- * Every architecture's family members, made and retrained with seeds 1 to `seeds` (each retraining
- * kept in `<dir>/<device>-x<m>/retrained-<seed>.json`, bench:shrink's layout, and reused while its structure is the same).
+ * Every architecture's family members, made and retrained with seeds 1 to `seeds`. Each retraining is
+ * kept in `<dir>/<device>-x<m>/retrained-<seed>.json` with what it depends on (`keyOf`: the structure,
+ * the seed, the training settings and data) and reused while that is the same.
  */
 export async function familyMembers(options: {
   seed: tfl.LayersModel;
@@ -64,6 +60,7 @@ export async function familyMembers(options: {
   seeds: number;
   dir: string;
   retrain: (label: string, model: tfl.LayersModel, seed: number) => Promise<number | undefined>;
+  keyOf: (structure: Structure, seed: number) => RetrainingKey;
   log: (message: string) => void;
 }): Promise<FamilyMember[]> {
   const members: FamilyMember[] = [];
@@ -77,10 +74,10 @@ export async function familyMembers(options: {
       const memberDir = path.join(options.dir, `${fileSlug(profile.name)}-x${multiplier}`);
       const accuracies: number[] = [];
       for (let s = 1; s <= options.seeds; s++) {
-        const file = retrainedFile(memberDir, s);
-        const kept = JSON.parse(await fs.readFile(file, 'utf8').catch(() => 'null')) as KeptRetraining | null;
-        if (kept !== null && JSON.stringify(kept.structure) === JSON.stringify(structure)) {
-          accuracies.push(kept.accuracy);
+        const key = options.keyOf(structure, s);
+        const kept = await keptAccuracy(memberDir, key);
+        if (kept !== undefined) {
+          accuracies.push(kept);
           continue;
         }
         options.log(`the architecture for ${label}: retraining with seed ${s} of ${options.seeds}`);
@@ -88,7 +85,7 @@ export async function familyMembers(options: {
         try {
           const accuracy = await options.retrain(label, model, s);
           if (accuracy === undefined) throw new Error(`retraining ${label} gave no accuracy (no test data?)`);
-          await writeJsonAtomic(file, { structure, accuracy } satisfies KeptRetraining);
+          await keepAccuracy(memberDir, key, accuracy);
           accuracies.push(accuracy);
         } finally {
           model.dispose();

@@ -19,17 +19,20 @@
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
- * architectures finished there); the section of BENCHMARKS.md is written unless `--dry-run`.
+ * architectures finished there, and their first retrainings). The retrainings with seeds 2 to N and the
+ * families' are kept beside each architecture and reused whenever the structure, seed, training settings
+ * and data are the same. The section of BENCHMARKS.md is written unless `--dry-run`.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { mean, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
-import { compareArchitectures, compareMarkdown, ownMargin, writeCompareJson } from '../src/compare/index.js';
+import { compareArchitectures, compareMarkdown, keepAccuracy, keptAccuracy, ownMargin, retrainingKey, writeCompareJson } from '../src/compare/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
 import { retrain } from '../src/compare/architectures.js';
-import type { CompareRequest, CompareResult } from '../src/compare/index.js';
+import type { CompareRequest, CompareResult, RetrainingKey } from '../src/compare/index.js';
+import type { Structure } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
@@ -59,7 +62,7 @@ const args = await yargs(process.argv.slice(2))
   .option('out', { type: 'string', default: 'benchmarks/results', describe: 'where each model\'s compare.json, pictures and index.html go' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-compare'), describe: 'where the shrink runs and architectures go' })
   .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare; with --accuracy-family, this many passes more with the families); the verdict takes each row\'s median margin' })
-  .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished' })
+  .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished, and their first retrainings' })
   .option('dry-run', { type: 'boolean', default: false, describe: 'do not write BENCHMARKS.md' })
   .strict()
   .parseAsync();
@@ -207,12 +210,25 @@ for (const model of args.models.split(',')) {
   const { onProgress: _shown, ...quiet } = request;
   const retrained = result.architectures.map((a) => (a.accuracy === undefined ? [] : [a.accuracy]));
   if (args['retrain-seeds'] > 1) await initBackend('wasm');
+  const keyOf = (structure: Structure, retrainSeed: number): RetrainingKey => {
+    const key = retrainingKey(quiet, structure, retrainSeed);
+    if (key === undefined) throw new Error('bench:compare: retraining asked for without training data');
+    return key;
+  };
   for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
     for (const [i, a] of result.architectures.entries()) {
-      log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
-      const { model: built } = await buildShrunkModel(seed.model, a.structure);
-      const accuracy = await retrain(quiet, a.device, built, retrainSeed);
-      built.dispose();
+      const key = keyOf(a.structure, retrainSeed);
+      let accuracy = await keptAccuracy(a.dir, key);
+      if (accuracy === undefined) {
+        log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
+        const { model: built } = await buildShrunkModel(seed.model, a.structure);
+        try {
+          accuracy = await retrain(quiet, a.device, built, retrainSeed);
+        } finally {
+          built.dispose();
+        }
+        if (accuracy !== undefined) await keepAccuracy(a.dir, key, accuracy);
+      }
       if (accuracy !== undefined) retrained[i]?.push(accuracy);
     }
   }
@@ -239,6 +255,7 @@ for (const model of args.models.split(',')) {
       seeds: args['retrain-seeds'],
       dir: path.join(workDir, 'family'),
       retrain: (label, built, retrainSeed) => retrain(quiet, label, built, retrainSeed),
+      keyOf,
       log: (m) => log(`${model}: ${m}`),
     });
     const accuracy = result.architectures.map((a) => a.accuracy ?? Number.NaN);

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bracketAtAccuracy, latencyAtAccuracy, matchedAccuracyMargin } from '../benchmarks/accuracy-match.js';
 import { familyMembers, familyStructure, matchedRow, medianMargins, parseMultipliers } from '../benchmarks/compare-family.js';
 import type { FamilyMember } from '../benchmarks/compare-family.js';
+import type { RetrainingKey } from '../src/compare/index.js';
 import { latencyTarget } from '../src/costs/index.js';
 import { fullStructure } from '../src/graph/alive.js';
+import type { Structure } from '../src/graph/alive.js';
 import { buildGraph } from '../src/graph/build.js';
 import { scaleStructure, structureCost } from '../src/morph/structure/index.js';
 import { readProfile } from '../src/profile/io.js';
@@ -114,7 +116,7 @@ describe('bench:compare family retrainings', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('retrains each member once per seed, keeps it, and retrains again only when its structure changed', async () => {
+  it('retrains each member once per seed, keeps it, and retrains again only when its structure or its training changed', async () => {
     const profile = await readProfile(path.join(ROOT, 'device-profiles', 'amd-epyc-2c-wasm-resnet-mini.json'));
     const seed = zooEntry('resnet-mini').build();
     const graph = buildGraph(seed);
@@ -131,6 +133,7 @@ describe('bench:compare family retrainings', () => {
         calls.push(`${label} ${s}`);
         return (80 + s) / 100;
       },
+      keyOf: (structure: Structure, s: number): RetrainingKey => ({ structure, seed: s, epochs: 2, batchSize: 32, train: { description: 'train', size: 100 }, test: null }),
       log: () => undefined,
     };
     const first = await familyMembers(options);
@@ -144,6 +147,9 @@ describe('bench:compare family retrainings', () => {
     const narrower = await familyMembers({ ...options, structures: [scaleStructure(graph, structure, 0.5)] });
     expect(narrower.map((m) => m.structure)).not.toEqual(first.map((m) => m.structure));
     expect(calls).toHaveLength(8);
+    const longer = await familyMembers({ ...options, structures: [scaleStructure(graph, structure, 0.5)], keyOf: (st: Structure, s: number) => ({ ...options.keyOf(st, s), epochs: 3 }) });
+    expect(calls).toHaveLength(12);
+    expect(longer.map((m) => m.structure)).toEqual(narrower.map((m) => m.structure));
     seed.dispose();
   });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
-import { compareArchitectures, deviceFolder, deviceGoal } from '../src/compare/index.js';
+import { compareArchitectures, deviceFolder, deviceGoal, keepAccuracy, keptAccuracy, matchedFlopsFolder, retrainingFile } from '../src/compare/index.js';
 import type { CompareProgress, CompareRequest, CompareResult } from '../src/compare/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { flopsTarget } from '../src/costs/analytic.js';
@@ -136,6 +136,31 @@ describe('matchFlops', () => {
     expect(result.settings.matchFlops).toBe(true);
   });
 
+  test('saves each rescaled architecture beside its shrink run, and a resumed run reuses its retraining unless the training changed', async () => {
+    const retraining: string[] = [];
+    const onProgress = (p: CompareProgress): void => void (p.phase === 'retraining' && p.step === 1 && retraining.push(p.device));
+    const train = brightnessImages(64, 8, 1);
+    const test = brightnessImages(32, 8, 2);
+    const { wide, devices, result } = await matchedFrom(8, [{ a: 8, b: 8 }, { a: 24, b: 24 }], { shrink: { snap: false, batchSize: 16 }, train, test, retrainEpochs: 1, onProgress });
+    expect(retraining).toEqual(devices.map((d) => d.profile.name));
+    const dir = path.dirname(path.dirname(path.dirname(result.architectures[0]!.dir)));
+    for (const [i, a] of result.architectures.entries()) {
+      const shrinkDir = deviceFolder(dir, devices[i]!.profile.name);
+      expect(a.dir).toBe(matchedFlopsFolder(shrinkDir));
+      expect(existsSync(path.join(shrinkDir, 'structure.json'))).toBe(false);
+      expect(JSON.parse(readFileSync(path.join(a.dir, 'structure.json'), 'utf8'))).toEqual(a.structure);
+      expect(existsSync(path.join(a.dir, 'model.json'))).toBe(true);
+      const kept = JSON.parse(readFileSync(retrainingFile(a.dir, 1), 'utf8'));
+      expect(kept).toMatchObject({ structure: a.structure, seed: 1, epochs: 1, batchSize: 16, accuracy: a.accuracy });
+    }
+    const again = await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, measure: false, shrink: { snap: false, batchSize: 16 }, train, test, retrainEpochs: 1, onProgress });
+    expect(retraining).toHaveLength(2);
+    expect(again.architectures.map((a) => [a.structure, a.accuracy, a.dir])).toEqual(result.architectures.map((a) => [a.structure, a.accuracy, a.dir]));
+    await compareArchitectures({ model: wide, modelName: 'wide', devices, outDir: dir, resume: true, matchFlops: true, measure: false, shrink: { snap: false, batchSize: 16 }, train, test, retrainEpochs: 2, onProgress });
+    expect(retraining).toHaveLength(4);
+    expect(JSON.parse(readFileSync(retrainingFile(result.architectures[0]!.dir, 1), 'utf8')).epochs).toBe(2);
+  });
+
   test('with snapping, the multiplier is chosen on the snapped FLOPs, nearest the goal, where snapping the matched structure overshoots', async () => {
     const { wide, devices, result } = await matchedFrom(28, [{ a: 5, b: 5 }, { a: 21, b: 21 }], {});
     const [small, big] = result.architectures;
@@ -149,5 +174,26 @@ describe('matchFlops', () => {
     expect(big?.structure).toEqual({ a: 4, b: 4, head: 4 });
     expect(big?.flops).toBe(structureCost(graph, flops, big!.structure));
     expect(Math.abs(big!.flops / goal - 1)).toBeLessThan(structureCost(graph, flops, naive) / goal - 1);
+  });
+});
+
+describe('kept retrainings', () => {
+  const key = { structure: { a: 8, b: 5 }, seed: 2, epochs: 3, batchSize: 32, train: { description: 'train.gz', size: 600 }, test: null };
+
+  test('one is read back for the same key in any key order, and not for another structure, seed or data', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-kept-'));
+    await keepAccuracy(dir, key, 0.8125);
+    expect(await keptAccuracy(dir, { test: null, train: { size: 600, description: 'train.gz' }, batchSize: 32, epochs: 3, seed: 2, structure: { b: 5, a: 8 } })).toBe(0.8125);
+    expect(await keptAccuracy(dir, { ...key, structure: { a: 8, b: 6 } })).toBeUndefined();
+    expect(await keptAccuracy(dir, { ...key, seed: 3 })).toBeUndefined();
+    expect(await keptAccuracy(dir, { ...key, train: { description: 'other.gz', size: 600 } })).toBeUndefined();
+  });
+
+  test('a half-written or foreign file is not an accuracy', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-kept-'));
+    writeFileSync(retrainingFile(dir, 2), '{"structure": {"a": 8');
+    expect(await keptAccuracy(dir, key)).toBeUndefined();
+    writeFileSync(retrainingFile(dir, 2), JSON.stringify({ ...key, accuracy: 'high' }));
+    expect(await keptAccuracy(dir, key)).toBeUndefined();
   });
 });

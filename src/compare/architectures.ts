@@ -2,9 +2,10 @@
  * Each device's architecture: the structure given for it, or MorphNet shrinking for that device's
  * measured latency (from a fresh copy of the seed, so every device starts from the same weights),
  * optionally rescaled to matched FLOPs, and retrained from scratch for its accuracy when asked. Each
- * lands in `<outDir>/architectures/<device>/`.
+ * lands in `<outDir>/architectures/<device>/` (rescaled: in its `matched-flops/` folder); a resumed run
+ * reuses the finished shrink runs and the retrainings kept beside each architecture.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { flopsTarget } from '../costs/analytic.js';
@@ -26,6 +27,8 @@ import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
 import { classificationAccuracy } from '../train/evaluate.js';
 import { fileSlug } from '../util/slug.js';
+import { dataIdentity, keepAccuracy, keptAccuracy } from './retrained.js';
+import type { RetrainingKey } from './retrained.js';
 import type { CompareArchitecture, CompareDeviceInput, CompareRequest } from './types.js';
 
 /** An architecture as made: what compare needs of it before pricing and timing. */
@@ -55,6 +58,14 @@ export function deviceGoal(goal: ShrinkGoal, seedMs: number, constantMs: number,
 /** A folder name for a device (its profile name with anything unsafe replaced). */
 export function deviceFolder(outDir: string, device: string): string {
   return path.join(outDir, 'architectures', fileSlug(device));
+}
+
+/**
+ * Where an architecture rescaled to matched FLOPs is saved: inside the folder of the shrink run it was
+ * rescaled from, which keeps that run's own model and structure.
+ */
+export function matchedFlopsFolder(shrinkDir: string): string {
+  return path.join(shrinkDir, 'matched-flops');
 }
 
 /** A copy of the seed with its weights, so that shrinking (which trains in place) leaves the seed alone. */
@@ -179,17 +190,57 @@ async function shrunkArchitecture(request: CompareRequest, device: CompareDevice
   }
 }
 
-/** Saves an architecture's model and structure in its folder, retrained first when asked; returns its accuracy. */
+/**
+ * What a compare request's retraining of `structure` with `seed` (default: the request's shrink seed)
+ * depends on; undefined when the request retrains nothing.
+ */
+export function retrainingKey(request: CompareRequest, structure: Structure, seed?: number): RetrainingKey | undefined {
+  if (!((request.retrainEpochs ?? 0) > 0) || request.train === undefined) return undefined;
+  return {
+    structure,
+    seed: seed ?? request.shrink?.seed ?? 1,
+    epochs: request.retrainEpochs ?? 0,
+    batchSize: request.shrink?.batchSize ?? 32,
+    train: dataIdentity(request.train),
+    test: request.test === undefined ? null : dataIdentity(request.test),
+  };
+}
+
+/**
+ * Saves an architecture's model and structure in its folder, retrained first when asked; returns its
+ * accuracy. A resumed request whose folder holds this very model and retraining reads them back.
+ */
 async function saveArchitecture(request: CompareRequest, device: string, structure: Structure, dir: string): Promise<number | undefined> {
+  const key = retrainingKey(request, structure);
+  if (request.resume === true && sameStructure(await savedStructure(dir), structure) && existsSync(path.join(dir, 'model.json'))) {
+    const kept = key === undefined ? undefined : await keptAccuracy(dir, key);
+    if (key === undefined || kept !== undefined) return kept;
+  }
   const { model } = await buildShrunkModel(request.model, structure);
   try {
-    const accuracy = (request.retrainEpochs ?? 0) > 0 ? await retrain(request, device, model) : undefined;
+    const accuracy = key !== undefined ? await retrain(request, device, model) : undefined;
     await saveModelFiles(model, dir);
     await writeStructureFile(shrinkPaths(dir).structure, structure);
+    if (key !== undefined && accuracy !== undefined) await keepAccuracy(dir, key, accuracy);
     return accuracy;
   } finally {
     model.dispose();
   }
+}
+
+/** The structure saved in `dir`, or undefined when none is (or it is not JSON). */
+async function savedStructure(dir: string): Promise<Structure | undefined> {
+  const text = await fs.readFile(shrinkPaths(dir).structure, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Structure;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameStructure(a: Structure | undefined, b: Structure): boolean {
+  return a !== undefined && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([layer, count]) => a[layer] === count);
 }
 
 /**
@@ -248,9 +299,10 @@ async function matchedFlops(request: CompareRequest, made: readonly MadeArchitec
     const snap = (s: Structure): Structure =>
       request.shrink?.snap === false ? s : snapStructure(graph, s, target, { withinModel: request.shrink?.withinSeed === true }).structure;
     const { structure, multiplier } = snappedToFlops(graph, a.structure, goal, snap);
-    const accuracy = await saveArchitecture(request, a.device, structure, a.dir);
+    const dir = matchedFlopsFolder(a.dir);
+    const accuracy = await saveArchitecture(request, a.device, structure, dir);
     const { accuracy: _unmatched, ...rest } = a;
-    out.push({ ...rest, structure, multiplier, ...(accuracy === undefined ? {} : { accuracy }) });
+    out.push({ ...rest, structure, multiplier, ...(accuracy === undefined ? {} : { accuracy }), dir });
   }
   return out;
 }

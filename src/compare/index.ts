@@ -1,5 +1,7 @@
 export { compareArchitectures } from './run.js';
-export { deviceFolder, deviceGoal, DEFAULT_GOAL } from './architectures.js';
+export { deviceFolder, deviceGoal, DEFAULT_GOAL, matchedFlopsFolder, retrainingKey } from './architectures.js';
+export { dataIdentity, keepAccuracy, keptAccuracy, retrainingFile } from './retrained.js';
+export type { DataIdentity, RetrainingKey } from './retrained.js';
 export { CONSTANT_KIND, ownMargin, predictedLatency } from './matrix.js';
 export { compareMarkdown, marginText } from './markdown.js';
 export { comparePaths, writeCompareJson } from './files.js';

@@ -68,7 +68,7 @@ export interface CompareRequest {
   readonly trainBackend?: BackendName;
   /** Folder for each architecture's files: `<outDir>/architectures/<device>/` (model.json, structure.json, ...). */
   readonly outDir: string;
-  /** Reuse the architectures an interrupted run finished, and resume the one it was shrinking. */
+  /** Reuse the architectures an interrupted run finished and the retrainings kept beside them, and resume the one it was shrinking. */
   readonly resume?: boolean;
   /** End-to-end timing of the devices that run here (the standard definition by default); false measures nothing. */
   readonly measure?: MeasureSettings | false;

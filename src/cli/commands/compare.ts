@@ -90,7 +90,7 @@ export const compareCommand: CommandSpec = {
     measure: { type: 'boolean', describe: 'measure the devices whose backend runs here (--no-measure: predictions only)', default: true },
     png: { type: 'boolean', describe: 'write PNG pictures beside the SVGs (--no-png turns it off)', default: true },
     out: { type: 'string', describe: 'output folder', demandOption: true },
-    resume: { type: 'boolean', describe: 'reuse the architectures an interrupted run in --out finished, and resume the one it was shrinking', default: false },
+    resume: { type: 'boolean', describe: 'reuse the architectures (and their retrainings) an interrupted run in --out finished, and resume the one it was shrinking', default: false },
   },
   examples: [
     [
