@@ -201,6 +201,7 @@ export function retrainingKey(request: CompareRequest, structure: Structure, see
     seed: seed ?? request.shrink?.seed ?? 1,
     epochs: request.retrainEpochs ?? 0,
     batchSize: request.shrink?.batchSize ?? 32,
+    ...(request.shrink?.loss === undefined ? {} : { loss: request.shrink.loss }),
     train: dataIdentity(request.train),
     test: request.test === undefined ? null : dataIdentity(request.test),
   };

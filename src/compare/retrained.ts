@@ -1,8 +1,8 @@
 /**
  * Retrainings kept beside an architecture. Retraining from scratch is the slowest step of a compare
  * after shrinking, so each retraining's accuracy is kept in the architecture's folder as
- * `retrained-<seed>.json`, with everything the accuracy depends on: the structure, the seed, the epochs
- * and batch size, and which training and test data (their description and size). A run that asks for
+ * `retrained-<seed>.json`, with everything the accuracy depends on: the structure, the seed, the epochs,
+ * batch size and loss, and which training and test data (their description and size). A run that asks for
  * the same retraining again reads it back instead of training; anything different trains anew.
  */
 import { promises as fs } from 'node:fs';
@@ -17,6 +17,8 @@ export interface RetrainingKey {
   readonly seed: number;
   readonly epochs: number;
   readonly batchSize: number;
+  /** The loss, where not the default for the data's labels. */
+  readonly loss?: string;
   readonly train: DataIdentity;
   readonly test: DataIdentity | null;
 }
