@@ -6,7 +6,6 @@
  * (`matchedAccuracyMargin`), so no accuracy tolerance and no FLOP matching decides what "matched" means.
  * Members and their retrainings are kept under `<work>/<model>/family/` and reused.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mean, median } from 'simple-statistics';
