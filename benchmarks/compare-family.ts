@@ -14,7 +14,7 @@ import { latencyTarget } from '../src/costs/latency/index.js';
 import type { Structure } from '../src/graph/alive.js';
 import { buildGraph } from '../src/graph/build.js';
 import type { OpGraph } from '../src/graph/types.js';
-import { keepAccuracy, keptAccuracy } from '../src/compare/index.js';
+import { keptOrRetrained } from '../src/compare/index.js';
 import type { RetrainingKey } from '../src/compare/index.js';
 import { buildShrunkModel, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';
 import type { DeviceProfile } from '../src/profile/schema.js';
@@ -73,22 +73,17 @@ export async function familyMembers(options: {
       const memberDir = path.join(options.dir, `${fileSlug(profile.name)}-x${multiplier}`);
       const accuracies: number[] = [];
       for (let s = 1; s <= options.seeds; s++) {
-        const key = options.keyOf(structure, s);
-        const kept = await keptAccuracy(memberDir, key);
-        if (kept !== undefined) {
-          accuracies.push(kept);
-          continue;
-        }
-        options.log(`the architecture for ${label}: retraining with seed ${s} of ${options.seeds}`);
-        const { model } = await buildShrunkModel(options.seed, structure);
-        try {
-          const accuracy = await options.retrain(label, model, s);
-          if (accuracy === undefined) throw new Error(`retraining ${label} gave no accuracy (no test data?)`);
-          await keepAccuracy(memberDir, key, accuracy);
-          accuracies.push(accuracy);
-        } finally {
-          model.dispose();
-        }
+        const accuracy = await keptOrRetrained(memberDir, options.keyOf(structure, s), async () => {
+          options.log(`the architecture for ${label}: retraining with seed ${s} of ${options.seeds}`);
+          const { model } = await buildShrunkModel(options.seed, structure);
+          try {
+            return await options.retrain(label, model, s);
+          } finally {
+            model.dispose();
+          }
+        });
+        if (accuracy === undefined) throw new Error(`retraining ${label} gave no accuracy (no test data?)`);
+        accuracies.push(accuracy);
       }
       members.push({ architecture: i, multiplier, structure, mflops: structureCost(graph, flopsTarget(), structure) / 1e6, accuracies });
     }

@@ -28,7 +28,7 @@ import path from 'node:path';
 import { mean, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
-import { compareArchitectures, compareMarkdown, keepAccuracy, keptAccuracy, ownMargin, retrainingKey, writeCompareJson } from '../src/compare/index.js';
+import { compareArchitectures, compareMarkdown, keptOrRetrained, ownMargin, retrainingKey, writeCompareJson } from '../src/compare/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
 import { retrain } from '../src/compare/architectures.js';
 import type { CompareRequest, CompareResult, RetrainingKey } from '../src/compare/index.js';
@@ -217,18 +217,15 @@ for (const model of args.models.split(',')) {
   };
   for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
     for (const [i, a] of result.architectures.entries()) {
-      const key = keyOf(a.structure, retrainSeed);
-      let accuracy = await keptAccuracy(a.dir, key);
-      if (accuracy === undefined) {
+      const accuracy = await keptOrRetrained(a.dir, keyOf(a.structure, retrainSeed), async () => {
         log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
         const { model: built } = await buildShrunkModel(seed.model, a.structure);
         try {
-          accuracy = await retrain(quiet, a.device, built, retrainSeed);
+          return await retrain(quiet, a.device, built, retrainSeed);
         } finally {
           built.dispose();
         }
-        if (accuracy !== undefined) await keepAccuracy(a.dir, key, accuracy);
-      }
+      });
       if (accuracy !== undefined) retrained[i]?.push(accuracy);
     }
   }

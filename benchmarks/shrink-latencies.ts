@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import type { Structure } from '../src/graph/index.js';
+import { sameStructure } from '../src/graph/index.js';
 import type { KeptArchitecture } from './shrink-retrain.js';
 
 /** What a results entry must hold for its latencies to be taken (other fields pass unchecked). */
@@ -31,11 +31,6 @@ export type RecordedDevice = z.infer<typeof RecordedDeviceSchema>;
 export interface LatencyPass {
   readonly seedMs: number;
   readonly ms: readonly number[];
-}
-
-function sameStructure(a: Structure, b: Structure): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => a[k] === b[k]);
 }
 
 /** The entries of a bench:shrink results file; throws an Error naming the file and what is wrong with it. */

@@ -13,11 +13,11 @@ import { latencyTarget } from '../costs/latency/target.js';
 import { networkCost } from '../costs/network.js';
 import { CancelledError, StructureError, UsageError } from '../errors.js';
 import type { Structure } from '../graph/alive.js';
-import { fullStructure, propagateAlive } from '../graph/alive.js';
+import { fullStructure, propagateAlive, sameStructure } from '../graph/alive.js';
 import { buildGraph } from '../graph/build.js';
 import type { OpGraph } from '../graph/types.js';
 import { saveModelFiles } from '../graph/model-file.js';
-import { writeStructureFile } from '../graph/structure-file.js';
+import { readStructureFile, writeStructureFile } from '../graph/structure-file.js';
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { snapStructure } from '../morph/structure/snap.js';
@@ -213,7 +213,8 @@ export function retrainingKey(request: CompareRequest, structure: Structure, see
  */
 async function saveArchitecture(request: CompareRequest, device: string, structure: Structure, dir: string): Promise<number | undefined> {
   const key = retrainingKey(request, structure);
-  if (request.resume === true && sameStructure(await savedStructure(dir), structure) && existsSync(path.join(dir, 'model.json'))) {
+  const saved = request.resume === true ? await savedStructure(dir) : undefined;
+  if (saved !== undefined && sameStructure(saved, structure) && existsSync(path.join(dir, 'model.json'))) {
     const kept = key === undefined ? undefined : await keptAccuracy(dir, key);
     if (key === undefined || kept !== undefined) return kept;
   }
@@ -229,19 +230,9 @@ async function saveArchitecture(request: CompareRequest, device: string, structu
   }
 }
 
-/** The structure saved in `dir`, or undefined when none is (or it is not JSON). */
+/** The structure saved in `dir`, or undefined when none is readable there. */
 async function savedStructure(dir: string): Promise<Structure | undefined> {
-  const text = await fs.readFile(shrinkPaths(dir).structure, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Structure;
-  } catch {
-    return undefined;
-  }
-}
-
-function sameStructure(a: Structure | undefined, b: Structure): boolean {
-  return a !== undefined && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([layer, count]) => a[layer] === count);
+  return readStructureFile(shrinkPaths(dir).structure).catch(() => undefined);
 }
 
 /**

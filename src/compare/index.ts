@@ -1,6 +1,6 @@
 export { compareArchitectures } from './run.js';
 export { deviceFolder, deviceGoal, DEFAULT_GOAL, matchedFlopsFolder, retrainingKey } from './architectures.js';
-export { dataIdentity, keepAccuracy, keptAccuracy, retrainingFile } from './retrained.js';
+export { dataIdentity, keepAccuracy, keptAccuracy, keptOrRetrained, retrainingFile } from './retrained.js';
 export type { DataIdentity, RetrainingKey } from './retrained.js';
 export { CONSTANT_KIND, ownMargin, predictedLatency } from './matrix.js';
 export { compareMarkdown, marginText } from './markdown.js';

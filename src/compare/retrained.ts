@@ -59,6 +59,18 @@ export async function keepAccuracy(dir: string, key: RetrainingKey, accuracy: nu
   await writeJsonAtomic(retrainingFile(dir, key.seed), { ...key, accuracy });
 }
 
+/**
+ * The accuracy kept in `dir` for `key`, else what `retrain` gives (kept there for the next run when it
+ * gives one).
+ */
+export async function keptOrRetrained(dir: string, key: RetrainingKey, retrain: () => Promise<number | undefined>): Promise<number | undefined> {
+  const kept = await keptAccuracy(dir, key);
+  if (kept !== undefined) return kept;
+  const accuracy = await retrain();
+  if (accuracy !== undefined) await keepAccuracy(dir, key, accuracy);
+  return accuracy;
+}
+
 function sameKey(kept: object, key: RetrainingKey): boolean {
   return JSON.stringify(canonical(kept)) === JSON.stringify(canonical(key));
 }

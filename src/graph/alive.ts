@@ -126,6 +126,12 @@ export function fullStructure(graph: OpGraph): Structure {
   return Object.fromEntries(graph.ops.filter((op) => op.ownsChannels).map((op) => [op.name, op.outChannels]));
 }
 
+/** Whether two structures give every layer the same count (a layer one of them lacks counts as different). */
+export function sameStructure(a: Structure, b: Structure): boolean {
+  const layers = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...layers].every((layer) => a[layer] === b[layer]);
+}
+
 /**
  * The graph of the same model at the widths of `structure`, which may be wider than the model's own
  * (for expansion): every shape keeps its spatial size and takes its channels from the alive counts.

@@ -1,5 +1,5 @@
 export { buildGraph, consumersOf, opByName } from './build.js';
-export { fullStructure, positionsOf, propagateAlive, resizedGraph, runningOps } from './alive.js';
+export { fullStructure, positionsOf, propagateAlive, resizedGraph, runningOps, sameStructure } from './alive.js';
 export type { OpAlive, Structure } from './alive.js';
 export { fileModelReader, fileModelWriter, loadModelFile, saveModelFiles } from './model-file.js';
 export { readStructureFile, writeStructureFile } from './structure-file.js';
