@@ -6,7 +6,8 @@
  * measured on the device; (b) the latency target against MorphNet's FLOP target at matched accuracy
  * (each latency-targeted architecture against the FLOP-targeted ones' latency interpolated at its
  * accuracy, and each FLOP-targeted one against the latency-targeted ones' at its accuracy; a device's
- * verdict is the median of those margins).
+ * verdict is the median of those margins); (c) with two devices or more, each device's latency-targeted
+ * architectures against the other devices' at matched accuracy, timed on that device (shrink-cross.ts).
  * As MorphNet does, every shrink run starts from a trained seed: the seed architecture trained the
  * way every architecture is retrained, so its gammas say which channels matter.
  *
@@ -49,6 +50,7 @@ import { zooEntry } from '../src/zoo/index.js';
 import { latencyAtAccuracy } from './accuracy-match.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
+import { crossDeviceRows } from './shrink-cross.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -307,6 +309,7 @@ for (const modelName of models) {
   let fasterBy10 = 0;
   let comparable = 0;
   const deviceVerdicts: { device: string; margin: number; follows: boolean }[] = [];
+  const ownOf = new Map<string, Architecture[]>();
   for (const profile of profiles) {
     const target = latencyTarget(profile);
     log(`${modelName}: ${profile.name}`);
@@ -315,13 +318,30 @@ for (const modelName of models) {
       own.push(await shrunkFor(modelName, trainedSeed, target, b, path.join(work, `${profile.name}-latency-${b}`), 'latency', profile.name));
       own.push(await uniformFor(modelName, seed, target, b, path.join(work, `${profile.name}-uniform-${b}`), profile.name));
     }
+    ownOf.set(profile.name, own);
+  }
+  const crossRows: string[] = [];
+  const crossVerdicts: { device: string; margin: number }[] = [];
+  for (const profile of profiles) {
+    const own = ownOf.get(profile.name) ?? [];
+    const others = profiles.filter((p) => p !== profile).map((p) => (ownOf.get(p.name) ?? []).filter((a) => a.method === 'latency'));
     const all = [...own, ...flops];
-    const passes = await latencyPasses(modelName, seed, profile, all);
+    const timed = [...all, ...others.flat()];
+    const passes = await latencyPasses(modelName, seed, profile, timed);
     passCount = Math.max(passCount, passes.length);
-    const row = { seedMs: median(passes.map((p) => p.seedMs)), ms: all.map((_, i) => median(passes.map((p) => p.ms[i] ?? Number.NaN))) };
-    const ms = (a: Architecture): number => row.ms[all.indexOf(a)] ?? Number.NaN;
+    const row = { seedMs: median(passes.map((p) => p.seedMs)), ms: timed.map((_, i) => median(passes.map((p) => p.ms[i] ?? Number.NaN))) };
+    const ms = (a: Architecture): number => row.ms[timed.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
+    if (others.length > 0) {
+      const cross = crossDeviceRows(
+        profile.name,
+        own.filter((a) => a.method === 'latency').map((a) => ({ ...a, ms: ms(a) })),
+        others.map((family) => family.map((a) => ({ ...a, ms: ms(a) }))),
+      );
+      crossRows.push(...cross.rows);
+      if (cross.margin !== undefined) crossVerdicts.push({ device: profile.name, margin: cross.margin });
+    }
     const margins: number[] = [];
     /** `a` against the other method's architectures `others` at its accuracy: a row of (b), and its margin when they bracket it. */
     const matchAccuracy = (a: Architecture, others: readonly Architecture[]): void => {
@@ -356,7 +376,7 @@ for (const modelName of models) {
     matched.push(
       `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'} | | | | |`,
     );
-    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: all.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: fit });
+    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: timed.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: fit });
     await initBackend('wasm');
   }
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
@@ -379,7 +399,15 @@ ${rows.join('\n')}
 | device | architecture | accuracy | its ms | the other method's ms at that accuracy | latency target faster by |
 | --- | --- | --- | --- | --- | --- |
 ${matched.join('\n')}
-`);
+${crossRows.length === 0 ? '' : `
+(c) Each device's latency-targeted architectures against the other devices' at matched accuracy, on that device (each of its own
+against the other device's latency-targeted architectures interpolated at its accuracy, and each of the other device's against its own
+at theirs; a device's verdict is the median of those margins): own architectures faster by ≥ 10% on ${crossVerdicts.filter((v) => v.margin >= 0.1).length} of ${crossVerdicts.length} devices (${crossVerdicts.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')}).
+
+| device (timed on) | architecture | accuracy | its ms | the other's ms at that accuracy | own faster by |
+| --- | --- | --- | --- | --- | --- |
+${crossRows.join('\n')}
+`}`);
   seed.dispose();
 }
 
