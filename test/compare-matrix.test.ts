@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { initBackend } from '../src/backends/index.js';
 import { compareArchitectures, ownMargin } from '../src/compare/index.js';
 import type { CompareDeviceInput, CompareResult } from '../src/compare/index.js';
 import { latencyTarget, networkCost } from '../src/costs/index.js';

@@ -6,7 +6,6 @@ import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
 import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import { readProfile } from '../src/profile/index.js';
-import type { CostTarget } from '../src/costs/index.js';
 import { StructureError } from '../src/errors.js';
 import { buildGraph, fullStructure, loadModelFile, saveModelFiles } from '../src/graph/index.js';
 import { buildShrunkModel, cheapestStructure, expandStructure, growWithinGoal, isBuildable, JUMP_GAIN, scaleStructure, snapStructure, structureCost } from '../src/morph/structure/index.js';

@@ -11,7 +11,7 @@
  * `<variable>/m` and `<variable>/v`), read through the private fields tfjs 4.22 declares.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedTensorMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelError } from '../../errors.js';
 import { requireInput } from './compose.js';
 import { wasmSimdKernels } from './simd.js';

@@ -146,7 +146,7 @@ const conv2DBackpropInput: KernelFunc = (args): TensorInfo | TensorInfo[] => {
 
 /** The gradient by morphlat's SIMD loop, cropped from the padded one it computes; undefined where it cannot run. */
 function simdGradient(simd: WasmSimdKernels, dy: tf.Tensor4D, filter: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D | undefined {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const paddedHeight = Math.max(top + inHeight, (outHeight - 1) * strideHeight + filterHeight);
   const paddedWidth = Math.max(left + inWidth, (outWidth - 1) * strideWidth + filterWidth);
