@@ -1,10 +1,12 @@
 /**
- * bench:compare at matched accuracy (`--accuracy-family`): each device's architecture is also made
+ * bench:compare at matched accuracy: each device's architecture gets a family of networks around it,
+ * each retrained as the architectures are. With `--accuracy-family` the members are the architecture
  * under a few width multipliers (MorphNet's expansion step: one multiplier over the structure, then
- * snapped to its own device again), each retrained as the architectures are. Every row then compares
- * its own architecture with every other architecture's family at the own architecture's accuracy
+ * snapped to its own device again); with `--ratio-family` they are MorphNet's shrinks for the same
+ * device to other target ratios (the device's own accuracy-latency curve). Every row then compares its
+ * own architecture with every other architecture's family at the own architecture's accuracy
  * (`matchedAccuracyMargin`), so no accuracy tolerance and no FLOP matching decides what "matched" means.
- * Members and their retrainings are kept under `<work>/<model>/family/` and reused.
+ * Multiplier members and their retrainings are kept under `<work>/<model>/family/` and reused.
  */
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -22,14 +24,24 @@ import { fileSlug } from '../src/util/slug.js';
 import { matchedAccuracyMargin } from './accuracy-match.js';
 import type { AccuracyPoint, Bracketed } from './accuracy-match.js';
 
-/** One architecture under one width multiplier, snapped to its device, with its retrained accuracies. */
+/**
+ * A member of an architecture's family with its retrained accuracies: the architecture under one width
+ * multiplier, snapped to its device, or (with `ratio`) MorphNet's shrink for the same device to
+ * another target ratio (`multiplier` 1 then).
+ */
 export interface FamilyMember {
   /** Index of the architecture (and of its device) in the compare result. */
   readonly architecture: number;
   readonly multiplier: number;
+  readonly ratio?: number;
   readonly structure: Structure;
   readonly mflops: number;
   readonly accuracies: readonly number[];
+}
+
+/** How a member was made, as the tables name it: "×0.8", or "shrunk to 0.25". */
+export function memberLabel(member: { readonly multiplier: number; readonly ratio?: number | undefined }): string {
+  return member.ratio === undefined ? `×${member.multiplier}` : `shrunk to ${member.ratio}`;
 }
 
 /** The multipliers of `--accuracy-family` ("0.8,1.25"), each positive and not 1. */
@@ -39,6 +51,17 @@ export function parseMultipliers(text: string): number[] {
     if (!(Number.isFinite(m) && m > 0 && m !== 1)) throw new Error(`--accuracy-family: every multiplier must be a positive number other than 1, got "${text}"`);
   }
   return [...new Set(multipliers)].sort((a, b) => a - b);
+}
+
+/** The target ratios of `--ratio-family` ("0.25,0.75"), each in (0, 1) and not the compare's own `targetRatio`. */
+export function parseRatios(text: string, targetRatio: number): number[] {
+  const ratios = text.split(',').map((s) => Number(s.trim()));
+  for (const r of ratios) {
+    if (!(Number.isFinite(r) && r > 0 && r < 1 && r !== targetRatio)) {
+      throw new Error(`--ratio-family: every ratio must be a number in (0, 1) other than --target-ratio (${targetRatio}), got "${text}"`);
+    }
+  }
+  return [...new Set(ratios)].sort((a, b) => a - b);
 }
 
 /** `structure` under one width multiplier, snapped to `profile`'s device as a shrunk architecture is. */
@@ -99,22 +122,23 @@ export interface MatchedRow {
   readonly others: readonly (Bracketed<FamilyPoint> & { readonly architecture: number })[];
 }
 
-/** A family member as a point on its accuracy-latency curve (multiplier 1: the architecture itself). */
+/** A family member as a point on its accuracy-latency curve, named as the tables name it (`ownLabel`: the architecture itself). */
 export interface FamilyPoint extends AccuracyPoint {
-  readonly multiplier: number;
+  readonly label: string;
 }
 
 /**
  * Row `i` of one pass at matched accuracy. `ms` holds the row's latencies of the architectures, then of
- * the members in `members`' order; `accuracy[k]` is architecture k's mean accuracy. Undefined when some
- * other architecture's family does not bracket architecture i's accuracy.
+ * the members in `members`' order; `accuracy[k]` is architecture k's mean accuracy; `ownLabel` names
+ * the architectures themselves. Undefined when some other architecture's family does not bracket
+ * architecture i's accuracy.
  */
-export function matchedRow(i: number, ms: readonly number[], accuracy: readonly number[], members: readonly FamilyMember[]): MatchedRow | undefined {
+export function matchedRow(i: number, ms: readonly number[], accuracy: readonly number[], members: readonly FamilyMember[], ownLabel = '×1'): MatchedRow | undefined {
   const count = accuracy.length;
-  const point = (k: number): FamilyPoint => ({ accuracy: accuracy[k]!, ms: ms[k]!, multiplier: 1 });
+  const point = (k: number): FamilyPoint => ({ accuracy: accuracy[k]!, ms: ms[k]!, label: ownLabel });
   const familyOf = (j: number): FamilyPoint[] => [
     point(j),
-    ...members.flatMap((m, n) => (m.architecture === j ? [{ accuracy: mean([...m.accuracies]), ms: ms[count + n]!, multiplier: m.multiplier }] : [])),
+    ...members.flatMap((m, n) => (m.architecture === j ? [{ accuracy: mean([...m.accuracies]), ms: ms[count + n]!, label: memberLabel(m) }] : [])),
   ];
   const others = [...Array(count).keys()].filter((j) => j !== i);
   const matched = matchedAccuracyMargin(point(i), others.map(familyOf));

@@ -10,12 +10,14 @@
  * Usage: node dist/benchmarks/compare.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--retrain-seeds 1] [--train-limit 12000]
- *        [--accuracy-tolerance 0.01] [--accuracy-family 0.8,1.25] [--measure-passes 1] [--out benchmarks/results] [--work DIR]
+ *        [--accuracy-tolerance 0.01] [--accuracy-family 0.8,1.25] [--ratio-family 0.25,0.75] [--measure-passes 1] [--out benchmarks/results] [--work DIR]
  *        [--resume] [--dry-run]
  *
  * With `--accuracy-family`, "matched accuracy" is not a tolerance: each architecture is also made under
  * those width multipliers and retrained, and each row compares its own architecture with the others'
  * families at its own accuracy (compare-family.ts), timed in `--measure-passes` passes of their own.
+ * `--ratio-family` makes the families of MorphNet's shrinks for the same device to those other target
+ * ratios instead (each device's own accuracy-latency curve; with `--resume` their runs are reused too).
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
@@ -41,7 +43,7 @@ import { loadFashionMnist } from '../src/train/index.js';
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
-import { familyMembers, matchedRow, medianMargins, parseMultipliers } from './compare-family.js';
+import { familyMembers, matchedRow, medianMargins, memberLabel, parseMultipliers, parseRatios } from './compare-family.js';
 import type { FamilyMember, MatchedRow } from './compare-family.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { writeSection } from './markdown.js';
@@ -59,6 +61,7 @@ const args = await yargs(process.argv.slice(2))
   .option('batch-size', { type: 'number', default: 32 })
   .option('accuracy-tolerance', { type: 'number', default: 0.01, describe: 'largest accuracy gap (absolute) counted as matched' })
   .option('accuracy-family', { type: 'string', describe: 'width multipliers (e.g. 0.8,1.25): compare each row at its own architecture\'s accuracy on the others\' families' })
+  .option('ratio-family', { type: 'string', describe: 'other target ratios (e.g. 0.25,0.75): each architecture\'s family is MorphNet\'s shrinks for its device to those ratios' })
   .option('out', { type: 'string', default: 'benchmarks/results', describe: 'where each model\'s compare.json, pictures and index.html go' })
   .option('work', { type: 'string', default: path.join(os.tmpdir(), 'morphlat-bench-compare'), describe: 'where the shrink runs and architectures go' })
   .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare; with --accuracy-family, this many passes more with the families); the verdict takes each row\'s median margin' })
@@ -75,16 +78,30 @@ if (!(Number.isInteger(args['retrain-seeds']) && args['retrain-seeds'] >= 1)) {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 let multipliers: number[] = [];
+let ratios: number[] = [];
 try {
   multipliers = args['accuracy-family'] === undefined ? [] : parseMultipliers(args['accuracy-family']);
+  ratios = args['ratio-family'] === undefined ? [] : parseRatios(args['ratio-family'], args['target-ratio']);
 } catch (e) {
   log(`bench:compare: ${(e as Error).message}`);
   process.exit(2);
 }
-if (multipliers.length > 0 && !(args['retrain-epochs'] > 0)) {
-  log('bench:compare: --accuracy-family needs --retrain-epochs above 0 (the families are placed by retrained accuracy)');
+const families = multipliers.length > 0 || ratios.length > 0;
+if (families && !(args['retrain-epochs'] > 0)) {
+  log('bench:compare: --accuracy-family and --ratio-family need --retrain-epochs above 0 (the families are placed by retrained accuracy)');
   process.exit(2);
 }
+if (ratios.length > 0 && args['match-flops']) {
+  log('bench:compare: --ratio-family places each architecture among its device\'s own shrinks, which --match-flops would rescale it away from: give one of them');
+  process.exit(2);
+}
+/** What the tables call the architectures themselves among their family members. */
+const ownLabel = [...(multipliers.length > 0 ? ['×1'] : []), ...(ratios.length > 0 ? [`shrunk to ${args['target-ratio']}`] : [])].join(', ');
+/** The families, in words. */
+const familyWords = [
+  ...(multipliers.length > 0 ? [`under width multipliers ${multipliers.map((m) => `×${m}`).join(', ')} (snapped to its own device again)`] : []),
+  ...(ratios.length > 0 ? [`shrunk by MorphNet for its own device to ${ratios.join(', ')} of the seed's layer latency as well`] : []),
+].join(' and ');
 
 /** One model's comparison at matched accuracy: the family members and each pass's rows. */
 interface FamilyRun {
@@ -103,15 +120,15 @@ function familyVerdict(result: CompareResult, family: FamilyRun): { met: boolean
     return values.length === 0 ? '–' : median(values).toFixed(values[0]! < 10 ? 3 : 2);
   };
   const columns = [
-    ...result.architectures.map((a, k) => ({ architecture: k, multiplier: 1, mflops: a.flops / 1e6, accuracy: a.accuracy ?? Number.NaN, column: k })),
-    ...family.members.map((m, n) => ({ architecture: m.architecture, multiplier: m.multiplier, mflops: m.mflops, accuracy: mean([...m.accuracies]), column: count + n })),
-  ].sort((a, b) => a.architecture - b.architecture || a.multiplier - b.multiplier);
+    ...result.architectures.map((a, k) => ({ architecture: k, label: ownLabel, mflops: a.flops / 1e6, accuracy: a.accuracy ?? Number.NaN, column: k })),
+    ...family.members.map((m, n) => ({ architecture: m.architecture, label: memberLabel(m), mflops: m.mflops, accuracy: mean([...m.accuracies]), column: count + n })),
+  ].sort((a, b) => a.architecture - b.architecture || a.mflops - b.mflops);
   const lines = [
-    `At matched accuracy: each architecture also under width multipliers ${multipliers.map((m) => `×${m}`).join(', ')} (snapped to its own device again), each retrained ${args['retrain-seeds']} time(s) as the architectures are; every network timed on every device here in ${family.ms.length} pass(es) of their own (the median below); each row's own architecture against the others' latency interpolated at its accuracy between the two members that bracket it.`,
+    `At matched accuracy: each architecture also ${familyWords}, each retrained ${args['retrain-seeds']} time(s) as the architectures are; every network timed on every device here in ${family.ms.length} pass(es) of their own (the median below); each row's own architecture against the others' latency interpolated at its accuracy between the two members that bracket it.`,
     '',
-    `| architecture for | multiplier | MFLOPs | accuracy | ${names.map((n) => `${n} ms`).join(' | ')} |`,
-    `| --- | ---: | ---: | ---: | ${names.map(() => '---:').join(' | ')} |`,
-    ...columns.map((c) => `| ${names[c.architecture]} | ×${c.multiplier} | ${c.mflops.toFixed(2)} | ${pct(c.accuracy)} | ${names.map((_, row) => cell(row, c.column)).join(' | ')} |`),
+    `| architecture for | made as | MFLOPs | accuracy | ${names.map((n) => `${n} ms`).join(' | ')} |`,
+    `| --- | --- | ---: | ---: | ${names.map(() => '---:').join(' | ')} |`,
+    ...columns.map((c) => `| ${names[c.architecture]} | ${c.label} | ${c.mflops.toFixed(2)} | ${pct(c.accuracy)} | ${names.map((_, row) => cell(row, c.column)).join(' | ')} |`),
     '',
   ];
   const margins = medianMargins(family.rows, count);
@@ -122,13 +139,13 @@ function familyVerdict(result: CompareResult, family: FamilyRun): { met: boolean
     if (first === undefined || margin === undefined) {
       met = false;
       const measured = family.ms.some((p) => (p[i]?.length ?? 0) > 0);
-      lines.push(`- ${name}: ${measured ? `another architecture's family does not bracket its own architecture's accuracy (${pct(result.architectures[i]?.accuracy ?? Number.NaN)}): not matched; widen the multipliers` : 'not measured here'}`);
+      lines.push(`- ${name}: ${measured ? `another architecture's family does not bracket its own architecture's accuracy (${pct(result.architectures[i]?.accuracy ?? Number.NaN)}): not matched; widen the family` : 'not measured here'}`);
       return;
     }
     const ok = margin >= 0.1;
     met &&= ok;
     const all = family.rows.map((p) => p[i]?.margin).filter((m): m is number => m !== undefined);
-    const others = first.others.map((o) => `${names[o.architecture]}'s at that accuracy between ×${o.below.multiplier} (${pct(o.below.accuracy)}) and ×${o.above.multiplier} (${pct(o.above.accuracy)})`).join('; ');
+    const others = first.others.map((o) => `${names[o.architecture]}'s at that accuracy between ${o.below.label} (${pct(o.below.accuracy)}) and ${o.above.label} (${pct(o.above.accuracy)})`).join('; ');
     lines.push(
       `- ${name}: its own architecture (${pct(result.architectures[i]?.accuracy ?? Number.NaN)}) is ${margin >= 0 ? `the fastest of its row by ${pct(margin)}` : `${pct(-margin)} slower than another`} at matched accuracy${all.length > 1 ? ` (median of ${all.length} passes: ${all.map(pct).join(', ')})` : ''}, against ${others}${ok ? '' : ' — below the 10% target'}`,
     );
@@ -208,32 +225,37 @@ for (const model of args.models.split(',')) {
   let result = await compareArchitectures(request);
   progress.stop();
   const { onProgress: _shown, ...quiet } = request;
-  const retrained = result.architectures.map((a) => (a.accuracy === undefined ? [] : [a.accuracy]));
-  if (args['retrain-seeds'] > 1) await initBackend('wasm');
   const keyOf = (structure: Structure, retrainSeed: number): RetrainingKey => {
     const key = retrainingKey(quiet, structure, retrainSeed);
     if (key === undefined) throw new Error('bench:compare: retraining asked for without training data');
     return key;
   };
-  for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
-    for (const [i, a] of result.architectures.entries()) {
-      const accuracy = await keptOrRetrained(a.dir, keyOf(a.structure, retrainSeed), async () => {
-        log(`${model}: retraining the architecture for ${a.device} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
-        const { model: built } = await buildShrunkModel(seed.model, a.structure);
-        try {
-          return await retrain(quiet, a.device, built, retrainSeed);
-        } finally {
-          built.dispose();
-        }
-      });
-      if (accuracy !== undefined) retrained[i]?.push(accuracy);
+  /** Each architecture's accuracies: its first retraining (made by compare), then seeds 2..N, kept beside it and reused. */
+  const retrainedSeeds = async (architectures: CompareResult['architectures'], label: string): Promise<number[][]> => {
+    const accuracies = architectures.map((a) => (a.accuracy === undefined ? [] : [a.accuracy]));
+    if (args['retrain-seeds'] > 1) await initBackend('wasm');
+    for (let retrainSeed = 2; retrainSeed <= args['retrain-seeds'] && args['retrain-epochs'] > 0; retrainSeed++) {
+      for (const [i, a] of architectures.entries()) {
+        const accuracy = await keptOrRetrained(a.dir, keyOf(a.structure, retrainSeed), async () => {
+          log(`${model}: retraining the architecture for ${a.device}${label} with seed ${retrainSeed} of ${args['retrain-seeds']}`);
+          const { model: built } = await buildShrunkModel(seed.model, a.structure);
+          try {
+            return await retrain(quiet, a.device, built, retrainSeed);
+          } finally {
+            built.dispose();
+          }
+        });
+        if (accuracy !== undefined) accuracies[i]?.push(accuracy);
+      }
     }
-  }
+    return accuracies;
+  };
+  const retrained = await retrainedSeeds(result.architectures, '');
   if (args['retrain-seeds'] > 1) {
     result = { ...result, architectures: result.architectures.map((a, i) => ((retrained[i]?.length ?? 0) > 0 ? { ...a, accuracy: mean(retrained[i]!) } : a)) };
   }
   const passes: number[][] = result.margins.map((m) => (m.measured === null ? [] : [m.measured]));
-  for (let pass = 2; pass <= args['measure-passes'] && multipliers.length === 0; pass++) {
+  for (let pass = 2; pass <= args['measure-passes'] && !families; pass++) {
     log(`${model}: measuring again, pass ${pass} of ${args['measure-passes']}`);
     const rows = await measureRows(seed.model, devices.map((d) => d.profile), result.architectures.map((a) => a.structure), resolvedMeasureSettings());
     rows.forEach((row, i) => {
@@ -242,9 +264,19 @@ for (const model of args.models.split(',')) {
     });
   }
   let family: FamilyRun | undefined;
-  if (multipliers.length > 0) {
+  if (families) {
+    const shrunkTo: FamilyMember[] = [];
+    for (const ratio of ratios) {
+      log(`${model}: shrinking for every device to ${ratio} as well`);
+      const shrink = { ...quiet.shrink, goal: { kind: 'ratio' as const, ratio } };
+      const at = await compareArchitectures({ ...quiet, shrink, matchFlops: false, measure: false, outDir: path.join(workDir, `ratio-${ratio}`) });
+      const accuracies = await retrainedSeeds(at.architectures, ` shrunk to ${ratio}`);
+      for (const [i, a] of at.architectures.entries()) {
+        shrunkTo.push({ architecture: i, multiplier: 1, ratio, structure: a.structure, mflops: a.flops / 1e6, accuracies: accuracies[i] ?? [] });
+      }
+    }
     await initBackend('wasm');
-    const members = await familyMembers({
+    const scaled = await familyMembers({
       seed: seed.model,
       profiles: devices.map((d) => d.profile),
       structures: result.architectures.map((a) => a.structure),
@@ -255,6 +287,7 @@ for (const model of args.models.split(',')) {
       keyOf,
       log: (m) => log(`${model}: ${m}`),
     });
+    const members = [...scaled, ...shrunkTo];
     const accuracy = result.architectures.map((a) => a.accuracy ?? Number.NaN);
     const ms: number[][][] = [];
     const rows: (MatchedRow | undefined)[][] = [];
@@ -262,14 +295,14 @@ for (const model of args.models.split(',')) {
       log(`${model}: timing the architectures and their families, pass ${pass} of ${args['measure-passes']}`);
       const measured = await measureRows(seed.model, devices.map((d) => d.profile), [...result.architectures.map((a) => a.structure), ...members.map((m) => m.structure)], resolvedMeasureSettings());
       ms.push(measured.map((row) => (row.state === 'measured' ? [...row.ms] : [])));
-      rows.push(measured.map((row, i) => (row.state === 'measured' ? matchedRow(i, row.ms, accuracy, members) : undefined)));
+      rows.push(measured.map((row, i) => (row.state === 'measured' ? matchedRow(i, row.ms, accuracy, members, ownLabel) : undefined)));
       measured.forEach((row, i) => {
         const margin = row.state === 'measured' ? ownMargin(row.ms.slice(0, accuracy.length), i) : null;
         if (margin !== null) passes[i]?.push(margin);
       });
     }
     family = { members, ms, rows };
-    await writeJsonAtomic(path.join(outDir, 'accuracy-family.json'), { multipliers, devices: result.devices.map((d) => d.name), accuracy, members, ms });
+    await writeJsonAtomic(path.join(outDir, 'accuracy-family.json'), { multipliers, ratios, devices: result.devices.map((d) => d.name), accuracy, members, ms });
   }
   await initBackend('wasm');
   await writeCompareJson(outDir, result);
@@ -308,8 +341,8 @@ For each model, MorphNet shrinks the seed (trained from scratch first, the way t
 (the profile's network constant kept whole), ${args.steps} steps on wasm at batch ${args['batch-size']} on ${data.source.description}${rescaled};
 each architecture is retrained from scratch for ${args['retrain-epochs']} epochs${args['retrain-seeds'] > 1 ? ` ${args['retrain-seeds']} times (seeds 1-${args['retrain-seeds']})` : ''} and tested on the test set; then every architecture is
 timed end to end on every device here (batch 1, predict + download, warm-up, median of rounds, all models of a row interleaved)${
-  multipliers.length > 0
-    ? ` (the tables show that first pass), then ${args['measure-passes']} more pass(es) with every architecture's width multipliers ${multipliers.map((m) => `×${m}`).join(', ')} beside them, for the comparison at matched accuracy`
+  families
+    ? ` (the tables show that first pass), then ${args['measure-passes']} more pass(es) with every architecture's family beside it (${familyWords}), for the comparison at matched accuracy`
     : args['measure-passes'] > 1
       ? `,
 in ${args['measure-passes']} passes one after another (the tables show the first; the target takes each row's median margin)`

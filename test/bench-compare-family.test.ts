@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bracketAtAccuracy, latencyAtAccuracy, matchedAccuracyMargin } from '../benchmarks/accuracy-match.js';
-import { familyMembers, familyStructure, matchedRow, medianMargins, parseMultipliers } from '../benchmarks/compare-family.js';
+import { familyMembers, familyStructure, matchedRow, medianMargins, memberLabel, parseMultipliers, parseRatios } from '../benchmarks/compare-family.js';
 import type { FamilyMember } from '../benchmarks/compare-family.js';
 import type { RetrainingKey } from '../src/compare/index.js';
 import { latencyTarget } from '../src/costs/index.js';
@@ -78,14 +78,31 @@ describe('bench:compare families', () => {
     expect(row0?.ownMs).toBe(1.0);
     expect(row0?.others).toHaveLength(1);
     expect(row0?.others[0]?.architecture).toBe(1);
-    expect(row0?.others[0]?.below.multiplier).toBe(1);
-    expect(row0?.others[0]?.above.multiplier).toBe(1.25);
+    expect(row0?.others[0]?.below.label).toBe('×1');
+    expect(row0?.others[0]?.above.label).toBe('×1.25');
     expect(row0?.margin).toBeCloseTo(0.1 + 0.5 * 0.4, 10);
     const row1 = matchedRow(1, [2.0, 1.8, 1.6, 2.6, 1.5, 2.2], accuracy, members);
-    expect(row1?.others[0]?.below.multiplier).toBe(0.8);
-    expect(row1?.others[0]?.above.multiplier).toBe(1);
+    expect(row1?.others[0]?.below.label).toBe('×0.8');
+    expect(row1?.others[0]?.above.label).toBe('×1');
     expect(row1?.margin).toBeCloseTo((1.6 + (2 / 3) * 0.4) / 1.8 - 1, 10);
     expect(matchedRow(1, [2.0, 1.8, 1.6, 2.6, 1.5, 2.2], [0.83, 0.86], members)).toBeUndefined();
+  });
+
+  it('reads the ratios sorted and once each, refusing the compare\'s own ratio and anything outside (0, 1)', () => {
+    expect(parseRatios('0.75, 0.25,0.75', 0.5)).toEqual([0.25, 0.75]);
+    for (const bad of ['0.5', '0,0.25', '1', '1.5', '-0.2', 'half', '']) expect(() => parseRatios(bad, 0.5), bad).toThrow(/--ratio-family/);
+  });
+
+  it('places a row on the other device\'s own shrinks to other ratios, named by their ratio', () => {
+    const shrunk = (architecture: number, ratio: number, accuracy: number): FamilyMember => ({ ...member(architecture, 1, accuracy), ratio });
+    const members = [shrunk(0, 0.25, 0.78), shrunk(1, 0.25, 0.8), shrunk(0, 0.75, 0.86), shrunk(1, 0.75, 0.87)];
+    expect(members.map(memberLabel)).toEqual(['shrunk to 0.25', 'shrunk to 0.25', 'shrunk to 0.75', 'shrunk to 0.75']);
+    expect(memberLabel(member(0, 0.8, 0.8))).toBe('×0.8');
+    // Architecture 0 (0.84) on architecture 1's curve: between its own 0.5 shrink (0.82, 2.0 ms) and its 0.75 one (0.87, 3.0 ms).
+    const row = matchedRow(0, [1.5, 2.0, 1.0, 1.2, 2.5, 3.0], [0.84, 0.82], members, 'shrunk to 0.5');
+    expect(row?.others[0]?.below.label).toBe('shrunk to 0.5');
+    expect(row?.others[0]?.above.label).toBe('shrunk to 0.75');
+    expect(row?.margin).toBeCloseTo((2.0 + 0.4 * 1.0) / 1.5 - 1, 10);
   });
 
   it('takes each row\'s median margin over the passes that matched it', () => {
