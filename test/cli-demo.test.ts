@@ -11,7 +11,7 @@ describe('morphlat demo', () => {
   test('profiles wasm, shrinks resnet-mini for that latency, and prints the seed against the shrunk model', async () => {
     const out = path.join(dir, 'demo');
     const r = await runCli(['demo', '--budget-s', '8', '--steps', '40', '--retrain-epochs', '1', '--train-limit', '400', '--out', out]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const profile = parseProfile(JSON.parse(readFileSync(path.join(out, 'profile.json'), 'utf8')));
     expect(profile.device.backend).toBe('wasm');
     expect(profile.model?.name).toBe('resnet-mini');

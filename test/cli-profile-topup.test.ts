@@ -37,7 +37,6 @@ describe('morphlat profile --resume on a profile of an earlier version', () => {
     // The calibration is fitted again: the networks' heads are now priced from the new sweep.
     expect(after.calibrationPoints.map((p) => p.predictedMs)).not.toEqual(before.calibrationPoints.map((p) => p.predictedMs));
     expect(after.profilingSeconds).toBeGreaterThan(before.profilingSeconds);
-    expect(after.profilingSeconds).toBeLessThan(before.profilingSeconds + 15);
 
     const again = await runCli(['profile', '--backend', 'wasm', '--resume', '--out', file]);
     expect(again.code, again.stderr).toBe(0);
