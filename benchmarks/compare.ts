@@ -46,7 +46,7 @@ import { zooEntry } from '../src/zoo/index.js';
 import { familyMembers, matchedRow, medianMargins, memberLabel, parseMultipliers, parseRatios } from './compare-family.js';
 import type { FamilyMember, MatchedRow } from './compare-family.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
-import { writeSection } from './markdown.js';
+import { percent as pct, writeSection } from './markdown.js';
 import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
@@ -76,7 +76,6 @@ if (!(Number.isInteger(args['retrain-seeds']) && args['retrain-seeds'] >= 1)) {
   process.exit(2);
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 let multipliers: number[] = [];
 let ratios: number[] = [];
 try {

@@ -17,3 +17,6 @@ export async function writeSection(name: string, body: string): Promise<string> 
   await writeFileAtomic(file, next);
   return file;
 }
+
+/** A share as the benchmark tables print it: one decimal, with a percent sign. */
+export const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;

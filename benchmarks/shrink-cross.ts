@@ -8,6 +8,7 @@
 import { median } from 'simple-statistics';
 import { latencyAtAccuracy, matchedAccuracyMargin } from './accuracy-match.js';
 import type { AccuracyPoint } from './accuracy-match.js';
+import { percent as pct } from './markdown.js';
 
 /** A latency-targeted architecture: the device it was shrunk for, its budget, its mean accuracy and latency on the device timed. */
 export interface DeviceArchitecturePoint extends AccuracyPoint {
@@ -15,7 +16,6 @@ export interface DeviceArchitecturePoint extends AccuracyPoint {
   readonly budget: number;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const label = (a: DeviceArchitecturePoint): string => `for ${a.device ?? 'no device'} at ${(a.budget * 100).toFixed(0)}%`;
 
 /**
