@@ -1,7 +1,9 @@
 /**
  * bench:shrink's retrainings in parallel: every retraining an architecture kept in `--work` still lacks
  * (its seeds up to `--retrain-seeds`, and the seed architecture's up to `--accuracy-seeds`), shared out
- * over worker processes, one wasm thread each. A worker writes each result as its own file, atomically,
+ * over worker processes, one wasm thread each, from one queue: a worker claims the next job nobody has
+ * (a claim is a file created exclusively), so a worker that drew short jobs takes more of them. A worker
+ * writes each result as its own file, atomically,
  * beside the architecture it retrained (`retrained-<seed>.json`, or a `seed-<k>` architecture), so an
  * interrupted run keeps every finished retraining and a rerun does only the rest; the benchmark folds
  * those files into the architectures when it reads them.
@@ -102,10 +104,30 @@ export interface RetrainWork {
   seed(job: RetrainJob): Promise<void>;
 }
 
-/** Runs the jobs whose index is `worker` modulo `workers`, skipping those another run finished. */
-export async function runWorker(jobs: readonly RetrainJob[], worker: number, workers: number, work: RetrainWork, log: (m: string) => void): Promise<void> {
-  for (const [i, job] of jobs.entries()) {
-    if (i % workers !== worker || done(job)) continue;
+/** The folder of one run's claims on its jobs: `runWorkers` empties it before its workers start. */
+export function claimsDir(work: string): string {
+  return path.join(work, 'retrain-claims');
+}
+
+/** Claims `job` in `claims` for this worker: false when another worker claimed it first. */
+async function claim(claims: string, job: RetrainJob): Promise<boolean> {
+  const name = `${job.model}--${path.basename(job.dir)}--${job.seed}`;
+  try {
+    await fs.writeFile(path.join(claims, name), String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs `jobs` in order, skipping those another run finished and, with `claims` (the folder workers of
+ * one run share), those another worker claimed.
+ */
+export async function runWorker(jobs: readonly RetrainJob[], work: RetrainWork, log: (m: string) => void, claims?: string): Promise<void> {
+  for (const job of jobs) {
+    if (done(job) || (claims !== undefined && !(await claim(claims, job)))) continue;
     if (job.kind === 'seed') {
       log(`${job.model}: the seed architecture, retraining seed ${job.seed}`);
       await work.seed(job);
@@ -118,15 +140,24 @@ export async function runWorker(jobs: readonly RetrainJob[], worker: number, wor
   }
 }
 
+/** Empties `work`'s claims folder, so no claim of an interrupted run holds a job back. */
+export async function resetClaims(work: string): Promise<string> {
+  const claims = claimsDir(work);
+  await fs.rm(claims, { recursive: true, force: true });
+  await fs.mkdir(claims, { recursive: true });
+  return claims;
+}
+
 /**
- * Runs `jobs` in `workers` child processes: this script again with `workerArgs(i)` added, each writing
- * its log to `work/worker-<i>.log`, with a progress bar (jobs done, ETA) on stderr. Throws naming the
- * log of a worker that failed; finished retrainings are kept either way.
+ * Runs `jobs` in `workers` child processes: this script again with `workerArgs(i)` added (each runs
+ * `runWorker` with `claimsDir(work)`), each writing its log to `work/worker-<i>.log`, with a progress bar
+ * (jobs done, ETA) on stderr. Throws naming the log of a worker that failed; finished retrainings are
+ * kept either way.
  */
 export async function runWorkers(jobs: readonly RetrainJob[], workers: number, work: string, workerArgs: (i: number) => string[]): Promise<void> {
   const script = process.argv[1];
   if (script === undefined) throw new Error('cannot start workers: no script path in process.argv');
-  await fs.mkdir(work, { recursive: true });
+  const claims = await resetClaims(work);
   const bar = new cliProgress.SingleBar(
     { format: 'retraining |{bar}| {value}/{total} | {workers} workers | ETA {eta_formatted}', stream: process.stderr, hideCursor: null, etaBuffer: 20 },
     cliProgress.Presets.shades_classic,
@@ -152,5 +183,6 @@ export async function runWorkers(jobs: readonly RetrainJob[], workers: number, w
     clearInterval(poll);
     bar.update(jobs.filter(done).length);
     bar.stop();
+    await fs.rm(claims, { recursive: true, force: true });
   }
 }

@@ -54,7 +54,7 @@ import { crossDeviceRows } from './shrink-cross.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
-import { architectureJobs, missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
+import { architectureJobs, claimsDir, missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
 import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
 
@@ -102,7 +102,7 @@ async function cached(file: string, make: () => Promise<Architecture>, model?: s
   const missing = model === undefined ? [] : architectureJobs(model, dir, made, args['retrain-seeds']);
   if (missing.length > 0) {
     await initBackend('wasm');
-    await runWorker(missing, 0, 1, retrainWork, log);
+    await runWorker(missing, retrainWork, log);
   }
   const kept = await withRetrainedFiles(dir, made);
   if (kept !== made) await writeJsonAtomic(file, kept);
@@ -241,10 +241,9 @@ const retrainWork = {
   },
 };
 if (args.worker !== undefined) {
-  const [worker, workers] = args.worker.split('/').map(Number);
   await initBackend('wasm');
   const jobs = JSON.parse(await fs.readFile(jobsFile, 'utf8')) as RetrainJob[];
-  await runWorker(jobs, worker ?? 0, workers ?? 1, retrainWork, log);
+  await runWorker(jobs, retrainWork, log, claimsDir(args.work));
   process.exit(0);
 }
 if (args.jobs > 1 || args['retrain-only']) {
@@ -256,7 +255,7 @@ if (args.jobs > 1 || args['retrain-only']) {
     await runWorkers(jobs, workers, args.work, (i) => ['--worker', `${i}/${workers}`]);
   } else if (jobs.length > 0) {
     await initBackend('wasm');
-    await runWorker(jobs, 0, 1, retrainWork, log);
+    await runWorker(jobs, retrainWork, log);
   }
   if (args['retrain-only']) process.exit(0);
 }

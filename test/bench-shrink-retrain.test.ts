@@ -4,7 +4,9 @@ import path from 'node:path';
 import { mean } from 'simple-statistics';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  claimsDir,
   missingRetrainings,
+  resetClaims,
   retrainedFile,
   runWorker,
   seedDir,
@@ -68,24 +70,38 @@ describe("bench:shrink's parallel retrainings", () => {
     expect(await withRetrainedFiles(await keep('m', 'other', alone), alone)).toBe(alone);
   });
 
-  it('a worker takes its share of the jobs, writes each result beside its architecture, and skips finished ones', async () => {
-    const dirs = await Promise.all(['a', 'b', 'c', 'd'].map((n) => keep('m', n, architecture([0.5]))));
+  it('workers share one queue: each job runs once, a worker that drew a long job takes fewer, finished ones are skipped', async () => {
+    const dirs = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => keep('m', n, architecture([0.5]))));
     const jobs: RetrainJob[] = dirs.map((dir) => ({ kind: 'architecture', model: 'm', dir, seed: 2 }));
     await fs.writeFile(retrainedFile(dirs[2]!, 2), JSON.stringify({ seed: 2, accuracy: 0.25 }));
-    const retrained: string[] = [];
-    const work1 = {
+    const claims = await resetClaims(work);
+    const byWorker: string[][] = [[], []];
+    const worker = (i: number) => ({
       architecture: async (job: RetrainJob) => {
-        retrained.push(path.basename(job.dir));
+        byWorker[i]!.push(path.basename(job.dir));
+        await new Promise((resolve) => setTimeout(resolve, path.basename(job.dir) === 'a' ? 300 : 10));
         return 0.75;
       },
       seed: async () => {},
-    };
-    await runWorker(jobs, 0, 2, work1, () => {});
-    expect(retrained).toEqual(['a']);
-    expect(JSON.parse(await fs.readFile(retrainedFile(dirs[0]!, 2), 'utf8'))).toEqual({ seed: 2, accuracy: 0.75 });
-    expect(existsSync(retrainedFile(dirs[1]!, 2))).toBe(false);
-    await runWorker(jobs, 1, 2, work1, () => {});
-    expect(retrained).toEqual(['a', 'b', 'd']);
+    });
+    await Promise.all([runWorker(jobs, worker(0), () => {}, claims), runWorker(jobs, worker(1), () => {}, claims)]);
+    expect([...byWorker[0]!, ...byWorker[1]!].sort()).toEqual(['a', 'b', 'd', 'e']);
+    const slow = byWorker.find((names) => names.includes('a'));
+    expect(slow).toEqual(['a']);
+    for (const i of [0, 1, 3, 4]) expect(JSON.parse(await fs.readFile(retrainedFile(dirs[i]!, 2), 'utf8'))).toEqual({ seed: 2, accuracy: 0.75 });
     expect(JSON.parse(await fs.readFile(retrainedFile(dirs[2]!, 2), 'utf8')).accuracy).toBe(0.25);
+  });
+
+  it("a claim left by an interrupted run holds nothing back once the next run resets the claims", async () => {
+    const dir = await keep('m', 'a', architecture([0.5]));
+    const jobs: RetrainJob[] = [{ kind: 'architecture', model: 'm', dir, seed: 2 }];
+    const claims = await resetClaims(work);
+    const work1 = { architecture: async () => 0.75, seed: async () => {} };
+    await fs.writeFile(path.join(claims, 'm--a--2'), '1');
+    await runWorker(jobs, work1, () => {}, claims);
+    expect(existsSync(retrainedFile(dir, 2))).toBe(false);
+    expect(await resetClaims(work)).toBe(claimsDir(work));
+    await runWorker(jobs, work1, () => {}, claims);
+    expect(existsSync(retrainedFile(dir, 2))).toBe(true);
   });
 });
