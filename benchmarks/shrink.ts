@@ -37,6 +37,7 @@ import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { buildGraph, fullStructure, loadModelFile } from '../src/graph/index.js';
 import type { OpGraph, Structure } from '../src/graph/index.js';
+import type { BatchSource } from '../src/train/data/source.js';
 import { expandStructure, structureCost } from '../src/morph/structure/expand.js';
 import { narrowestStructure } from '../src/morph/structure/floor.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
@@ -59,6 +60,8 @@ import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
+/** With `--candidates`, candidates are scored on the training images from this index on (never trained on). */
+const VALIDATION_FROM = 50000;
 const args = await yargs(process.argv.slice(2))
   .options(DEVICE_BENCH_OPTIONS)
   .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
@@ -76,10 +79,13 @@ const args = await yargs(process.argv.slice(2))
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
   .option('results-to', { type: 'string', describe: 'also write this run\'s raw results (benchmarks/results/shrink.json\'s form) to this file, with --dry-run too' })
   .option('latencies-from', { type: 'string', describe: 'take every latency (all its passes) from this earlier run\'s benchmarks/results/shrink.json instead of measuring' })
+  .option('candidates', { type: 'number', default: 1, describe: `shrink runs per latency- or FLOP-targeted architecture, the best kept by validation accuracy after --retrain-epochs from scratch (validation: training images ${VALIDATION_FROM + 1}-60,000, beyond any --train-limit up to ${VALIDATION_FROM})` })
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
   .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
+  .check((a) => (Number.isInteger(a.candidates) && a.candidates >= 1) || '--candidates must be a whole number ≥ 1')
+  .check((a) => a.candidates === 1 || (a['train-limit'] > 0 && a['train-limit'] <= VALIDATION_FROM) || `--candidates scores on training images ${VALIDATION_FROM + 1}-60,000, so --train-limit must be in 1-${VALIDATION_FROM}`)
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -112,6 +118,13 @@ async function cached(file: string, make: () => Promise<Architecture>, model?: s
 const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});
 log(`data: ${data.source.description}`);
 const retrain = { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] };
+const validation = args.candidates > 1 ? await candidateValidation() : undefined;
+
+/** The images candidates are scored on: the training file's from `VALIDATION_FROM` on. */
+async function candidateValidation(): Promise<BatchSource> {
+  const all = (await loadFashionMnist()).train;
+  return all.select(Array.from({ length: all.size - VALIDATION_FROM }, (_, i) => VALIDATION_FROM + i));
+}
 
 /**
  * The cost a budget asks for: its share of the seed's cost, but no less than 1.2 times the narrowest
@@ -134,6 +147,7 @@ async function shrunkFor(modelName: string, trainedSeed: string, target: CostTar
       test: data.test,
       goal: { kind: 'cost', cost: budgetCost(buildGraph(start), target, budget) },
       minWidthRatio: args['min-width-ratio'],
+      ...(validation === undefined ? {} : { candidates: args.candidates, validation, resume: true }),
       steps: args.steps,
       batchSize: args['batch-size'],
       retrainEpochs: args['retrain-epochs'],
@@ -415,7 +429,8 @@ const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
 Fashion-MNIST (${data.source.description}); each shrink run starts from the seed trained for ${args['retrain-epochs']} epoch(s) (below) and shrinks for
-${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it);
+${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it)${args.candidates > 1 ? `;
+each latency- and FLOP-targeted architecture is the best of ${args.candidates} shrink runs with seeds 1-${args.candidates} (\`--candidates ${args.candidates}\`), each run's architecture retrained from scratch as below and scored on training images ${VALIDATION_FROM + 1}-60,000 (never trained on)` : ''};
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
 ${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
 ${recorded === undefined ? 'Latencies measured' : `Latencies not measured by this command: taken, every pass, from an earlier run's results (\`--latencies-from ${args['latencies-from']}\`), which measured them`} end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${passCount > 1 ? `,

@@ -36,6 +36,21 @@ describe('morphlat shrink and expand', () => {
     expect(networkCost(buildGraph(shrunk), flopsTarget()).total).toBe(report.finalCost);
   });
 
+  test('shrink --candidates keeps the best of its runs on the validation split, and says so when there is none', async () => {
+    const out = path.join(dir, 'candidates');
+    const base = ['shrink', '--model', modelFile, '--target', 'flops', '--target-ratio', '0.6', '--steps', '30', '--data-dir', subset, '--train-limit', '600', '--candidates', '2', '--out', out];
+    const refused = await runCli(base);
+    expect(refused.code).toBe(2);
+    expect(linesOf(refused.stderr).filter((l) => l.startsWith('morphlat:'))).toEqual(['morphlat: `--candidates` chooses on validation data, and there is none: give `--validation-split` or `--validation-data`']);
+    const r = await runCli([...base, '--validation-split', '100']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.candidates.map((c: { seed: number }) => c.seed)).toEqual([1, 2]);
+    const chosen = report.candidates.find((c: { chosen: boolean }) => c.chosen);
+    expect(report.structure).toEqual(chosen.structure);
+    expect(JSON.parse(readFileSync(path.join(out, 'structure.json'), 'utf8'))).toEqual(chosen.structure);
+  });
+
   test('expand scales a structure to the seed\'s cost', async () => {
     const structure = path.join(dir, 'small.json');
     writeFileSync(structure, JSON.stringify({ a: 4, b: 4 }));

@@ -74,6 +74,8 @@ export async function targetOf(input: TargetInput | undefined, profile: ProfileI
 export interface ReadyData {
   readonly train: BatchSource;
   readonly heldOut?: BatchSource;
+  /** The validation split, when the files had one. */
+  readonly validation?: BatchSource;
   readonly description: string;
 }
 
@@ -94,5 +96,10 @@ export async function dataOf(input: DataInput, model: tfl.LayersModel, loss: Los
   const request: DataRequest = { ...input, ...(signal === undefined ? {} : { signal }) };
   const loaded = await loadData(request, expectationFor(model, loss));
   const heldOut = loaded.test ?? loaded.validation;
-  return { train: loaded.train, ...(heldOut === undefined ? {} : { heldOut }), description: loaded.description };
+  return {
+    train: loaded.train,
+    ...(heldOut === undefined ? {} : { heldOut }),
+    ...(loaded.validation === undefined ? {} : { validation: loaded.validation }),
+    description: loaded.description,
+  };
 }

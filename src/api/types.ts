@@ -95,7 +95,7 @@ export interface Prediction {
 /** The settings a shrink run takes as `runShrink` does (documented there). */
 type ShrinkSettings = Pick<
   ShrinkRequest,
-  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'retrainEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
+  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'retrainEpochs' | 'candidates' | 'candidateEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
 >;
 
 /** A shrink run of the library flow: `runShrink`'s settings, with the model, data and target in any of their forms. */
@@ -105,6 +105,8 @@ export interface ShrinkOptions extends ShrinkSettings {
   readonly data: DataInput;
   /** Held-out data for the retrained model's metric (default: the test or validation split `data` read). */
   readonly validation?: DataInput;
+  /** With `candidates` > 1: the data candidates are scored on (default: the validation split `data` read). */
+  readonly candidateData?: DataInput;
   /** Default `latency` when a profile is given, else `flops`. */
   readonly target?: TargetInput;
   readonly profile?: ProfileInput;

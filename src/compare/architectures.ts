@@ -22,7 +22,7 @@ import { expandStructure, structureCost } from '../morph/structure/expand.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { snapStructure } from '../morph/structure/snap.js';
 import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
-import { runShrink } from '../shrink/run.js';
+import { runShrink } from '../shrink/index.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
 import { classificationAccuracy } from '../train/evaluate.js';

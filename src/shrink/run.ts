@@ -96,8 +96,8 @@ function aliveChannels(structure: Structure): number {
   return Object.values(structure).reduce((a, b) => a + b, 0);
 }
 
-/** Runs MorphNet shrinking and writes its files into `request.outDir`; returns the report. */
-export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
+/** Runs MorphNet shrinking once and writes its files into `request.outDir`; returns the report (`candidates` is not read here). */
+export async function runOneShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const paths = shrinkPaths(request.outDir);
   const seedGraph = buildGraph(request.model);
   const initialCost = networkCost(seedGraph, request.target).total;

@@ -85,6 +85,15 @@ export interface ShrinkRequest {
   readonly fill?: boolean;
   /** Epochs to train the shrunk architecture from scratch; its test accuracy goes in the report. */
   readonly retrainEpochs?: number;
+  /**
+   * Shrink runs to make, each with a seed of its own, keeping the one whose architecture scores best on
+   * `validation` after training from scratch (default 1: one run, nothing scored).
+   */
+  readonly candidates?: number;
+  /** The data candidates are scored on; needed with more than one candidate. */
+  readonly validation?: BatchSource;
+  /** Epochs each candidate's architecture trains from scratch to be scored (default `retrainEpochs`, else 1). */
+  readonly candidateEpochs?: number;
   readonly seed?: number;
   readonly outDir: string;
   /** Continue from the last exported step in `outDir`. */
@@ -93,6 +102,16 @@ export interface ShrinkRequest {
   readonly onProgress?: (p: ShrinkProgress) => void;
   /** Called when a phase starts: shrinking, snapping, rebuilding, retraining. */
   readonly onPhase?: (phase: string) => void;
+}
+
+/** One of the shrink runs a run with candidates chose from. */
+export interface ShrinkCandidate {
+  readonly seed: number;
+  readonly structure: Structure;
+  readonly finalCost: number;
+  /** On the validation data after training from scratch: accuracy, or minus the mean squared error. */
+  readonly validationScore: number;
+  readonly chosen: boolean;
 }
 
 /** What `DIR/report.json` holds. */
@@ -131,4 +150,6 @@ export interface ShrinkReport {
   readonly grown: readonly Snap[];
   readonly removed: readonly string[];
   readonly stoppedBecause: 'target met and settled' | 'steps done';
+  /** With several candidates: every one, the chosen one's fields above (its files in `DIR/candidates/<k>/`). */
+  readonly candidates?: readonly ShrinkCandidate[];
 }

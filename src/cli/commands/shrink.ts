@@ -41,6 +41,8 @@ export const shrinkCommand: CommandSpec = {
     epochs: { type: 'number', describe: 'training epochs of the shrinking phase (default 1)' },
     threshold: { type: 'number', describe: 'alive threshold on |gamma| (default 0.01)' },
     'retrain-epochs': { type: 'number', describe: 'train the shrunk model from scratch this long and report its accuracy', default: 0 },
+    candidates: { type: 'number', describe: 'make this many shrink runs (seeds --seed, --seed + 1, …) and keep the one whose architecture, trained from scratch, scores best on the validation data (--validation-split or --validation-data)', default: 1 },
+    'candidate-epochs': { type: 'number', describe: 'epochs each candidate\'s architecture trains from scratch to be scored (default --retrain-epochs, else 1)' },
     backend: { type: 'string', describe: 'backend to train on', default: 'wasm' },
     'batch-size': { type: 'number', describe: 'batch size', default: 32 },
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phase (SGD lets the strength set how fast channels die)', choices: ['sgd', 'adam'], default: 'sgd' },
@@ -58,6 +60,7 @@ export const shrinkCommand: CommandSpec = {
   examples: [
     ['$0 shrink --model resnet-mini --target latency --profile wasm.json --target-ratio 0.5 --out out/r50', 'halve resnet-mini\'s latency on a profiled device'],
     ['$0 shrink --model plain-cnn --target flops --strength 2 --steps 500 --out out/f', 'MorphNet with a fixed strength'],
+    ['$0 shrink --model resnet-mini --profile wasm.json --target-ratio 0.25 --candidates 3 --validation-split 5000 --retrain-epochs 2 --out out/r25', 'the best of three shrink runs, chosen on 5,000 held-out training images'],
     ['$0 shrink --model my-model/model.json --data photos/ --validation-split 0.2 --profile wasm.json --retrain-epochs 3 --out out/mine', 'your model on a folder of images per class'],
   ],
   async run(args, io) {
@@ -91,6 +94,9 @@ export const shrinkCommand: CommandSpec = {
         ...optional('learning-rate', 'learningRate'),
         optimizer: stringArg(args, 'optimizer') === 'adam' ? 'adam' : 'sgd',
         retrainEpochs: numberArg(args, 'retrain-epochs') ?? 0,
+        candidates: numberArg(args, 'candidates') ?? 1,
+        ...optional('candidate-epochs', 'candidateEpochs'),
+        ...(data.validation === undefined ? {} : { validation: data.validation }),
         batchSize: numberArg(args, 'batch-size') ?? 32,
         snap: args['snap'] !== false,
         withinSeed: args['within-seed'] === true,
