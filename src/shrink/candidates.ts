@@ -16,7 +16,7 @@ import { writeStructureFile } from '../graph/structure-file.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { shrinkPaths, writeReport } from './files.js';
-import { retrainFromScratch } from './retrain.js';
+import { retrainFromScratch, shrinkRetraining } from './retrain.js';
 import { runOneShrink } from './run.js';
 import type { ShrinkCandidate, ShrinkReport, ShrinkRequest } from './types.js';
 
@@ -70,15 +70,7 @@ async function candidateScore(request: ShrinkRequest, k: number, count: number, 
   request.onPhase?.(`candidate ${k} of ${count}: training its architecture from scratch to score it on the validation data`);
   const model = await loadModelFile(path.join(candidateDir(request.outDir, k), 'model.json'));
   try {
-    const result = await retrainFromScratch(model, {
-      train: request.train,
-      ...(request.validation === undefined ? {} : { test: request.validation }),
-      epochs,
-      batchSize: request.batchSize ?? 32,
-      seed: SCORING_SEED_OFFSET + (request.seed ?? 1),
-      ...(request.loss === undefined ? {} : { loss: request.loss }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    });
+    const result = await retrainFromScratch(model, shrinkRetraining(request, request.validation, epochs, SCORING_SEED_OFFSET + (request.seed ?? 1)));
     if (result.state === 'cancelled') throw new CancelledError(`interrupted while scoring candidate ${k}; rerun with \`--resume\` to continue from it`);
     const score = validationScore(result.evaluation);
     await writeJsonAtomic(file, { score, evaluation: result.evaluation });
@@ -124,15 +116,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   try {
     if ((request.retrainEpochs ?? 0) > 0) {
       request.onPhase?.('retraining the chosen architecture from scratch');
-      const retrained = await retrainFromScratch(model, {
-        train: request.train,
-        ...(request.test === undefined ? {} : { test: request.test }),
-        epochs: request.retrainEpochs ?? 0,
-        batchSize: request.batchSize ?? 32,
-        seed: request.seed ?? 1,
-        ...(request.loss === undefined ? {} : { loss: request.loss }),
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-      });
+      const retrained = await retrainFromScratch(model, shrinkRetraining(request, request.test, request.retrainEpochs ?? 0, request.seed ?? 1));
       if (retrained.state === 'cancelled') throw new CancelledError('interrupted while retraining the chosen architecture; rerun with `--resume`');
       evaluation = retrained.evaluation;
     }

@@ -28,6 +28,27 @@ export interface RetrainOptions {
   readonly onStep?: (info: StepInfo) => void;
 }
 
+/**
+ * The retraining of an architecture a shrink run made: the run's training data, batch size, loss and
+ * signal, for `epochs` with `seed`, tested on `heldOut` when there is some.
+ */
+export function shrinkRetraining(
+  request: { readonly train: BatchSource; readonly batchSize?: number; readonly loss?: LossName | 'auto'; readonly signal?: AbortSignal },
+  heldOut: BatchSource | undefined,
+  epochs: number,
+  seed: number,
+): RetrainOptions {
+  return {
+    train: request.train,
+    ...(heldOut === undefined ? {} : { test: heldOut }),
+    epochs,
+    batchSize: request.batchSize ?? 32,
+    seed,
+    ...(request.loss === undefined ? {} : { loss: request.loss }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
+  };
+}
+
 /** The outcome: cancelled part way, or completed with the evaluation when there was held-out data. */
 export type RetrainResult = { readonly state: 'cancelled' } | { readonly state: 'completed'; readonly evaluation?: Evaluation };
 

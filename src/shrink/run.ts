@@ -27,7 +27,7 @@ import { makeOptimizer, train } from '../train/train.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { deriveSeed } from '../util/random.js';
 import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
-import { retrainFromScratch } from './retrain.js';
+import { retrainFromScratch, shrinkRetraining } from './retrain.js';
 import { StrengthController } from './strength.js';
 import { deviceWidths } from './widths.js';
 import { DEFAULT_MIN_WIDTH_RATIO } from './types.js';
@@ -232,15 +232,7 @@ export async function runOneShrink(request: ShrinkRequest): Promise<ShrinkReport
   let evaluation: Evaluation | undefined;
   if ((request.retrainEpochs ?? 0) > 0) {
     request.onPhase?.('retraining the shrunk model from scratch');
-    const retrained = await retrainFromScratch(shrunk, {
-      train: request.train,
-      ...(request.test === undefined ? {} : { test: request.test }),
-      epochs: request.retrainEpochs ?? 0,
-      batchSize,
-      seed,
-      ...(request.loss === undefined ? {} : { loss: request.loss }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    });
+    const retrained = await retrainFromScratch(shrunk, shrinkRetraining({ ...request, batchSize }, request.test, request.retrainEpochs ?? 0, seed));
     if (retrained.state === 'cancelled') throw new CancelledError('interrupted while retraining; the shrunk model (untrained) is saved');
     await saveModelFiles(shrunk, paths.model);
     evaluation = retrained.evaluation;
