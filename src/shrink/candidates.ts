@@ -15,7 +15,7 @@ import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { shrinkPaths, writeReport } from './files.js';
+import { heldOutFields, shrinkPaths, writeReport } from './files.js';
 import { retrainFromScratch, shrinkRetraining } from './retrain.js';
 import { runOneShrink } from './run.js';
 import type { ShrinkCandidate, ShrinkReport, ShrinkRequest } from './types.js';
@@ -94,7 +94,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     throw new UsageError('`--candidates` chooses on validation data, and there is none: give `--validation-split` or `--validation-data`');
   }
   if (request.goal.kind === 'strength') throw new UsageError('`--candidates` needs a target (`--target-ratio` or `--target-ms`): with a fixed strength the candidates would not cost the same');
-  const epochs = request.candidateEpochs ?? ((request.retrainEpochs ?? 0) > 0 ? (request.retrainEpochs ?? 1) : 1);
+  const epochs = request.candidateEpochs ?? (request.retrainEpochs || 1);
   if (!(epochs > 0)) throw new UsageError(`\`--candidate-epochs\` must be > 0, got ${epochs}`);
   if (request.resume !== true) await fs.rm(path.join(request.outDir, 'candidates'), { recursive: true, force: true });
 
@@ -134,8 +134,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   const { accuracy: _accuracy, meanSquaredError: _mse, ...rest } = chosen;
   const report: ShrinkReport = {
     ...rest,
-    ...(evaluation?.task === 'classification' ? { accuracy: evaluation.accuracy } : {}),
-    ...(evaluation?.task === 'regression' ? { meanSquaredError: evaluation.meanSquaredError } : {}),
+    ...heldOutFields(evaluation),
     candidates,
   };
   await writeReport(request.outDir, report);

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Structure } from '../graph/alive.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import type { Evaluation } from '../train/evaluate.js';
 import type { ShrinkReport } from './types.js';
 
 /** Paths inside a shrink output folder. */
@@ -35,6 +36,13 @@ function heldOutLine(report: ShrinkReport): string {
   if (report.accuracy !== undefined) return `- test accuracy of the shrunk model retrained from scratch: ${(report.accuracy * 100).toFixed(2)}%`;
   if (report.meanSquaredError !== undefined) return `- test mean squared error of the shrunk model retrained from scratch: ${report.meanSquaredError.toPrecision(4)}`;
   return '- accuracy: not measured (use --retrain-epochs)';
+}
+
+/** A report's held-out metric fields from the retrained model's evaluation (none without one). */
+export function heldOutFields(evaluation: Evaluation | undefined): Pick<ShrinkReport, 'accuracy' | 'meanSquaredError'> {
+  if (evaluation?.task === 'classification') return { accuracy: evaluation.accuracy };
+  if (evaluation?.task === 'regression') return { meanSquaredError: evaluation.meanSquaredError };
+  return {};
 }
 
 /** The report as Markdown. */

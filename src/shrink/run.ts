@@ -26,7 +26,7 @@ import { objectiveFor } from '../train/fits.js';
 import { makeOptimizer, train } from '../train/train.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { deriveSeed } from '../util/random.js';
-import { lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
+import { heldOutFields, lastExportedStep, shrinkPaths, writeAlive, writeReport } from './files.js';
 import { retrainFromScratch, shrinkRetraining } from './retrain.js';
 import { StrengthController } from './strength.js';
 import { deviceWidths } from './widths.js';
@@ -247,8 +247,7 @@ export async function runOneShrink(request: ShrinkRequest): Promise<ShrinkReport
     steps: step,
     structure,
     loss: objective.name,
-    ...(evaluation?.task === 'classification' ? { accuracy: evaluation.accuracy } : {}),
-    ...(evaluation?.task === 'regression' ? { meanSquaredError: evaluation.meanSquaredError } : {}),
+    ...heldOutFields(evaluation),
     seedStructure: fullStructure(seedGraph),
     learnedStructure: learned,
     strength: controller.strength,
