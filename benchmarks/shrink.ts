@@ -84,7 +84,9 @@ const args = await yargs(process.argv.slice(2))
   .strict()
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
   .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
+  .option('candidate-trainings', { type: 'number', default: 1, describe: 'with --candidates: score each candidate by the mean of this many trainings from scratch' })
   .check((a) => (Number.isInteger(a.candidates) && a.candidates >= 1) || '--candidates must be a whole number ≥ 1')
+  .check((a) => (Number.isInteger(a['candidate-trainings']) && a['candidate-trainings'] >= 1) || '--candidate-trainings must be a whole number ≥ 1')
   .check((a) => a.candidates === 1 || (a['train-limit'] > 0 && a['train-limit'] <= VALIDATION_FROM) || `--candidates scores on training images ${VALIDATION_FROM + 1}-60,000, so --train-limit must be in 1-${VALIDATION_FROM}`)
   .parseAsync();
 
@@ -147,7 +149,7 @@ async function shrunkFor(modelName: string, trainedSeed: string, target: CostTar
       test: data.test,
       goal: { kind: 'cost', cost: budgetCost(buildGraph(start), target, budget) },
       minWidthRatio: args['min-width-ratio'],
-      ...(validation === undefined ? {} : { candidates: args.candidates, validation, resume: true }),
+      ...(validation === undefined ? {} : { candidates: args.candidates, candidateTrainings: args['candidate-trainings'], validation, resume: true }),
       steps: args.steps,
       batchSize: args['batch-size'],
       retrainEpochs: args['retrain-epochs'],
@@ -430,7 +432,7 @@ const body = `### Shrinking for measured latency (\`npm run bench:shrink\`)
 Command: \`npm run bench:shrink -- ${process.argv.slice(2).join(' ')}\`; machine: ${cpus[0]?.model.trim()} (${cpus.length} cores), load average ${os.loadavg()[0]?.toFixed(1)} at the end; date: ${new Date().toISOString().slice(0, 10)}.
 Fashion-MNIST (${data.source.description}); each shrink run starts from the seed trained for ${args['retrain-epochs']} epoch(s) (below) and shrinks for
 ${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it)${args.candidates > 1 ? `;
-each latency- and FLOP-targeted architecture is the best of ${args.candidates} shrink runs with seeds 1-${args.candidates} (\`--candidates ${args.candidates}\`), each run's architecture retrained from scratch as below and scored on training images ${VALIDATION_FROM + 1}-60,000 (never trained on)` : ''};
+each latency- and FLOP-targeted architecture is the best of ${args.candidates} shrink runs with seeds 1-${args.candidates} (\`--candidates ${args.candidates}\`), each run's architecture retrained from scratch as below${args['candidate-trainings'] > 1 ? ` ${args['candidate-trainings']} times (seeds of their own)` : ''} and scored on training images ${VALIDATION_FROM + 1}-60,000 (never trained on${args['candidate-trainings'] > 1 ? '; the mean score' : ''})` : ''};
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
 ${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
 ${recorded === undefined ? 'Latencies measured' : `Latencies not measured by this command: taken, every pass, from an earlier run's results (\`--latencies-from ${args['latencies-from']}\`), which measured them`} end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${passCount > 1 ? `,

@@ -93,6 +93,7 @@ describe('morphlat compare refuses bad arguments', () => {
     [['--profiles', committedWasm, path.join(dir, 'missing.json')], 5, /missing\.json: no such file/],
     [['--profiles', committedWasm, committedWebgpu, '--structures', narrow, path.join(dir, 'nope.json')], 4, /nope\.json: no such file/],
     [['--profiles', committedWasm, committedWebgpu, '--target-ratio', '1.5'], 2, /`--target-ratio` must be in \(0, 1\)/],
+    [['--profiles', committedWasm, committedWebgpu, '--candidates', '2', '--train-limit', '256'], 2, /^morphlat: shrinking for `amd-epyc-2c-wasm-resnet-mini`: `--candidates` chooses on validation data, and there is none/],
   ])('%j: one error line, exit %d', async (extra, code, message) => {
     const stderr: string[] = [];
     const io = { out: () => undefined, err: (t: string) => void stderr.push(t), verbose: false, interactive: false };

@@ -3,7 +3,7 @@
  * same seed weights (the seed itself is left alone), its files in its folder, accuracy when retrained;
  * a rerun with `resume` reuses finished architectures instead of shrinking again.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -106,6 +106,53 @@ describe('compare shrinking for each device', () => {
     expect(resumed.filter((e) => e.phase === 'shrinking' || e.phase === 'retraining')).toEqual([]);
     expect(again.architectures.map((a) => [a.structure, a.accuracy])).toEqual(first.architectures.map((a) => [a.structure, a.accuracy]));
     expect(again.predictedMs).toEqual(first.predictedMs);
+  });
+});
+
+describe('candidates', () => {
+  const candidatesRequest = async (dir: string, events: CompareProgress[]): Promise<CompareRequest> => ({
+    ...request,
+    devices: [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }],
+    shrink: { goal: { kind: 'ratio', ratio: 0.9 }, steps: 20, checkEvery: 10, batchSize: 16, candidates: 2 },
+    validation: brightnessImages(64, 8, 3),
+    retrainEpochs: 1,
+    outDir: dir,
+    onProgress: (p) => events.push(p),
+  });
+  const phasesOf = (events: CompareProgress[], device: string): string[] =>
+    events.flatMap((e) => (e.phase === 'shrink-phase' && e.device === device ? [e.name] : []));
+
+  test('each device keeps the best of its shrink runs, and a resumed run shrinks only the candidates left', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-candidates-'));
+    const events: CompareProgress[] = [];
+    const result = await compareArchitectures(await candidatesRequest(dir, events));
+    for (const a of result.architectures) {
+      const report = JSON.parse(readFileSync(path.join(a.dir, 'report.json'), 'utf8'));
+      expect(report.candidates.map((c: { seed: number }) => c.seed)).toEqual([1, 2]);
+      const chosen = report.candidates.find((c: { chosen: boolean }) => c.chosen);
+      expect(a.structure).toEqual({ ...report.seedStructure, ...chosen.structure });
+      expect(a.accuracy).toBe(report.accuracy);
+      expect(existsSync(path.join(a.dir, 'candidates', '2', 'validation.json'))).toBe(true);
+      expect(phasesOf(events, a.device).some((p) => p.startsWith('candidate 2 of 2: '))).toBe(true);
+    }
+
+    const [first_, second] = result.architectures;
+    // As interrupted while shrinking its second candidate: only candidate 1's run is in its folder.
+    for (const entry of readdirSync(first_!.dir)) if (entry !== 'candidates') rmSync(path.join(first_!.dir, entry), { recursive: true });
+    rmSync(path.join(first_!.dir, 'candidates', '2'), { recursive: true });
+    const again: CompareProgress[] = [];
+    const resumed = await compareArchitectures({ ...(await candidatesRequest(dir, again)), resume: true });
+    expect(phasesOf(again, second!.device)).toEqual([]);
+    const redone = phasesOf(again, first_!.device).filter((p) => p.startsWith('candidate'));
+    expect(redone.length).toBeGreaterThan(0);
+    expect(redone.every((p) => p.startsWith('candidate 2 of 2: '))).toBe(true);
+    expect(resumed.architectures.map((a) => a.structure)).toEqual(result.architectures.map((a) => a.structure));
+  });
+
+  test('without validation data each device\'s shrink is refused with one line naming it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-candidates-bad-'));
+    const { validation: _v, ...noValidation } = await candidatesRequest(dir, []);
+    await expect(compareArchitectures(noValidation)).rejects.toThrow(/^shrinking for `amd-epyc-2c-wasm-resnet-mini`: `--candidates` chooses on validation data, and there is none/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -59,6 +59,31 @@ describe('shrink with candidates', () => {
     const resumed = await runShrink({ ...settings(dir), candidates: 3, retrainEpochs: 1, resume: true, onPhase: (p) => again.push(p) });
     expect(again.filter((p) => p.startsWith('candidate'))).toEqual([]);
     expect(resumed.candidates).toEqual(report.candidates);
+  });
+
+  test('scored by several trainings: the mean of their scores; a resumed run asking for more trains only the ones missing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-candidates-trainings-'));
+    const once = await runShrink({ ...settings(dir), candidates: 2 });
+    expect(once.candidates?.[0]?.validationScores).toBeUndefined();
+    const earlier = { score: 0.5, evaluation: { task: 'classification', accuracy: 0.5, loss: 1, examples: 128 } };
+    writeFileSync(path.join(candidateDir(dir, 1), 'validation.json'), JSON.stringify(earlier));
+    const phases: string[] = [];
+    const twice = await runShrink({ ...settings(dir), candidates: 2, candidateTrainings: 2, resume: true, onPhase: (p) => phases.push(p) });
+    const scoring = phases.filter((p) => p.includes('to score it'));
+    expect(scoring).toHaveLength(2);
+    expect(scoring.every((p) => p.endsWith('(training 2 of 2)'))).toBe(true);
+    const [first, second] = twice.candidates ?? [];
+    expect(first?.validationScores?.[0]).toBe(0.5);
+    expect(second?.validationScores?.[0]).toBe(once.candidates?.[1]?.validationScore);
+    for (const c of twice.candidates ?? []) {
+      expect(c.validationScores).toHaveLength(2);
+      expect(c.validationScore).toBeCloseTo(((c.validationScores?.[0] ?? 0) + (c.validationScores?.[1] ?? 0)) / 2, 12);
+    }
+    const kept = JSON.parse(readFileSync(path.join(candidateDir(dir, 2), 'validation.json'), 'utf8'));
+    expect(kept.scores).toEqual(second?.validationScores);
+    expect(kept.evaluations).toHaveLength(2);
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/\(the mean of 2 trainings each\)/);
+    await expect(runShrink({ ...settings(dir), candidates: 2, candidateTrainings: 0 })).rejects.toThrow(/^`--candidate-trainings` must be a whole number ≥ 1, got 0/);
   });
 
   test('candidate 1 is the run a shrink without candidates makes', async () => {

@@ -27,6 +27,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const model = await modelOf(options.model);
   const data = options.data === undefined ? undefined : await dataOf(options.data, model, 'auto', options.signal);
   const test = options.validation === undefined ? data?.heldOut : (await dataOf(options.validation, model, 'auto', options.signal)).train;
+  const scored = options.candidateData === undefined ? data?.validation : (await dataOf(options.candidateData, model, 'auto', options.signal)).train;
   const result = await compareArchitectures({
     model,
     modelName: options.modelName ?? modelNameOf(options.model),
@@ -34,6 +35,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     ...(options.shrink === undefined ? {} : { shrink: options.shrink }),
     ...(data === undefined ? {} : { train: data.train }),
     ...(test === undefined ? {} : { test }),
+    ...(scored === undefined ? {} : { validation: scored }),
     ...(options.matchFlops === undefined ? {} : { matchFlops: options.matchFlops }),
     ...(options.retrainEpochs === undefined ? {} : { retrainEpochs: options.retrainEpochs }),
     ...(options.trainBackend === undefined ? {} : { trainBackend: options.trainBackend }),

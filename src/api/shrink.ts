@@ -28,6 +28,6 @@ export async function shrink(options: ShrinkOptions): Promise<ShrinkReport> {
     ...(scored === undefined ? {} : { validation: scored }),
     goal: options.goal ?? { kind: 'ratio', ratio: 0.5 },
     outDir: options.outDir,
-    ...pass('steps', 'epochs', 'batchSize', 'loss', 'optimizer', 'learningRate', 'threshold', 'removalCost', 'minWidthRatio', 'checkEvery', 'snap', 'withinSeed', 'fill', 'retrainEpochs', 'candidates', 'candidateEpochs', 'seed', 'resume', 'signal', 'onProgress', 'onPhase'),
+    ...pass('steps', 'epochs', 'batchSize', 'loss', 'optimizer', 'learningRate', 'threshold', 'removalCost', 'minWidthRatio', 'checkEvery', 'snap', 'withinSeed', 'fill', 'retrainEpochs', 'candidates', 'candidateEpochs', 'candidateTrainings', 'seed', 'resume', 'signal', 'onProgress', 'onPhase'),
   });
 }

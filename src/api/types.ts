@@ -95,7 +95,7 @@ export interface Prediction {
 /** The settings a shrink run takes as `runShrink` does (documented there). */
 type ShrinkSettings = Pick<
   ShrinkRequest,
-  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'retrainEpochs' | 'candidates' | 'candidateEpochs' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
+  'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'retrainEpochs' | 'candidates' | 'candidateEpochs' | 'candidateTrainings' | 'seed' | 'outDir' | 'resume' | 'signal' | 'onProgress' | 'onPhase'
 >;
 
 /** A shrink run of the library flow: `runShrink`'s settings, with the model, data and target in any of their forms. */
@@ -163,4 +163,6 @@ export interface CompareOptions
   readonly data?: DataInput;
   /** Held-out data for the retrained architectures' metric (default: the test or validation split of `data`). */
   readonly validation?: DataInput;
+  /** With `shrink.candidates` > 1: the data each device's candidates are scored on (default: the validation split `data` read). */
+  readonly candidateData?: DataInput;
 }

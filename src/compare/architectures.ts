@@ -165,7 +165,8 @@ async function shrunkArchitecture(request: CompareRequest, device: CompareDevice
   }
   if (request.train === undefined) throw new UsageError(`shrinking for \`${name}\` needs training data; give a structure per device to compare without shrinking`);
   const trainData = request.train;
-  const resume = request.resume === true && (await lastExportedStep(dir)) !== undefined;
+  const withCandidates = (request.shrink?.candidates ?? 1) > 1;
+  const resume = request.resume === true && (withCandidates || (await lastExportedStep(dir)) !== undefined);
   const copy = await seedCopy(request.model);
   try {
     const report = await namingDevice(name, () =>
@@ -176,6 +177,8 @@ async function shrunkArchitecture(request: CompareRequest, device: CompareDevice
         target,
         train: trainData,
         ...(request.test === undefined ? {} : { test: request.test }),
+        ...(request.validation === undefined ? {} : { validation: request.validation }),
+        ...(request.shrink?.candidateEpochs === undefined && (request.retrainEpochs ?? 0) > 0 ? { candidateEpochs: request.retrainEpochs } : {}),
         retrainEpochs: request.matchFlops === true ? 0 : (request.retrainEpochs ?? 0),
         outDir: dir,
         resume,

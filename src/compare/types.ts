@@ -21,7 +21,10 @@ export interface CompareDeviceInput {
 
 /** How each device's architecture is shrunk: the knobs of a shrink run that compare passes through. */
 export type CompareShrinkOptions = Partial<
-  Pick<ShrinkRequest, 'goal' | 'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'seed'>
+  Pick<
+    ShrinkRequest,
+    'goal' | 'steps' | 'epochs' | 'batchSize' | 'loss' | 'optimizer' | 'learningRate' | 'threshold' | 'removalCost' | 'minWidthRatio' | 'checkEvery' | 'snap' | 'withinSeed' | 'fill' | 'seed' | 'candidates' | 'candidateEpochs' | 'candidateTrainings'
+  >
 >;
 
 /** Where a compare run stands, for progress displays. */
@@ -56,6 +59,8 @@ export interface CompareRequest {
   readonly train?: ShrinkRequest['train'];
   /** Test data for the retrained architectures' accuracy. */
   readonly test?: ShrinkRequest['test'];
+  /** Validation data each device's shrink candidates are scored on (needed with `shrink.candidates` above 1). */
+  readonly validation?: ShrinkRequest['validation'];
   /**
    * Rescale every shrunk architecture with MorphNet's width multiplier to the FLOPs of the smallest one
    * (then snap it to its device again), so the architectures differ in how they spend one compute

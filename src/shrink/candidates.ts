@@ -21,10 +21,20 @@ import { runOneShrink } from './run.js';
 import type { ShrinkCandidate, ShrinkReport, ShrinkRequest } from './types.js';
 
 /**
- * Added to the run's seed for the training that scores a candidate, so no retraining that reports the
- * chosen architecture's accuracy (seeds 1, 2, … in bench:shrink) repeats the training that won the choice.
+ * Training `j` (1-based) that scores a candidate has seed `j · 1000 + the run's seed`, so no retraining
+ * that reports the chosen architecture's accuracy (seeds 1, 2, … in bench:shrink) repeats a training
+ * that won the choice; every candidate is scored by the same seeds.
  */
-const SCORING_SEED_OFFSET = 1000;
+const SCORING_SEED_STEP = 1000;
+
+/** What a candidate's `validation.json` keeps: every scoring training's score and evaluation, in seed order. */
+interface KeptScores {
+  readonly score: number;
+  readonly scores?: readonly number[];
+  readonly evaluations?: readonly Evaluation[];
+  /** The one evaluation of a file that scored with one training. */
+  readonly evaluation?: Evaluation;
+}
 
 /** The folder of candidate `k` (1-based) of a run writing to `dir`. */
 export function candidateDir(dir: string, k: number): string {
@@ -62,22 +72,36 @@ async function candidateRun(request: ShrinkRequest, k: number, count: number): P
   });
 }
 
-/** Candidate `k`'s shrunk architecture trained from scratch and scored on the validation data (kept in its folder). */
-async function candidateScore(request: ShrinkRequest, k: number, count: number, epochs: number): Promise<number> {
+/**
+ * Candidate `k`'s shrunk architecture trained from scratch `trainings` times (each from the fresh weights
+ * its run saved, with a data order of its own) and scored on the validation data. Each training's score
+ * is kept in the candidate's folder as it ends, so a resumed run (or one asking for more trainings)
+ * trains only those missing.
+ */
+async function candidateScores(request: ShrinkRequest, k: number, count: number, epochs: number, trainings: number): Promise<number[]> {
   const file = path.join(candidateDir(request.outDir, k), 'validation.json');
-  const kept = await readJson<{ score: number }>(file);
-  if (kept !== undefined) return kept.score;
-  request.onPhase?.(`candidate ${k} of ${count}: training its architecture from scratch to score it on the validation data`);
-  const model = await loadModelFile(path.join(candidateDir(request.outDir, k), 'model.json'));
-  try {
-    const result = await retrainFromScratch(model, shrinkRetraining(request, request.validation, epochs, SCORING_SEED_OFFSET + (request.seed ?? 1)));
-    if (result.state === 'cancelled') throw new CancelledError(`interrupted while scoring candidate ${k}; rerun with \`--resume\` to continue from it`);
-    const score = validationScore(result.evaluation);
-    await writeJsonAtomic(file, { score, evaluation: result.evaluation });
-    return score;
-  } finally {
-    model.dispose();
+  const kept = await readJson<KeptScores>(file);
+  const scores = [...(kept?.scores ?? (kept === undefined ? [] : [kept.score]))];
+  const evaluations = [...(kept?.evaluations ?? (kept?.evaluation === undefined ? [] : [kept.evaluation]))];
+  for (let j = scores.length + 1; j <= trainings; j++) {
+    const which = trainings === 1 ? '' : ` (training ${j} of ${trainings})`;
+    request.onPhase?.(`candidate ${k} of ${count}: training its architecture from scratch to score it on the validation data${which}`);
+    const model = await loadModelFile(path.join(candidateDir(request.outDir, k), 'model.json'));
+    try {
+      const result = await retrainFromScratch(model, shrinkRetraining(request, request.validation, epochs, SCORING_SEED_STEP * j + (request.seed ?? 1)));
+      if (result.state === 'cancelled') throw new CancelledError(`interrupted while scoring candidate ${k}; rerun with \`--resume\` to continue from it`);
+      scores.push(validationScore(result.evaluation));
+      if (result.evaluation !== undefined) evaluations.push(result.evaluation);
+    } finally {
+      model.dispose();
+    }
+    await writeJsonAtomic(file, { score: mean(scores), scores, evaluations });
   }
+  return scores.slice(0, trainings);
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 /**
@@ -96,12 +120,15 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
   if (request.goal.kind === 'strength') throw new UsageError('`--candidates` needs a target (`--target-ratio` or `--target-ms`): with a fixed strength the candidates would not cost the same');
   const epochs = request.candidateEpochs ?? (request.retrainEpochs || 1);
   if (!(epochs > 0)) throw new UsageError(`\`--candidate-epochs\` must be > 0, got ${epochs}`);
+  const trainings = request.candidateTrainings ?? 1;
+  if (!(Number.isInteger(trainings) && trainings >= 1)) throw new UsageError(`\`--candidate-trainings\` must be a whole number ≥ 1, got ${trainings}`);
   if (request.resume !== true) await fs.rm(path.join(request.outDir, 'candidates'), { recursive: true, force: true });
 
   const runs: ShrinkReport[] = [];
   for (let k = 1; k <= count; k++) runs.push(await candidateRun(request, k, count));
-  const scores: number[] = [];
-  for (let k = 1; k <= count; k++) scores.push(await candidateScore(request, k, count, epochs));
+  const trained: number[][] = [];
+  for (let k = 1; k <= count; k++) trained.push(await candidateScores(request, k, count, epochs, trainings));
+  const scores = trained.map(mean);
   const best = scores.reduce((b, s, i) => (s > (scores[b] ?? -Infinity) ? i : b), 0);
   const chosen = runs[best];
   if (chosen === undefined) throw new Error('no candidate');
@@ -129,6 +156,7 @@ export async function runShrink(request: ShrinkRequest): Promise<ShrinkReport> {
     structure: r.structure,
     finalCost: r.finalCost,
     validationScore: scores[i] ?? Number.NaN,
+    ...(trainings > 1 ? { validationScores: trained[i] ?? [] } : {}),
     chosen: i === best,
   }));
   const { accuracy: _accuracy, meanSquaredError: _mse, ...rest } = chosen;

@@ -61,7 +61,7 @@ export function reportMarkdown(report: ShrinkReport): string {
     report.snaps.length === 0 ? '- snapping: no group moved' : `- snapped: ${report.snaps.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
     report.grown.length === 0 ? null : `- grown into the room left: ${report.grown.map((s) => `${s.owners.join('+')} ${s.from}→${s.to}`).join(', ')}`,
     report.removed.length === 0 ? null : `- removed (no alive channels): ${report.removed.join(', ')}`,
-    report.candidates === undefined ? null : `- chosen from ${report.candidates.length} candidate runs by validation score after training from scratch: ${report.candidates.map((c) => `seed ${c.seed} ${c.validationScore.toFixed(4)}${c.chosen ? ' (chosen)' : ''}`).join(', ')}`,
+    report.candidates === undefined ? null : `- chosen from ${report.candidates.length} candidate runs by validation score after training from scratch${(report.candidates[0]?.validationScores?.length ?? 1) > 1 ? ` (the mean of ${report.candidates[0]?.validationScores?.length} trainings each)` : ''}: ${report.candidates.map((c) => `seed ${c.seed} ${c.validationScore.toFixed(4)}${c.chosen ? ' (chosen)' : ''}`).join(', ')}`,
     '',
     '| layer | seed | shrunk |',
     '| --- | --- | --- |',

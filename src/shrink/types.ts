@@ -94,6 +94,11 @@ export interface ShrinkRequest {
   readonly validation?: BatchSource;
   /** Epochs each candidate's architecture trains from scratch to be scored (default `retrainEpochs`, else 1). */
   readonly candidateEpochs?: number;
+  /**
+   * Trainings from scratch (each with a seed of its own) a candidate's score is the mean of (default 1).
+   * One training's score moves by points between seeds, as much as candidates differ by.
+   */
+  readonly candidateTrainings?: number;
   readonly seed?: number;
   readonly outDir: string;
   /** Continue from the last exported step in `outDir`. */
@@ -109,8 +114,10 @@ export interface ShrinkCandidate {
   readonly seed: number;
   readonly structure: Structure;
   readonly finalCost: number;
-  /** On the validation data after training from scratch: accuracy, or minus the mean squared error. */
+  /** On the validation data after training from scratch: accuracy, or minus the mean squared error (the mean over its trainings). */
   readonly validationScore: number;
+  /** Each training's score, when the candidate was scored by more than one. */
+  readonly validationScores?: readonly number[];
   readonly chosen: boolean;
 }
 

@@ -41,6 +41,9 @@ function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOpt
     removalCost: args['removal-cost'] !== false,
     minWidthRatio: minWidthRatioArg(args),
     seed: numberArg(args, 'seed') ?? 1,
+    candidates: numberArg(args, 'candidates') ?? 1,
+    ...optional('candidate-epochs', 'candidateEpochs'),
+    candidateTrainings: numberArg(args, 'candidate-trainings') ?? 1,
     loss,
   };
 }
@@ -77,6 +80,9 @@ export const compareCommand: CommandSpec = {
     threshold: { type: 'number', describe: 'alive threshold on |gamma| (default 0.01)' },
     'match-flops': { type: 'boolean', describe: 'rescale the shrunk architectures (one width multiplier each) to the FLOPs of the smallest', default: false },
     'retrain-epochs': { type: 'number', describe: 'train each architecture from scratch this long and report its test accuracy', default: 0 },
+    candidates: { type: 'number', describe: "make this many shrink runs per device (seeds --seed, --seed + 1, …) and keep the one whose architecture, trained from scratch, scores best on the validation data (--validation-split or --validation-data)", default: 1 },
+    'candidate-epochs': { type: 'number', describe: "epochs each candidate's architecture trains from scratch to be scored (default --retrain-epochs, else 1)" },
+    'candidate-trainings': { type: 'number', describe: 'score each candidate by the mean of this many trainings from scratch, each with a seed of its own', default: 1 },
     backend: { type: 'string', describe: 'backend to shrink and retrain on', choices: BACKEND_NAMES, default: 'wasm' },
     'batch-size': { type: 'number', describe: 'batch size', default: 32 },
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phases', choices: ['sgd', 'adam'], default: 'sgd' },
@@ -93,6 +99,10 @@ export const compareCommand: CommandSpec = {
     resume: { type: 'boolean', describe: 'reuse the architectures (and their retrainings) an interrupted run in --out finished, and resume the one it was shrinking', default: false },
   },
   examples: [
+    [
+      '$0 compare --model resnet-mini --profiles a.json b.json --candidates 3 --validation-split 5000 --retrain-epochs 2 --out out/c3',
+      'each device\'s architecture the best of three shrink runs, chosen on 5,000 held-out training images',
+    ],
     [
       '$0 compare --model resnet-mini --profiles device-profiles/amd-epyc-2c-wasm-resnet-mini.json device-profiles/llvmpipe-2c-webgpu-resnet-mini.json --steps 400 --out out/compare',
       'shrink resnet-mini for wasm and for webgpu, and compare both on both',
@@ -115,12 +125,16 @@ export const compareCommand: CommandSpec = {
     const progress = compareProgressDisplay({ interactive: io.interactive });
     const interrupt = abortOnInterrupt();
     try {
-      let data: { train?: BatchSource; test?: BatchSource } = {};
+      let data: { train?: BatchSource; test?: BatchSource; validation?: BatchSource } = {};
       if (needsData) {
         const loaded = await loadDataChoice(choice, model, interrupt.signal);
         io.err(`data: ${loaded.description}: ${splitSizes(loaded, formatNumber)}`);
         const heldOut = loaded.test ?? loaded.validation;
-        data = { train: loaded.train, ...(heldOut === undefined ? {} : { test: heldOut }) };
+        data = {
+          train: loaded.train,
+          ...(heldOut === undefined ? {} : { test: heldOut }),
+          ...(loaded.validation === undefined ? {} : { validation: loaded.validation }),
+        };
       }
       const result = await compareArchitectures({
         model,
