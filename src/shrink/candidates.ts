@@ -5,8 +5,9 @@
  * every paired retraining the same way (BENCHMARKS.md). Here each candidate is a whole shrink run with
  * a seed of its own, in `DIR/candidates/<k>/`; each candidate's shrunk architecture is trained from
  * scratch and scored on validation data (never the test data the report's accuracy comes from, and with
- * a training seed of its own), and the best candidate becomes the run's result in `DIR`. Candidate 1 has the run's own seed, so it is
- * the structure a run without candidates would learn.
+ * training seeds of its own; by the mean of several trainings when asked, since one training's score
+ * moves by points between data orders), and the best candidate becomes the run's result in `DIR`.
+ * Candidate 1 has the run's own seed, so it is the structure a run without candidates would learn.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
