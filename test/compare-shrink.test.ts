@@ -110,9 +110,8 @@ describe('compare shrinking for each device', () => {
 });
 
 describe('candidates', () => {
-  const candidatesRequest = async (dir: string, events: CompareProgress[]): Promise<CompareRequest> => ({
+  const candidatesRequest = (dir: string, events: CompareProgress[]): CompareRequest => ({
     ...request,
-    devices: [{ profile: await readProfile(profileFile('amd-epyc-2c-wasm-resnet-mini')) }, { profile: await readProfile(profileFile('llvmpipe-2c-webgpu-resnet-mini')) }],
     shrink: { goal: { kind: 'ratio', ratio: 0.9 }, steps: 20, checkEvery: 10, batchSize: 16, candidates: 2 },
     validation: brightnessImages(64, 8, 3),
     retrainEpochs: 1,
@@ -125,7 +124,7 @@ describe('candidates', () => {
   test('each device keeps the best of its shrink runs, and a resumed run shrinks only the candidates left', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-candidates-'));
     const events: CompareProgress[] = [];
-    const result = await compareArchitectures(await candidatesRequest(dir, events));
+    const result = await compareArchitectures(candidatesRequest(dir, events));
     for (const a of result.architectures) {
       const report = JSON.parse(readFileSync(path.join(a.dir, 'report.json'), 'utf8'));
       expect(report.candidates.map((c: { seed: number }) => c.seed)).toEqual([1, 2]);
@@ -141,7 +140,7 @@ describe('candidates', () => {
     for (const entry of readdirSync(first_!.dir)) if (entry !== 'candidates') rmSync(path.join(first_!.dir, entry), { recursive: true });
     rmSync(path.join(first_!.dir, 'candidates', '2'), { recursive: true });
     const again: CompareProgress[] = [];
-    const resumed = await compareArchitectures({ ...(await candidatesRequest(dir, again)), resume: true });
+    const resumed = await compareArchitectures({ ...candidatesRequest(dir, again), resume: true });
     expect(phasesOf(again, second!.device)).toEqual([]);
     const redone = phasesOf(again, first_!.device).filter((p) => p.startsWith('candidate'));
     expect(redone.length).toBeGreaterThan(0);
@@ -151,7 +150,7 @@ describe('candidates', () => {
 
   test('without validation data each device\'s shrink is refused with one line naming it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-compare-candidates-bad-'));
-    const { validation: _v, ...noValidation } = await candidatesRequest(dir, []);
+    const { validation: _v, ...noValidation } = candidatesRequest(dir, []);
     await expect(compareArchitectures(noValidation)).rejects.toThrow(/^shrinking for `amd-epyc-2c-wasm-resnet-mini`: `--candidates` chooses on validation data, and there is none/);
   });
 });

@@ -21,8 +21,8 @@ import { readStructureFile, writeStructureFile } from '../graph/structure-file.j
 import { expandStructure, structureCost } from '../morph/structure/expand.js';
 import { buildShrunkModel } from '../morph/structure/rebuild.js';
 import { snapStructure } from '../morph/structure/snap.js';
-import { lastExportedStep, shrinkPaths } from '../shrink/files.js';
-import { runShrink } from '../shrink/index.js';
+import { shrinkPaths } from '../shrink/files.js';
+import { canResumeShrink, runShrink } from '../shrink/index.js';
 import type { ShrinkGoal, ShrinkReport } from '../shrink/types.js';
 import { retrainFromScratch } from '../shrink/retrain.js';
 import { classificationAccuracy } from '../train/evaluate.js';
@@ -165,8 +165,7 @@ async function shrunkArchitecture(request: CompareRequest, device: CompareDevice
   }
   if (request.train === undefined) throw new UsageError(`shrinking for \`${name}\` needs training data; give a structure per device to compare without shrinking`);
   const trainData = request.train;
-  const withCandidates = (request.shrink?.candidates ?? 1) > 1;
-  const resume = request.resume === true && (withCandidates || (await lastExportedStep(dir)) !== undefined);
+  const resume = request.resume === true && (await canResumeShrink(dir, request.shrink?.candidates));
   const copy = await seedCopy(request.model);
   try {
     const report = await namingDevice(name, () =>

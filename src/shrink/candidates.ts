@@ -11,12 +11,13 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { mean } from 'simple-statistics';
 import { CancelledError, UsageError } from '../errors.js';
 import { loadModelFile, saveModelFiles } from '../graph/model-file.js';
 import { writeStructureFile } from '../graph/structure-file.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { heldOutFields, shrinkPaths, writeReport } from './files.js';
+import { heldOutFields, lastExportedStep, shrinkPaths, writeReport } from './files.js';
 import { retrainFromScratch, shrinkRetraining } from './retrain.js';
 import { runOneShrink } from './run.js';
 import type { ShrinkCandidate, ShrinkReport, ShrinkRequest } from './types.js';
@@ -101,8 +102,12 @@ async function candidateScores(request: ShrinkRequest, k: number, count: number,
   return scores.slice(0, trainings);
 }
 
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
+/**
+ * Whether `runShrink` with `resume` can continue a run in `dir`: a run with candidates keeps each one's
+ * progress in its own folder and starts those not begun; a single run needs an exported step.
+ */
+export async function canResumeShrink(dir: string, candidates = 1): Promise<boolean> {
+  return candidates > 1 || (await lastExportedStep(dir)) !== undefined;
 }
 
 /**

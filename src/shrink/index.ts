@@ -1,4 +1,4 @@
-export { candidateDir, runShrink } from './candidates.js';
+export { canResumeShrink, candidateDir, runShrink } from './candidates.js';
 export { retrainFromScratch } from './retrain.js';
 export type { RetrainOptions, RetrainResult } from './retrain.js';
 export { StrengthController } from './strength.js';

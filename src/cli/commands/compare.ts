@@ -21,7 +21,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, listArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
+import { CANDIDATE_OPTIONS, candidateArgs, MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
 
 function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOptions {
   const optional = <K extends keyof CompareShrinkOptions>(name: string, key: K): Partial<CompareShrinkOptions> => {
@@ -41,9 +41,7 @@ function shrinkOptions(args: CliArgs, loss: LossName | 'auto'): CompareShrinkOpt
     removalCost: args['removal-cost'] !== false,
     minWidthRatio: minWidthRatioArg(args),
     seed: numberArg(args, 'seed') ?? 1,
-    candidates: numberArg(args, 'candidates') ?? 1,
-    ...optional('candidate-epochs', 'candidateEpochs'),
-    candidateTrainings: numberArg(args, 'candidate-trainings') ?? 1,
+    ...candidateArgs(args),
     loss,
   };
 }
@@ -80,9 +78,7 @@ export const compareCommand: CommandSpec = {
     threshold: { type: 'number', describe: 'alive threshold on |gamma| (default 0.01)' },
     'match-flops': { type: 'boolean', describe: 'rescale the shrunk architectures (one width multiplier each) to the FLOPs of the smallest', default: false },
     'retrain-epochs': { type: 'number', describe: 'train each architecture from scratch this long and report its test accuracy', default: 0 },
-    candidates: { type: 'number', describe: "make this many shrink runs per device (seeds --seed, --seed + 1, …) and keep the one whose architecture, trained from scratch, scores best on the validation data (--validation-split or --validation-data)", default: 1 },
-    'candidate-epochs': { type: 'number', describe: "epochs each candidate's architecture trains from scratch to be scored (default --retrain-epochs, else 1)" },
-    'candidate-trainings': { type: 'number', describe: 'score each candidate by the mean of this many trainings from scratch, each with a seed of its own', default: 1 },
+    ...CANDIDATE_OPTIONS,
     backend: { type: 'string', describe: 'backend to shrink and retrain on', choices: BACKEND_NAMES, default: 'wasm' },
     'batch-size': { type: 'number', describe: 'batch size', default: 32 },
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phases', choices: ['sgd', 'adam'], default: 'sgd' },

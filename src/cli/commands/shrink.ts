@@ -14,7 +14,7 @@ import type { CliArgs, CommandSpec } from '../command.js';
 import { flagArg, numberArg, stringArg } from '../command.js';
 import { DATA_OPTIONS, dataChoiceFrom, loadDataChoice, splitSizes } from '../data.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { costTargetOption, MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
+import { CANDIDATE_OPTIONS, candidateArgs, costTargetOption, MIN_WIDTH_RATIO_OPTION, minWidthRatioArg, REMOVAL_COST_OPTION } from '../targets.js';
 
 function goalOf(args: CliArgs): ShrinkGoal {
   const ratio = numberArg(args, 'target-ratio');
@@ -41,9 +41,7 @@ export const shrinkCommand: CommandSpec = {
     epochs: { type: 'number', describe: 'training epochs of the shrinking phase (default 1)' },
     threshold: { type: 'number', describe: 'alive threshold on |gamma| (default 0.01)' },
     'retrain-epochs': { type: 'number', describe: 'train the shrunk model from scratch this long and report its accuracy', default: 0 },
-    candidates: { type: 'number', describe: 'make this many shrink runs (seeds --seed, --seed + 1, …) and keep the one whose architecture, trained from scratch, scores best on the validation data (--validation-split or --validation-data)', default: 1 },
-    'candidate-epochs': { type: 'number', describe: 'epochs each candidate\'s architecture trains from scratch to be scored (default --retrain-epochs, else 1)' },
-    'candidate-trainings': { type: 'number', describe: 'score each candidate by the mean of this many trainings from scratch, each with a seed of its own', default: 1 },
+    ...CANDIDATE_OPTIONS,
     backend: { type: 'string', describe: 'backend to train on', default: 'wasm' },
     'batch-size': { type: 'number', describe: 'batch size', default: 32 },
     optimizer: { type: 'string', describe: 'optimizer of the shrinking phase (SGD lets the strength set how fast channels die)', choices: ['sgd', 'adam'], default: 'sgd' },
@@ -95,9 +93,7 @@ export const shrinkCommand: CommandSpec = {
         ...optional('learning-rate', 'learningRate'),
         optimizer: stringArg(args, 'optimizer') === 'adam' ? 'adam' : 'sgd',
         retrainEpochs: numberArg(args, 'retrain-epochs') ?? 0,
-        candidates: numberArg(args, 'candidates') ?? 1,
-        ...optional('candidate-epochs', 'candidateEpochs'),
-        candidateTrainings: numberArg(args, 'candidate-trainings') ?? 1,
+        ...candidateArgs(args),
         ...(data.validation === undefined ? {} : { validation: data.validation }),
         batchSize: numberArg(args, 'batch-size') ?? 32,
         snap: args['snap'] !== false,
