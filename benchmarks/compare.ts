@@ -11,13 +11,15 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--retrain-seeds 1] [--train-limit 12000]
  *        [--accuracy-tolerance 0.01] [--accuracy-family 0.8,1.25] [--ratio-family 0.25,0.75] [--measure-passes 1] [--out benchmarks/results] [--work DIR]
- *        [--resume] [--dry-run]
+ *        [--candidates 1] [--candidate-trainings 1] [--resume] [--dry-run]
  *
  * With `--accuracy-family`, "matched accuracy" is not a tolerance: each architecture is also made under
  * those width multipliers and retrained, and each row compares its own architecture with the others'
  * families at its own accuracy (compare-family.ts), timed in `--measure-passes` passes of their own.
  * `--ratio-family` makes the families of MorphNet's shrinks for the same device to those other target
  * ratios instead (each device's own accuracy-latency curve; with `--resume` their runs are reused too).
+ * `--candidates K` makes each shrink (the architectures' and the ratio families') the best of K runs, scored
+ * on validation images no run trains on (candidate-options.ts), as `morphlat compare --candidates` does.
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
@@ -45,6 +47,7 @@ import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
 import { familyMembers, matchedRow, medianMargins, memberLabel, parseMultipliers, parseRatios } from './compare-family.js';
 import type { FamilyMember, MatchedRow } from './compare-family.js';
+import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { percent as pct, writeSection } from './markdown.js';
 import { trainedOnce } from './trained-seed.js';
@@ -67,6 +70,8 @@ const args = await yargs(process.argv.slice(2))
   .option('measure-passes', { type: 'number', default: 1, describe: 'time the measured rows this many times in all (the first inside compare; with --accuracy-family or --ratio-family, this many passes more with the families); the verdict takes each row\'s median margin' })
   .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished, and their first retrainings' })
   .option('dry-run', { type: 'boolean', default: false, describe: 'do not write BENCHMARKS.md' })
+  .options(candidateOptions("device's architecture (and --ratio-family member)"))
+  .check(checkCandidateOptions)
   .strict()
   .parseAsync();
 
@@ -192,6 +197,7 @@ const loadAtStart = os.loadavg()[0] ?? 0;
 const started = new Date();
 const data = await loadFashionMnist(args['train-limit'] > 0 ? { trainLimit: args['train-limit'] } : {});
 log(`data: ${data.source.description}`);
+const validation = args.candidates > 1 ? await candidateValidation() : undefined;
 const sections: string[] = [];
 for (const model of args.models.split(',')) {
   const files = profileFilesFor(args.profiles, model, root);
@@ -212,7 +218,13 @@ for (const model of args.models.split(',')) {
     model: seed.model,
     modelName: model,
     devices,
-    shrink: { goal: { kind: 'ratio', ratio: args['target-ratio'] }, steps: args.steps, batchSize: args['batch-size'] },
+    shrink: {
+      goal: { kind: 'ratio', ratio: args['target-ratio'] },
+      steps: args.steps,
+      batchSize: args['batch-size'],
+      ...(validation === undefined ? {} : { candidates: args.candidates, candidateTrainings: args['candidate-trainings'] }),
+    },
+    ...(validation === undefined ? {} : { validation }),
     train: data.train,
     test: data.test,
     retrainEpochs: args['retrain-epochs'],
@@ -316,6 +328,11 @@ for (const model of args.models.split(',')) {
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
     `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
+    ...(validation === undefined
+      ? []
+      : [
+          `Each device's architecture${ratios.length > 0 ? ' and each of its shrinks to the family\'s other ratios' : ''} is the best of ${args.candidates} shrink runs (seeds 1-${args.candidates}, \`--candidates ${args.candidates}\`), each run's architecture trained from scratch for ${args['retrain-epochs']} epochs ${args['candidate-trainings'] > 1 ? `${args['candidate-trainings']} times (seeds of their own) and scored by the mean of` : 'and scored by'} its accuracy on training images ${VALIDATION_FROM + 1}-60,000 (never trained on); the scores and the choice are in each shrink run's report.json.`,
+        ]),
     ...(args['retrain-seeds'] > 1
       ? [`Each architecture's accuracy is the mean of ${args['retrain-seeds']} retrainings (seeds 1-${args['retrain-seeds']}): ${result.architectures.map((a, i) => `${a.device} ${(retrained[i] ?? []).map(pct).join(', ')}`).join('; ')}.`]
       : []),

@@ -16,6 +16,7 @@
  *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
  *        [--jobs 1] [--retrain-only] [--measure-passes 1] [--latencies-from FILE] [--results-to FILE]
+ *        [--candidates 1] [--candidate-trainings 1]
  *
  * Training runs on wasm. Every finished run is kept in `--work` (a folder under the system's temporary
  * folder by default), so an interrupted benchmark picks up where it stopped when run again. With
@@ -29,7 +30,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { linearRegression, median } from 'simple-statistics';
+import { median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
@@ -37,7 +38,6 @@ import { flopsTarget, latencyTarget, networkCost } from '../src/costs/index.js';
 import type { CostTarget } from '../src/costs/index.js';
 import { buildGraph, fullStructure, loadModelFile } from '../src/graph/index.js';
 import type { OpGraph, Structure } from '../src/graph/index.js';
-import type { BatchSource } from '../src/train/data/source.js';
 import { expandStructure, structureCost } from '../src/morph/structure/expand.js';
 import { narrowestStructure } from '../src/morph/structure/floor.js';
 import { buildShrunkModel } from '../src/morph/structure/rebuild.js';
@@ -52,6 +52,8 @@ import { latencyAtAccuracy } from './accuracy-match.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
 import { crossDeviceRows } from './shrink-cross.js';
+import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
+import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -60,8 +62,6 @@ import type { KeptArchitecture, RetrainJob } from './shrink-retrain.js';
 import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
-/** With `--candidates`, candidates are scored on the training images from this index on (never trained on). */
-const VALIDATION_FROM = 50000;
 const args = await yargs(process.argv.slice(2))
   .options(DEVICE_BENCH_OPTIONS)
   .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
@@ -79,15 +79,12 @@ const args = await yargs(process.argv.slice(2))
   .option('retrain-only', { type: 'boolean', default: false, describe: 'only retrain the kept architectures\' missing seeds, then stop' })
   .option('results-to', { type: 'string', describe: 'also write this run\'s raw results (benchmarks/results/shrink.json\'s form) to this file, with --dry-run too' })
   .option('latencies-from', { type: 'string', describe: 'take every latency (all its passes) from this earlier run\'s benchmarks/results/shrink.json instead of measuring' })
-  .option('candidates', { type: 'number', default: 1, describe: `shrink runs per latency- or FLOP-targeted architecture, the best kept by validation accuracy after --retrain-epochs from scratch (validation: training images ${VALIDATION_FROM + 1}-60,000, beyond any --train-limit up to ${VALIDATION_FROM})` })
+  .options(candidateOptions('latency- or FLOP-targeted architecture'))
   .option('worker', { type: 'string', hidden: true, describe: 'i/N: run as retraining worker i of N (started by --jobs)' })
   .strict()
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
   .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
-  .option('candidate-trainings', { type: 'number', default: 1, describe: 'with --candidates: score each candidate by the mean of this many trainings from scratch' })
-  .check((a) => (Number.isInteger(a.candidates) && a.candidates >= 1) || '--candidates must be a whole number ≥ 1')
-  .check((a) => (Number.isInteger(a['candidate-trainings']) && a['candidate-trainings'] >= 1) || '--candidate-trainings must be a whole number ≥ 1')
-  .check((a) => a.candidates === 1 || (a['train-limit'] > 0 && a['train-limit'] <= VALIDATION_FROM) || `--candidates scores on training images ${VALIDATION_FROM + 1}-60,000, so --train-limit must be in 1-${VALIDATION_FROM}`)
+  .check(checkCandidateOptions)
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -122,11 +119,6 @@ log(`data: ${data.source.description}`);
 const retrain = { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] };
 const validation = args.candidates > 1 ? await candidateValidation() : undefined;
 
-/** The images candidates are scored on: the training file's from `VALIDATION_FROM` on. */
-async function candidateValidation(): Promise<BatchSource> {
-  const all = (await loadFashionMnist()).train;
-  return all.select(Array.from({ length: all.size - VALIDATION_FROM }, (_, i) => VALIDATION_FROM + i));
-}
 
 /**
  * The cost a budget asks for: its share of the seed's cost, but no less than 1.2 times the narrowest
@@ -203,21 +195,8 @@ function accuracySpread(accuracies: readonly number[]): string {
   return ` Retrained with ${accuracies.length} seeds: ${accuracies.map((a) => pct(a)).join(', ')}, a spread of ${spread.toFixed(1)} points: differences between architectures smaller than that are within retraining noise.`;
 }
 
-/**
- * How far latency follows FLOPs on a device: the least-squares line ms = a + b·MFLOPs through the
- * architectures measured there, and its relative residuals. A per-network constant (the time of a
- * network's layers at any width) is allowed, so "follows FLOPs" means that minimizing FLOPs minimizes
- * latency; a latency target can then only win by removing layers.
- */
-function flopsFit(points: readonly { mflops: number; ms: number }[]): { interceptMs: number; msPerMflop: number; median: number; max: number; follows: boolean } {
-  const { m, b } = linearRegression(points.map((p) => [p.mflops, p.ms]));
-  const residuals = points.map((p) => Math.abs((b + m * p.mflops) / p.ms - 1));
-  const fit = { interceptMs: b, msPerMflop: m, median: median(residuals), max: Math.max(...residuals) };
-  return { ...fit, follows: fit.median <= FOLLOWS_FLOPS.median && fit.max <= FOLLOWS_FLOPS.max };
-}
-
-/** Residuals under which a device's latency counts as following FLOPs (see `flopsFit`). */
-const FOLLOWS_FLOPS = { median: 0.03, max: 0.1 };
+/** How the FLOP line's row names each method's architectures. */
+const METHOD_NAMES: Partial<Record<Architecture['method'], string>> = { latency: 'latency-targeted', flops: 'FLOP-targeted', uniform: 'uniform multipliers' };
 
 /** The devices where latency does not follow FLOPs, each with its median margin, and how many reach 10%. */
 function notFlopsVerdict(verdicts: readonly { device: string; margin: number; follows: boolean }[]): string {
@@ -241,6 +220,7 @@ function pairedDifference(m: Architecture, u: Architecture): string {
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const signedPct = (x: number): string => (Number.isFinite(x) ? `${x < 0 ? '−' : '+'}${Math.abs(x * 100).toFixed(1)}%` : '–');
 const models = args.models.split(',');
 const jobsFile = path.join(args.work, 'retrain-jobs.json');
 const retrainWork = {
@@ -348,6 +328,7 @@ for (const modelName of models) {
     const ms = (a: Architecture): number => row.ms[timed.indexOf(a)] ?? Number.NaN;
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
+    const offsets = lineOffsets(fit, all.map((a) => ({ method: a.method, mflops: mflops(a), ms: ms(a) })));
     if (others.length > 0) {
       const cross = crossDeviceRows(
         profile.name,
@@ -389,9 +370,9 @@ for (const modelName of models) {
       `| ${profile.name} | all ${margins.length} matched comparisons | | | median margin | ${pct(margin)}${margins.length === 0 ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'} |`,
     );
     matched.push(
-      `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'} | | | | |`,
+      `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'}; against that line (median, negative: faster than their FLOPs say) ${offsets.map((o) => `${METHOD_NAMES[o.method as Architecture['method']] ?? o.method} ${signedPct(o.median)} (${o.count})`).join(', ')} | | | | |`,
     );
-    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: timed.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: fit });
+    raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: timed.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: { ...fit, offsets } });
     await initBackend('wasm');
   }
   const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
