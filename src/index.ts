@@ -44,8 +44,8 @@ export { PROFILE_SCHEMA, parseProfile, readProfile, writeProfile } from './profi
 export type { DeviceProfile, OpProfile } from './profile/index.js';
 export { ZOO, modelName, resolveModel, zooEntry } from './zoo/index.js';
 export type { ZooEntry } from './zoo/index.js';
-export { NetworkRegularizer, buildShrunkModel, expandStructure, snapStructure } from './morph/index.js';
-export type { Expansion, PruneReport, Snap } from './morph/index.js';
+export { NetworkRegularizer, buildShrunkModel, channelPrices, expandStructure, snapStructure } from './morph/index.js';
+export type { ChannelPrice, Expansion, PruneReport, Snap } from './morph/index.js';
 export { runShrink } from './shrink/index.js';
 export type { ShrinkGoal, ShrinkProgress, ShrinkReport, ShrinkRequest } from './shrink/index.js';
 export {

@@ -33,6 +33,7 @@ export type {
 } from './types.js';
 export {
   buildShrunkModel,
+  channelPrices,
   expandStructure,
   groupCounts,
   scaleStructure,
@@ -42,4 +43,4 @@ export {
   structureCost,
   withGroupCount,
 } from './structure/index.js';
-export type { Expansion, PruneReport, Snap } from './structure/index.js';
+export type { ChannelPrice, Expansion, PruneReport, Snap } from './structure/index.js';

@@ -1,8 +1,11 @@
 /** `morphlat cost`: prices a model per layer under a MorphNet target (or a device profile's latency). */
-import { networkCost } from '../../costs/index.js';
+import { flopsTarget, networkCost } from '../../costs/index.js';
 import { costTargetOption } from '../targets.js';
-import type { CostReport } from '../../costs/index.js';
+import type { CostReport, CostTarget } from '../../costs/index.js';
+import type { OpGraph, Structure } from '../../graph/index.js';
 import { buildGraph } from '../../graph/index.js';
+import { channelPrices } from '../../morph/index.js';
+import type { ChannelPrice } from '../../morph/index.js';
 import { namingStructureFile, structureOption } from '../structure.js';
 import { formatNumber, renderTable } from '../../report/table.js';
 import { resolveModel } from '../../zoo/index.js';
@@ -19,6 +22,34 @@ export function renderCostReport(report: CostReport): string {
   return `${table}\n\ntotal ${report.target}: ${formatNumber(report.total)} ${report.unit}`;
 }
 
+/** One channel group's price, its share of the network's cost, and (under a target other than FLOPs) the FLOPs'. */
+export interface PricedChannels extends ChannelPrice {
+  readonly share: number;
+  readonly flopsShare?: number;
+}
+
+/** Renders the channel prices: one row per resizable group, its channel's share against the FLOPs' where given. */
+export function renderChannelPrices(prices: readonly PricedChannels[], unit: string): string {
+  const againstFlops = prices.some((p) => p.flopsShare !== undefined);
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  return renderTable(
+    [
+      { header: 'channel group' },
+      { header: 'alive', align: 'right' },
+      { header: `one channel (${unit})`, align: 'right' },
+      { header: 'share', align: 'right' },
+      ...(againstFlops ? [{ header: 'FLOP share', align: 'right' as const }, { header: 'x FLOP share', align: 'right' as const }] : []),
+    ],
+    prices.map((p) => [
+      p.owners.join(', '),
+      `${p.count}/${p.width}`,
+      formatNumber(p.price),
+      pct(p.share),
+      ...(p.flopsShare === undefined ? [] : [pct(p.flopsShare), p.flopsShare > 0 ? (p.share / p.flopsShare).toFixed(2) : '–']),
+    ]),
+  );
+}
+
 export const costCommand: CommandSpec = {
   command: 'cost',
   describe: 'price a model per layer: FLOPs, size, memory, roofline latency',
@@ -29,11 +60,13 @@ export const costCommand: CommandSpec = {
     structure: { type: 'string', describe: 'alive-count structure file ({ "<layer>": count })' },
     batch: { type: 'number', describe: 'batch size', default: 1 },
     json: { type: 'boolean', describe: 'print JSON', default: false },
+    channels: { type: 'boolean', describe: 'also price one channel of each channel group (against its FLOP share)', default: false },
   },
   examples: [
     ['$0 cost --model resnet-mini --target roofline:V100', 'roofline latency of resnet-mini on a V100'],
     ['$0 cost --model model.json --structure alive.json --json', 'FLOPs of a shrunk structure as JSON'],
     ['$0 cost --model resnet-mini --target latency --profile wasm.json', 'latency on a profiled device, in ms'],
+    ['$0 cost --model mobilenet-mini --target latency --profile wasm.json --channels', 'what one channel of each group costs there, against FLOPs'],
   ],
   async run(args, io) {
     await useQuietBackend();
@@ -41,7 +74,26 @@ export const costCommand: CommandSpec = {
     const { model } = await resolveModel(stringArg(args, 'model') ?? '');
     const structureFile = stringArg(args, 'structure');
     const structure = await structureOption(structureFile);
-    const report = namingStructureFile(structureFile, () => networkCost(buildGraph(model), target, structure));
-    io.out(flagArg(args, 'json') ? JSON.stringify(report, null, 2) : renderCostReport(report));
+    const graph = buildGraph(model);
+    const report = namingStructureFile(structureFile, () => networkCost(graph, target, structure));
+    const channels = flagArg(args, 'channels') ? pricedChannels(graph, target, structure, report.total) : undefined;
+    if (flagArg(args, 'json')) {
+      io.out(JSON.stringify(channels === undefined ? report : { ...report, channels }, null, 2));
+      return;
+    }
+    io.out(renderCostReport(report));
+    if (channels !== undefined) io.out(`\n${renderChannelPrices(channels, report.unit)}`);
   },
 };
+
+/** Each group's channel price and share of `total`; under a target other than FLOPs, beside the FLOPs' share. */
+function pricedChannels(graph: OpGraph, target: CostTarget, structure: Structure | undefined, total: number): PricedChannels[] {
+  const prices = channelPrices(graph, target, structure);
+  const flops = target.name === 'flops' ? undefined : channelPrices(graph, flopsTarget(), structure);
+  const flopsTotal = flops === undefined ? 0 : networkCost(graph, flopsTarget(), structure).total;
+  return prices.map((p, i) => ({
+    ...p,
+    share: p.price / total,
+    ...(flops === undefined ? {} : { flopsShare: (flops[i]?.price ?? 0) / flopsTotal }),
+  }));
+}

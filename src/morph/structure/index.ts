@@ -1,5 +1,7 @@
 export { expandStructure, scaleStructure, structureCost } from './expand.js';
 export type { Expansion } from './expand.js';
+export { channelPrices } from './channel-prices.js';
+export type { ChannelPrice } from './channel-prices.js';
 export { groupCounts, withGroupCount } from './groups.js';
 export { growWithinGoal } from './grow.js';
 export { buildShrunkModel } from './rebuild.js';
