@@ -331,7 +331,7 @@ for (const model of args.models.split(',')) {
     ...(validation === undefined
       ? []
       : [
-          `Each device's architecture${ratios.length > 0 ? ' and each of its shrinks to the family\'s other ratios' : ''} is the best of ${args.candidates} shrink runs (seeds 1-${args.candidates}, \`--candidates ${args.candidates}\`), each run's architecture trained from scratch for ${args['retrain-epochs']} epochs ${args['candidate-trainings'] > 1 ? `${args['candidate-trainings']} times (seeds of their own) and scored by the mean of` : 'and scored by'} its accuracy on training images ${VALIDATION_FROM + 1}-60,000 (never trained on); the scores and the choice are in each shrink run's report.json.`,
+          `Each device's architecture${ratios.length > 0 ? ' and each of its shrinks to the family\'s other ratios' : ''} is the best of ${args.candidates} shrink runs (seeds 1-${args.candidates}, \`--candidates ${args.candidates}\`), each run's architecture trained from scratch for ${args['retrain-epochs']} epoch(s)${args['candidate-trainings'] > 1 ? ` ${args['candidate-trainings']} times (seeds of their own) and scored by its mean accuracy` : ' and scored by its accuracy'} on training images ${VALIDATION_FROM + 1}-60,000 (never trained on); the scores and the choice are in each shrink run's report.json.`,
         ]),
     ...(args['retrain-seeds'] > 1
       ? [`Each architecture's accuracy is the mean of ${args['retrain-seeds']} retrainings (seeds 1-${args['retrain-seeds']}): ${result.architectures.map((a, i) => `${a.device} ${(retrained[i] ?? []).map(pct).join(', ')}`).join('; ')}.`]

@@ -119,7 +119,6 @@ log(`data: ${data.source.description}`);
 const retrain = { train: data.train, test: data.test, epochs: args['retrain-epochs'], batchSize: args['batch-size'] };
 const validation = args.candidates > 1 ? await candidateValidation() : undefined;
 
-
 /**
  * The cost a budget asks for: its share of the seed's cost, but no less than 1.2 times the narrowest
  * network's (every group at one channel), which per-layer overheads put above 25% of the seed's latency
