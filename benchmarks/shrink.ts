@@ -6,7 +6,8 @@
  * measured on the device; (b) the latency target against MorphNet's FLOP target at matched accuracy
  * (each latency-targeted architecture against the FLOP-targeted ones' latency interpolated at its
  * accuracy, and each FLOP-targeted one against the latency-targeted ones' at its accuracy; a device's
- * verdict is the median of those margins); (c) with two devices or more, each device's latency-targeted
+ * verdict is the median of those margins, judged in each timing pass and the median taken over the passes:
+ * target-margins.ts); (c) with two devices or more, each device's latency-targeted
  * architectures against the other devices' at matched accuracy, timed on that device (shrink-cross.ts).
  * As MorphNet does, every shrink run starts from a trained seed: the seed architecture trained the
  * way every architecture is retrained, so its gammas say which channels matter.
@@ -48,12 +49,12 @@ import { classificationAccuracy, loadFashionMnist } from '../src/train/index.js'
 import { packageRoot } from '../src/train/data/package-root.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 import { zooEntry } from '../src/zoo/index.js';
-import { latencyAtAccuracy } from './accuracy-match.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
 import { crossDeviceRows } from './shrink-cross.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
+import { latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
 import { writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -328,30 +329,33 @@ for (const modelName of models) {
     const mflops = (a: Architecture): number => networkCost(graph, flopsTarget(), a.structure).total / 1e6;
     const fit = flopsFit(all.map((a) => ({ mflops: mflops(a), ms: ms(a) })));
     const offsets = lineOffsets(fit, all.map((a) => ({ method: a.method, mflops: mflops(a), ms: ms(a) })));
+    /** Each pass's latency of `a`, or (with no pass) the median over the passes. */
+    const msIn = (pass: number | undefined) => (a: Architecture): number => (pass === undefined ? ms(a) : (passes[pass]?.ms[timed.indexOf(a)] ?? Number.NaN));
+    const verdictWords = (margin: number | undefined, perPass: readonly (number | undefined)[], medianOfMs: number | undefined): string =>
+      perPass.length > 1
+        ? `${pct(medianOfMs ?? Number.NaN)} from the median latencies; per pass ${perPass.map((m) => pct(m ?? Number.NaN)).join(', ')}: median ${pct(margin ?? Number.NaN)}${margin === undefined ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'}`
+        : `${pct(margin ?? Number.NaN)}${margin === undefined ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'}`;
     if (others.length > 0) {
-      const cross = crossDeviceRows(
-        profile.name,
-        own.filter((a) => a.method === 'latency').map((a) => ({ ...a, ms: ms(a) })),
-        others.map((family) => family.map((a) => ({ ...a, ms: ms(a) }))),
-      );
+      const crossAt = (pass: number | undefined) =>
+        crossDeviceRows(
+          profile.name,
+          own.filter((a) => a.method === 'latency').map((a) => ({ ...a, ms: msIn(pass)(a) })),
+          others.map((family) => family.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
+        );
+      const cross = crossAt(undefined);
+      const verdict = passVerdict(passes.length, (k) => crossAt(k).margin);
+      const margin = passes.length > 1 ? verdict.margin : cross.margin;
       crossRows.push(...cross.rows);
-      if (cross.margin !== undefined) crossVerdicts.push({ device: profile.name, margin: cross.margin });
+      if (passes.length > 1) crossRows.push(`| ${profile.name} | the median margin in each timing pass | | | | ${verdictWords(margin, verdict.perPass, cross.margin)} |`);
+      if (margin !== undefined) crossVerdicts.push({ device: profile.name, margin });
     }
-    const margins: number[] = [];
-    /** `a` against the other method's architectures `others` at its accuracy: a row of (b), and its margin when they bracket it. */
-    const matchAccuracy = (a: Architecture, others: readonly Architecture[]): void => {
-      const [name, otherName] = a.method === 'flops' ? ['FLOP', 'latency'] : ['latency', 'FLOP'];
-      const atAccuracy = latencyAtAccuracy(others.map((o) => ({ accuracy: o.accuracy, ms: ms(o) })), a.accuracy);
-      const margin = atAccuracy === undefined ? undefined : a.method === 'flops' ? ms(a) / atAccuracy - 1 : atAccuracy / ms(a) - 1;
-      if (margin !== undefined) {
-        margins.push(margin);
-        comparable++;
-        if (margin >= 0.1) fasterBy10++;
-      }
-      matched.push(
-        `| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${atAccuracy === undefined ? `outside the ${otherName} archs' accuracies` : `${atAccuracy.toFixed(2)} (${otherName} target)`} | ${margin === undefined ? '–' : pct(margin)} |`,
+    const latencyArchs = own.filter((a) => a.method === 'latency');
+    const comparisonsAt = (pass: number | undefined) =>
+      latencyAgainstFlops(
+        latencyArchs.map((a) => ({ accuracy: a.accuracy, ms: msIn(pass)(a) })),
+        flops.map((f) => ({ accuracy: f.accuracy, ms: msIn(pass)(f) })),
       );
-    };
+    const comparisons = comparisonsAt(undefined);
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
@@ -360,14 +364,23 @@ for (const modelName of models) {
       rows.push(
         `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
-      matchAccuracy(m, flops);
     }
-    for (const f of flops) matchAccuracy(f, own.filter((a) => a.method === 'latency'));
-    const margin = margins.length === 0 ? Number.NaN : median(margins);
-    if (margins.length > 0) deviceVerdicts.push({ device: profile.name, margin, follows: fit.follows });
-    matched.push(
-      `| ${profile.name} | all ${margins.length} matched comparisons | | | median margin | ${pct(margin)}${margins.length === 0 ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'} |`,
-    );
+    for (const c of comparisons) {
+      const a = c.method === 'latency' ? latencyArchs[c.index]! : flops[c.index]!;
+      const [name, otherName] = c.method === 'flops' ? ['FLOP', 'latency'] : ['latency', 'FLOP'];
+      if (c.margin !== undefined) {
+        comparable++;
+        if (c.margin >= 0.1) fasterBy10++;
+      }
+      matched.push(
+        `| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${c.otherMs === undefined ? `outside the ${otherName} archs' accuracies` : `${c.otherMs.toFixed(2)} (${otherName} target)`} | ${c.margin === undefined ? '–' : pct(c.margin)} |`,
+      );
+    }
+    const count = comparisons.filter((c) => c.margin !== undefined).length;
+    const verdict = passVerdict(passes.length, (k) => medianMargin(comparisonsAt(k)));
+    const margin = passes.length > 1 ? verdict.margin : medianMargin(comparisons);
+    if (margin !== undefined) deviceVerdicts.push({ device: profile.name, margin, follows: fit.follows });
+    matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(margin, verdict.perPass, medianMargin(comparisons))} |`);
     matched.push(
       `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'}; against that line (median, negative: faster than their FLOPs say) ${offsets.map((o) => `${METHOD_NAMES[o.method as Architecture['method']] ?? o.method} ${signedPct(o.median)} (${o.count})`).join(', ')} | | | | |`,
     );
@@ -380,7 +393,7 @@ for (const modelName of models) {
 The seed, trained the same way (every shrink run starts from it): ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
 Targets: MorphNet at least as accurate as the uniform multiplier in ${asAccurate} of ${compared} (device, budget) pairs;
 the latency target ≥ 10% faster than the FLOP target at matched accuracy in ${fasterBy10} of the ${comparable} comparisons whose accuracy
-the other method's architectures bracket; by device (the median of its comparisons), on devices where latency does not follow FLOPs (median residual over ${pct(FOLLOWS_FLOPS.median)} or any over
+the other method's architectures bracket; by device (the median of its comparisons${passCount > 1 ? ', judged in each timing pass on that pass\'s latencies and the median taken over the passes' : ''}), on devices where latency does not follow FLOPs (median residual over ${pct(FOLLOWS_FLOPS.median)} or any over
 ${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs): ${notFlopsVerdict(deviceVerdicts)}.
 
 (a) MorphNet for the device's measured latency against a uniform width multiplier of the same predicted latency:
@@ -397,7 +410,7 @@ ${matched.join('\n')}
 ${crossRows.length === 0 ? '' : `
 (c) Each device's latency-targeted architectures against the other devices' at matched accuracy, on that device (each of its own
 against the other device's latency-targeted architectures interpolated at its accuracy, and each of the other device's against its own
-at theirs; a device's verdict is the median of those margins): own architectures faster by ≥ 10% on ${crossVerdicts.filter((v) => v.margin >= 0.1).length} of ${crossVerdicts.length} devices (${crossVerdicts.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')}).
+at theirs; a device's verdict is the median of those margins${passCount > 1 ? ', judged in each timing pass and the median taken over the passes' : ''}): own architectures faster by ≥ 10% on ${crossVerdicts.filter((v) => v.margin >= 0.1).length} of ${crossVerdicts.length} devices (${crossVerdicts.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')}).
 
 | device (timed on) | architecture | accuracy | its ms | the other's ms at that accuracy | own faster by |
 | --- | --- | --- | --- | --- | --- |

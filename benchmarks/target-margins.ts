@@ -1,0 +1,47 @@
+/**
+ * bench:shrink's (b): the latency target against the FLOP target at matched accuracy on one device. Each
+ * latency-targeted network is placed on the FLOP-targeted ones' accuracy-latency curve at its accuracy,
+ * and each FLOP-targeted one on the latency-targeted curve; a margin is how much faster the latency
+ * target's network runs at the same accuracy. A device's verdict is the median of its margins. Timed in
+ * several passes, the machine's speed moves between passes more than the networks taking turns within a
+ * pass see, so each pass is judged on its own latencies and the verdict is the median over passes.
+ */
+import { median } from 'simple-statistics';
+import { latencyAtAccuracy } from './accuracy-match.js';
+import type { AccuracyPoint } from './accuracy-match.js';
+
+/** One network of (b) against the other method's curve: that curve's latency at its accuracy and the margin, where the curve brackets it. */
+export interface TargetComparison {
+  readonly method: 'latency' | 'flops';
+  /** Index of the network among its method's. */
+  readonly index: number;
+  readonly otherMs?: number;
+  readonly margin?: number;
+}
+
+/** Every latency-targeted network against the FLOP-targeted curve, then every FLOP-targeted one against the latency-targeted curve. */
+export function latencyAgainstFlops(latency: readonly AccuracyPoint[], flops: readonly AccuracyPoint[]): TargetComparison[] {
+  const against = (method: TargetComparison['method'], own: readonly AccuracyPoint[], others: readonly AccuracyPoint[]): TargetComparison[] =>
+    own.map((a, index) => {
+      const otherMs = latencyAtAccuracy(others, a.accuracy);
+      if (otherMs === undefined) return { method, index };
+      return { method, index, otherMs, margin: method === 'flops' ? a.ms / otherMs - 1 : otherMs / a.ms - 1 };
+    });
+  return [...against('latency', latency, flops), ...against('flops', flops, latency)];
+}
+
+/** The median margin of the comparisons that found one, or undefined when none did. */
+export function medianMargin(comparisons: readonly TargetComparison[]): number | undefined {
+  const margins = comparisons.map((c) => c.margin).filter((m): m is number => m !== undefined);
+  return margins.length === 0 ? undefined : median(margins);
+}
+
+/**
+ * A device's verdict over timing passes: `marginOf(pass)` is one pass's median margin (undefined where
+ * nothing was bracketed); the verdict is the median of the passes that have one.
+ */
+export function passVerdict(passes: number, marginOf: (pass: number) => number | undefined): { perPass: (number | undefined)[]; margin: number | undefined } {
+  const perPass = Array.from({ length: passes }, (_, k) => marginOf(k));
+  const found = perPass.filter((m): m is number => m !== undefined);
+  return { perPass, margin: found.length === 0 ? undefined : median(found) };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { latencyAgainstFlops, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
+
+const p = (accuracy: number, ms: number) => ({ accuracy, ms });
+
+describe("bench:shrink's latency target against the FLOP target (b)", () => {
+  const latency = [p(0.7, 1), p(0.8, 1.5), p(0.9, 3)];
+  const flops = [p(0.75, 2), p(0.85, 3)];
+
+  it("places each network on the other method's curve at its accuracy, and says where the curve does not reach", () => {
+    const c = latencyAgainstFlops(latency, flops);
+    expect(c.map((x) => [x.method, x.index])).toEqual([['latency', 0], ['latency', 1], ['latency', 2], ['flops', 0], ['flops', 1]]);
+    expect(c[0]!.margin).toBeUndefined();
+    // latency's 0.8 network (1.5 ms) against FLOPs between 0.75 (2 ms) and 0.85 (3 ms): 2.5 ms.
+    expect(c[1]!.otherMs).toBeCloseTo(2.5, 12);
+    expect(c[1]!.margin).toBeCloseTo(2.5 / 1.5 - 1, 12);
+    expect(c[2]!.margin).toBeUndefined();
+    // FLOPs' 0.75 network (2 ms) against latency between 0.7 (1 ms) and 0.8 (1.5 ms): 1.25 ms; 0.85 (3 ms) against 2.25 ms.
+    expect(c[3]!.margin).toBeCloseTo(2 / 1.25 - 1, 12);
+    expect(c[4]!.margin).toBeCloseTo(3 / 2.25 - 1, 12);
+    expect(medianMargin(c)).toBeCloseTo(2 / 1.25 - 1, 12);
+  });
+
+  it('gives a negative margin where the FLOP target runs faster at the same accuracy, and none without brackets', () => {
+    const c = latencyAgainstFlops([p(0.8, 2)], [p(0.7, 1), p(0.9, 1.2)]);
+    expect(c[0]!.margin).toBeCloseTo(1.1 / 2 - 1, 12);
+    expect(medianMargin(latencyAgainstFlops([p(0.5, 1)], [p(0.9, 1)]))).toBeUndefined();
+  });
+
+  it('judges each timing pass on its own and takes the median over the passes that found a margin', () => {
+    const margins = [0.114, 0.042, 0.094, undefined];
+    const v = passVerdict(4, (k) => margins[k]);
+    expect(v.perPass).toEqual(margins);
+    expect(v.margin).toBeCloseTo(0.094, 12);
+    expect(passVerdict(2, () => undefined).margin).toBeUndefined();
+  });
+});
