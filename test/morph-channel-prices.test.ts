@@ -3,8 +3,12 @@
  * hand on a tiny residual model (the conv kernels' and the head's multiply-adds, 2 FLOPs each), and
  * through `morphlat cost --channels` on a zoo model against a device profile.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { initBackend } from '../src/backends/index.js';
+import { StructureError } from '../src/errors.js';
 import { flopsTarget } from '../src/costs/index.js';
 import { buildGraph } from '../src/graph/index.js';
 import { channelPrices } from '../src/morph/structure/index.js';
@@ -24,6 +28,11 @@ describe('channel prices', () => {
     expect(prices).toHaveLength(1);
     expect(prices[0]).toMatchObject({ owners: ['a', 'b'], count: 8, width: 8 });
     expect(prices[0]!.price).toBe(tinyFlops(8) - tinyFlops(7));
+  });
+
+  test('refuse a structure that gives residual-tied layers different counts, naming them', () => {
+    expect(() => channelPrices(graph, flopsTarget(), { a: 4 })).toThrow(StructureError);
+    expect(() => channelPrices(graph, flopsTarget(), { a: 4 })).toThrow(/`a` \(4\), `b` \(8, its full width\) are tied by a residual Add/);
   });
 
   test('price a group at one channel by what a second one would add', () => {
@@ -57,5 +66,15 @@ describe('morphlat cost --channels', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/channel group\s+alive\s+one channel \(ms\)\s+share\s+FLOP share\s+x FLOP share/);
     expect(text.stdout).toMatch(/b1_project, b2_project\s+24\/24/);
+  });
+
+  test('names the structure file and the tied layers when they disagree, in one line', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'morphlat-channels-'));
+    const file = path.join(dir, 'alive.json');
+    writeFileSync(file, JSON.stringify({ stem: 8 }));
+    const r = await runCli(['cost', '--model', 'resnet-mini', '--structure', file, '--channels']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${file}: \`stem\` (8), \`s1b1_conv2\` (16, its full width) are tied by a residual Add`);
   });
 });

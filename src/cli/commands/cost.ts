@@ -31,7 +31,7 @@ export interface PricedChannels extends ChannelPrice {
 /** Renders the channel prices: one row per resizable group, its channel's share against the FLOPs' where given. */
 export function renderChannelPrices(prices: readonly PricedChannels[], unit: string): string {
   const againstFlops = prices.some((p) => p.flopsShare !== undefined);
-  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : '–');
   return renderTable(
     [
       { header: 'channel group' },
@@ -76,7 +76,7 @@ export const costCommand: CommandSpec = {
     const structure = await structureOption(structureFile);
     const graph = buildGraph(model);
     const report = namingStructureFile(structureFile, () => networkCost(graph, target, structure));
-    const channels = flagArg(args, 'channels') ? pricedChannels(graph, target, structure, report.total) : undefined;
+    const channels = flagArg(args, 'channels') ? namingStructureFile(structureFile, () => pricedChannels(graph, target, structure, report.total)) : undefined;
     if (flagArg(args, 'json')) {
       io.out(JSON.stringify(channels === undefined ? report : { ...report, channels }, null, 2));
       return;

@@ -7,6 +7,7 @@
  * target does.
  */
 import type { CostTarget } from '../../costs/index.js';
+import { StructureError } from '../../errors.js';
 import type { Structure } from '../../graph/alive.js';
 import type { OpGraph } from '../../graph/types.js';
 import { structureCost } from './expand.js';
@@ -26,8 +27,17 @@ export interface ChannelPrice {
 
 /** Every resizable group of `graph` at `structure` (the full width where absent), with the price of one of its channels under `target`. */
 export function channelPrices(graph: OpGraph, target: CostTarget, structure: Structure = {}): ChannelPrice[] {
+  const groups = groupCounts(graph, structure);
+  for (const { group } of groups) {
+    const counts = group.owners.map((o) => structure[o] ?? group.width);
+    if (new Set(counts).size > 1) {
+      throw new StructureError(
+        `structure: ${group.owners.map((o, i) => `\`${o}\` (${counts[i]}${structure[o] === undefined ? ', its full width' : ''})`).join(', ')} are tied by a residual Add and need one count to be priced per channel`,
+      );
+    }
+  }
   const total = structureCost(graph, target, structure);
-  return groupCounts(graph, structure).map(({ group, count }) => {
+  return groups.map(({ group, count }) => {
     const price =
       count > 1
         ? total - structureCost(graph, target, withGroupCount(structure, group, count - 1))
