@@ -35,15 +35,15 @@ export function flopsFit(points: readonly FlopsPoint[]): FlopsFit {
 }
 
 /** One method's networks against the line: the median of ms / line − 1 (negative: faster than their FLOPs say). */
-export interface LineOffset {
-  readonly method: string;
+export interface LineOffset<M extends string = string> {
+  readonly method: M;
   readonly median: number;
   readonly count: number;
 }
 
 /** How far each method's networks run from the line `fit`, per method in the order first met. */
-export function lineOffsets(fit: Pick<FlopsFit, 'interceptMs' | 'msPerMflop'>, points: readonly (FlopsPoint & { readonly method: string })[]): LineOffset[] {
-  const byMethod = new Map<string, number[]>();
+export function lineOffsets<M extends string>(fit: Pick<FlopsFit, 'interceptMs' | 'msPerMflop'>, points: readonly (FlopsPoint & { readonly method: M })[]): LineOffset<M>[] {
+  const byMethod = new Map<M, number[]>();
   for (const p of points) {
     const offsets = byMethod.get(p.method) ?? [];
     offsets.push(p.ms / (fit.interceptMs + fit.msPerMflop * p.mflops) - 1);

@@ -331,25 +331,26 @@ for (const modelName of models) {
     const offsets = lineOffsets(fit, all.map((a) => ({ method: a.method, mflops: mflops(a), ms: ms(a) })));
     /** Each pass's latency of `a`, or (with no pass) the median over the passes. */
     const msIn = (pass: number | undefined) => (a: Architecture): number => (pass === undefined ? ms(a) : (passes[pass]?.ms[timed.indexOf(a)] ?? Number.NaN));
-    const verdictWords = (margin: number | undefined, perPass: readonly (number | undefined)[], medianOfMs: number | undefined): string =>
-      perPass.length > 1
-        ? `${pct(medianOfMs ?? Number.NaN)} from the median latencies; per pass ${perPass.map((m) => pct(m ?? Number.NaN)).join(', ')}: median ${pct(margin ?? Number.NaN)}${margin === undefined ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'}`
-        : `${pct(margin ?? Number.NaN)}${margin === undefined ? '' : margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'}`;
+    /** A device's verdict in words: with several passes, the margin of the median latencies, each pass's and their median, judged against 10%. */
+    const verdictWords = (verdict: { perPass: readonly (number | undefined)[]; margin: number | undefined }, medianOfMs: number | undefined): string => {
+      const judged = `${pct(verdict.margin ?? Number.NaN)}${verdict.margin === undefined ? '' : verdict.margin >= 0.1 ? ' (≥ 10%)' : ' (under 10%)'}`;
+      if (verdict.perPass.length < 2) return judged;
+      return `${pct(medianOfMs ?? Number.NaN)} from the median latencies; per pass ${verdict.perPass.map((m) => pct(m ?? Number.NaN)).join(', ')}: median ${judged}`;
+    };
+    const latencyArchs = own.filter((a) => a.method === 'latency');
     if (others.length > 0) {
       const crossAt = (pass: number | undefined) =>
         crossDeviceRows(
           profile.name,
-          own.filter((a) => a.method === 'latency').map((a) => ({ ...a, ms: msIn(pass)(a) })),
+          latencyArchs.map((a) => ({ ...a, ms: msIn(pass)(a) })),
           others.map((family) => family.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
         );
       const cross = crossAt(undefined);
       const verdict = passVerdict(passes.length, (k) => crossAt(k).margin);
-      const margin = passes.length > 1 ? verdict.margin : cross.margin;
       crossRows.push(...cross.rows);
-      if (passes.length > 1) crossRows.push(`| ${profile.name} | the median margin in each timing pass | | | | ${verdictWords(margin, verdict.perPass, cross.margin)} |`);
-      if (margin !== undefined) crossVerdicts.push({ device: profile.name, margin });
+      if (passes.length > 1) crossRows.push(`| ${profile.name} | the median margin in each timing pass | | | | ${verdictWords(verdict, cross.margin)} |`);
+      if (verdict.margin !== undefined) crossVerdicts.push({ device: profile.name, margin: verdict.margin });
     }
-    const latencyArchs = own.filter((a) => a.method === 'latency');
     const comparisonsAt = (pass: number | undefined) =>
       latencyAgainstFlops(
         latencyArchs.map((a) => ({ accuracy: a.accuracy, ms: msIn(pass)(a) })),
@@ -378,11 +379,10 @@ for (const modelName of models) {
     }
     const count = comparisons.filter((c) => c.margin !== undefined).length;
     const verdict = passVerdict(passes.length, (k) => medianMargin(comparisonsAt(k)));
-    const margin = passes.length > 1 ? verdict.margin : medianMargin(comparisons);
-    if (margin !== undefined) deviceVerdicts.push({ device: profile.name, margin, follows: fit.follows });
-    matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(margin, verdict.perPass, medianMargin(comparisons))} |`);
+    if (verdict.margin !== undefined) deviceVerdicts.push({ device: profile.name, margin: verdict.margin, follows: fit.follows });
+    matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(verdict, medianMargin(comparisons))} |`);
     matched.push(
-      `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'}; against that line (median, negative: faster than their FLOPs say) ${offsets.map((o) => `${METHOD_NAMES[o.method as Architecture['method']] ?? o.method} ${signedPct(o.median)} (${o.count})`).join(', ')} | | | | |`,
+      `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'}; against that line (median, negative: faster than their FLOPs say) ${offsets.map((o) => `${METHOD_NAMES[o.method] ?? o.method} ${signedPct(o.median)} (${o.count})`).join(', ')} | | | | |`,
     );
     raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: timed.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: { ...fit, offsets } });
     await initBackend('wasm');

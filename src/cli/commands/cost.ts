@@ -22,9 +22,8 @@ export function renderCostReport(report: CostReport): string {
   return `${table}\n\ntotal ${report.target}: ${formatNumber(report.total)} ${report.unit}`;
 }
 
-/** One channel group's price, its share of the network's cost, and (under a target other than FLOPs) the FLOPs'. */
+/** One channel group's price and share of the network's cost, and (under a target other than FLOPs) its share of the FLOPs. */
 export interface PricedChannels extends ChannelPrice {
-  readonly share: number;
   readonly flopsShare?: number;
 }
 
@@ -76,7 +75,7 @@ export const costCommand: CommandSpec = {
     const structure = await structureOption(structureFile);
     const graph = buildGraph(model);
     const report = namingStructureFile(structureFile, () => networkCost(graph, target, structure));
-    const channels = flagArg(args, 'channels') ? namingStructureFile(structureFile, () => pricedChannels(graph, target, structure, report.total)) : undefined;
+    const channels = flagArg(args, 'channels') ? namingStructureFile(structureFile, () => pricedChannels(graph, target, structure)) : undefined;
     if (flagArg(args, 'json')) {
       io.out(JSON.stringify(channels === undefined ? report : { ...report, channels }, null, 2));
       return;
@@ -86,14 +85,10 @@ export const costCommand: CommandSpec = {
   },
 };
 
-/** Each group's channel price and share of `total`; under a target other than FLOPs, beside the FLOPs' share. */
-function pricedChannels(graph: OpGraph, target: CostTarget, structure: Structure | undefined, total: number): PricedChannels[] {
+/** Each group's channel price; under a target other than FLOPs, beside its share of the FLOPs. */
+function pricedChannels(graph: OpGraph, target: CostTarget, structure: Structure | undefined): PricedChannels[] {
   const prices = channelPrices(graph, target, structure);
-  const flops = target.name === 'flops' ? undefined : channelPrices(graph, flopsTarget(), structure);
-  const flopsTotal = flops === undefined ? 0 : networkCost(graph, flopsTarget(), structure).total;
-  return prices.map((p, i) => ({
-    ...p,
-    share: p.price / total,
-    ...(flops === undefined ? {} : { flopsShare: (flops[i]?.price ?? 0) / flopsTotal }),
-  }));
+  if (target.name === 'flops') return prices;
+  const flops = channelPrices(graph, flopsTarget(), structure);
+  return prices.map((p, i) => ({ ...p, flopsShare: flops[i]?.share ?? 0 }));
 }

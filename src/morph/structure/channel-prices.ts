@@ -4,7 +4,8 @@
  * the group; for a group at one channel, what a second would add). It is the finite-difference form of
  * the marginal cost MorphNet weighs a channel by, per tie group, so set beside the FLOPs' it shows where
  * a device prices channels unlike FLOPs, which is where a latency target shrinks otherwise than a FLOP
- * target does.
+ * target does. Layers a residual Add ties must be given one count: a structure that gives them different
+ * ones has no single price per channel and is refused.
  */
 import type { CostTarget } from '../../costs/index.js';
 import { StructureError } from '../../errors.js';
@@ -23,6 +24,8 @@ export interface ChannelPrice {
   readonly width: number;
   /** The cost of one channel, in the target's unit. */
   readonly price: number;
+  /** That cost as a share of the structure's. */
+  readonly share: number;
 }
 
 /** Every resizable group of `graph` at `structure` (the full width where absent), with the price of one of its channels under `target`. */
@@ -42,6 +45,6 @@ export function channelPrices(graph: OpGraph, target: CostTarget, structure: Str
       count > 1
         ? total - structureCost(graph, target, withGroupCount(structure, group, count - 1))
         : structureCost(graph, target, withGroupCount(structure, group, count + 1)) - total;
-    return { owners: group.owners, count, width: group.width, price };
+    return { owners: group.owners, count, width: group.width, price, share: price / total };
   });
 }
