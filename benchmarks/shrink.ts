@@ -14,7 +14,7 @@
  *
  * Usage: node dist/benchmarks/shrink.js [--models resnet-mini,mobilenet-mini]
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
- *        [--budgets 0.25,0.5,0.75] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
+ *        [--budgets 0.25,0.5,0.75] [--flops-budgets B] [--steps 300] [--retrain-epochs 1] [--train-limit 10000]
  *        [--accuracy-seeds 1] [--retrain-seeds 1] [--min-width-ratio 0.1] [--work DIR] [--dry-run]
  *        [--jobs 1] [--retrain-only] [--measure-passes 1] [--latencies-from FILE] [--results-to FILE]
  *        [--candidates 1] [--candidate-trainings 1]
@@ -52,6 +52,7 @@ import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
 import { crossDeviceRows } from './shrink-cross.js';
+import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
 import { latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
@@ -66,6 +67,10 @@ const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
   .options(DEVICE_BENCH_OPTIONS)
   .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
+  .option('flops-budgets', {
+    type: 'string',
+    describe: 'shares of the seed\'s FLOPs for the FLOP-targeted architectures of (b), where their accuracies should span the latency-targeted ones\' (default --budgets)',
+  })
   .option('steps', { type: 'number', default: 300 })
   .option('retrain-epochs', { type: 'number', default: 1 })
   .option('train-limit', { type: 'number', default: 10000, describe: 'training images (0: all)' })
@@ -86,10 +91,12 @@ const args = await yargs(process.argv.slice(2))
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
   .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
   .check(checkCandidateOptions)
+  .check((a) => parseBudgets(a.budgets, '--budgets').length > 0 && (a['flops-budgets'] === undefined || parseBudgets(a['flops-budgets'], '--flops-budgets').length > 0))
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
-const budgets = args.budgets.split(',').map(Number);
+const budgets = parseBudgets(args.budgets, '--budgets');
+const flopsBudgets = args['flops-budgets'] === undefined ? budgets : parseBudgets(args['flops-budgets'], '--flops-budgets');
 
 /** One architecture: how it was made, its structure, its retrained accuracy. */
 type Architecture = KeptArchitecture;
@@ -296,7 +303,7 @@ for (const modelName of models) {
   for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedFor(seed, path.join(work, `seed-${k}`), k)).accuracy);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
-  for (const b of budgets) flops.push(await shrunkFor(modelName, trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
+  for (const b of flopsBudgets) flops.push(await shrunkFor(modelName, trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
   const rows: string[] = [];
   const matched: string[] = [];
   let asAccurate = 0;
@@ -402,7 +409,7 @@ ${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs): ${notFlopsVerd
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${budgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
+(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${flopsBudgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
 
 | device | architecture | accuracy | its ms | the other method's ms at that accuracy | latency target faster by |
 | --- | --- | --- | --- | --- | --- |
