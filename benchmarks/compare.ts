@@ -11,7 +11,7 @@
  *        [--profiles device-profiles/amd-epyc-2c-wasm-{model}.json,device-profiles/llvmpipe-2c-webgpu-{model}.json]
  *        [--target-ratio 0.5] [--steps 600] [--match-flops] [--retrain-epochs 3] [--retrain-seeds 1] [--train-limit 12000]
  *        [--accuracy-tolerance 0.01] [--accuracy-family 0.8,1.25] [--ratio-family 0.25,0.75] [--measure-passes 1] [--out benchmarks/results] [--work DIR]
- *        [--candidates 1] [--candidate-trainings 1] [--resume] [--dry-run]
+ *        [--candidates 1] [--candidate-trainings 1] [--min-width-ratio 0.1] [--resume] [--dry-run]
  *
  * With `--accuracy-family`, "matched accuracy" is not a tolerance: each architecture is also made under
  * those width multipliers and retrained, and each row compares its own architecture with the others'
@@ -20,6 +20,7 @@
  * ratios instead (each device's own accuracy-latency curve; with `--resume` their runs are reused too).
  * `--candidates K` makes each shrink (the architectures' and the ratio families') the best of K runs, scored
  * on validation images no run trains on (candidate-options.ts), as `morphlat compare --candidates` does.
+ * `--min-width-ratio` is the shrink runs' floor under a group's width, as `morphlat compare`'s.
  *
  * Each model's compare.json, pictures (SVG) and index.html go to `<out>/compare-<model>/`, its shrink
  * runs and architectures to `<work>/<model>/` (a temporary folder by default; `--resume` reuses the
@@ -39,6 +40,7 @@ import type { CompareRequest, CompareResult, RetrainingKey } from '../src/compar
 import type { Structure } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { buildShrunkModel } from '../src/morph/structure/index.js';
+import { DEFAULT_MIN_WIDTH_RATIO } from '../src/shrink/index.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
@@ -71,6 +73,7 @@ const args = await yargs(process.argv.slice(2))
   .option('resume', { type: 'boolean', default: false, describe: 'reuse the architectures a run in --work finished, and their first retrainings' })
   .option('dry-run', { type: 'boolean', default: false, describe: 'do not write BENCHMARKS.md' })
   .options(candidateOptions("device's architecture (and --ratio-family member)"))
+  .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width (use a new --work when changing it)' })
   .check(checkCandidateOptions)
   .strict()
   .parseAsync();
@@ -222,6 +225,7 @@ for (const model of args.models.split(',')) {
       goal: { kind: 'ratio', ratio: args['target-ratio'] },
       steps: args.steps,
       batchSize: args['batch-size'],
+      minWidthRatio: args['min-width-ratio'],
       ...(validation === undefined ? {} : { candidates: args.candidates, candidateTrainings: args['candidate-trainings'] }),
     },
     ...(validation === undefined ? {} : { validation }),
@@ -328,6 +332,9 @@ for (const model of args.models.split(',')) {
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
     `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
+    args['min-width-ratio'] > 0
+      ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).`
+      : "Shrink runs have no floor under a group's width (`--min-width-ratio 0`, MorphNet's way).",
     ...(validation === undefined
       ? []
       : [
