@@ -75,6 +75,8 @@ const args = await yargs(process.argv.slice(2))
   .options(candidateOptions("device's architecture (and --ratio-family member)"))
   .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width (use a new --work when changing it)' })
   .check(checkCandidateOptions)
+  .check((a) => a.profiles.split(',').length >= 2 || `--profiles: bench:compare compares two device profiles or more, got "${a.profiles}"`)
+  .check((a) => (a['min-width-ratio'] >= 0 && a['min-width-ratio'] < 1) || `--min-width-ratio must be a share of a group's width in [0, 1), got ${a['min-width-ratio']}`)
   .strict()
   .parseAsync();
 
