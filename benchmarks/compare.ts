@@ -51,7 +51,7 @@ import { familyMembers, matchedRow, medianMargins, memberLabel, parseMultipliers
 import type { FamilyMember, MatchedRow } from './compare-family.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
-import { percent as pct, writeSection } from './markdown.js';
+import { floorSentence, percent as pct, writeSection } from './markdown.js';
 import { trainedOnce } from './trained-seed.js';
 
 const root = packageRoot(import.meta.url);
@@ -334,9 +334,7 @@ for (const model of args.models.split(',')) {
   const section = [
     compareMarkdown(result).replace(/^## /, '#### '),
     `The seed, trained from scratch for ${args['retrain-epochs']} epochs as every architecture is retrained (the shrink runs start from it): ${seed.accuracy === undefined ? 'not tested' : pct(seed.accuracy)} test accuracy.`,
-    args['min-width-ratio'] > 0
-      ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).`
-      : "Shrink runs have no floor under a group's width (`--min-width-ratio 0`, MorphNet's way).",
+    floorSentence(args['min-width-ratio']),
     ...(validation === undefined
       ? []
       : [

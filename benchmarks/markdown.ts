@@ -1,4 +1,4 @@
-/** Writes a benchmark's results into its own marked section of BENCHMARKS.md, leaving the rest alone. */
+/** Writes a benchmark's results into its own marked section of BENCHMARKS.md, leaving the rest alone; the phrases the sections share. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../src/train/data/package-root.js';
@@ -20,3 +20,10 @@ export async function writeSection(name: string, body: string): Promise<string> 
 
 /** A share as the benchmark tables print it: one decimal, with a percent sign. */
 export const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** How a section says the shrink runs' floor under a group's width (`--min-width-ratio`). */
+export function floorSentence(ratio: number): string {
+  return ratio > 0
+    ? `Shrink runs keep every group that stays at ≥ ${percent(ratio)} of its seed width (\`--min-width-ratio ${ratio}\`).`
+    : "Shrink runs have no floor under a group's width (`--min-width-ratio 0`, MorphNet's way).";
+}

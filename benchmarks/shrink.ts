@@ -56,7 +56,7 @@ import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
 import { latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
-import { writeSection } from './markdown.js';
+import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
 import { architectureJobs, claimsDir, missingRetrainings, runWorker, runWorkers, withRetrainedFiles } from './shrink-retrain.js';
@@ -409,7 +409,7 @@ ${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs): ${notFlopsVerd
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${flopsBudgets.map((b) => `${b * 100}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
+(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${flopsBudgets.map((b) => `${Number((b * 100).toFixed(1))}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
 
 | device | architecture | accuracy | its ms | the other method's ms at that accuracy | latency target faster by |
 | --- | --- | --- | --- | --- | --- |
@@ -434,7 +434,7 @@ Fashion-MNIST (${data.source.description}); each shrink run starts from the seed
 ${args.steps} steps of ${args['batch-size']} images (SGD, automatic strength to the budget, the structure filled up to the budget by one width multiplier where it lands under it)${args.candidates > 1 ? `;
 each latency- and FLOP-targeted architecture is the best of ${args.candidates} shrink runs with seeds 1-${args.candidates} (\`--candidates ${args.candidates}\`), each run's architecture retrained from scratch as below${args['candidate-trainings'] > 1 ? ` ${args['candidate-trainings']} times (seeds of their own)` : ''} and scored on training images ${VALIDATION_FROM + 1}-60,000 (never trained on${args['candidate-trainings'] > 1 ? '; the mean score' : ''})` : ''};
 every architecture retrained from scratch for ${args['retrain-epochs']} epoch(s) with Adam and tested on ${data.test.size} test images${args['retrain-seeds'] > 1 ? ` (${args['retrain-seeds']} retrainings with different seeds each; an accuracy below is their mean)` : ''}; training on wasm.
-${args['min-width-ratio'] > 0 ? `Shrink runs keep every group that stays at ≥ ${pct(args['min-width-ratio'])} of its seed width (\`--min-width-ratio ${args['min-width-ratio']}\`).` : 'Shrink runs have no floor under a group\'s width (MorphNet\'s way).'}
+${floorSentence(args['min-width-ratio'])}
 ${recorded === undefined ? 'Latencies measured' : `Latencies not measured by this command: taken, every pass, from an earlier run's results (\`--latencies-from ${args['latencies-from']}\`), which measured them`} end to end on each device here (batch 1, the seed and every architecture taking turns, 25 rounds of 3 runs)${passCount > 1 ? `,
 in ${passCount} passes one after another: each latency below is the median of its passes (every pass's in benchmarks/results/shrink.json)` : ''}.
 A budget asks for its share of the seed's predicted cost, or for 1.2 times the narrowest network's (every group at one
