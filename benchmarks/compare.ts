@@ -41,6 +41,7 @@ import type { Structure } from '../src/graph/index.js';
 import { readProfile } from '../src/profile/io.js';
 import { buildShrunkModel } from '../src/morph/structure/index.js';
 import { DEFAULT_MIN_WIDTH_RATIO } from '../src/shrink/index.js';
+import { minWidthRatioArg } from '../src/cli/targets.js';
 import { compareProgressDisplay } from '../src/report/compare-progress.js';
 import { writeCompareReport } from '../src/report/compare-page.js';
 import { loadFashionMnist } from '../src/train/index.js';
@@ -76,7 +77,7 @@ const args = await yargs(process.argv.slice(2))
   .option('min-width-ratio', { type: 'number', default: DEFAULT_MIN_WIDTH_RATIO, describe: 'the shrink runs\' --min-width-ratio: no group kept below this share of its seed width (use a new --work when changing it)' })
   .check(checkCandidateOptions)
   .check((a) => a.profiles.split(',').length >= 2 || `--profiles: bench:compare compares two device profiles or more, got "${a.profiles}"`)
-  .check((a) => (a['min-width-ratio'] >= 0 && a['min-width-ratio'] < 1) || `--min-width-ratio must be a share of a group's width in [0, 1), got ${a['min-width-ratio']}`)
+  .check((a) => minWidthRatioArg(a) >= 0)
   .strict()
   .parseAsync();
 

@@ -66,9 +66,10 @@ import { trainedOnce } from './trained-seed.js';
 const root = packageRoot(import.meta.url);
 const args = await yargs(process.argv.slice(2))
   .options(DEVICE_BENCH_OPTIONS)
-  .option('budgets', { type: 'string', default: '0.25,0.5,0.75', describe: 'shares of the seed\'s predicted latency' })
+  .option('budgets', { type: 'string', default: '0.25,0.5,0.75', coerce: (t: string) => parseBudgets(t, '--budgets'), describe: 'shares of the seed\'s predicted latency' })
   .option('flops-budgets', {
     type: 'string',
+    coerce: (t: string) => parseBudgets(t, '--flops-budgets'),
     describe: 'shares of the seed\'s FLOPs for the FLOP-targeted architectures of (b), where their accuracies should span the latency-targeted ones\' (default --budgets)',
   })
   .option('steps', { type: 'number', default: 300 })
@@ -91,12 +92,11 @@ const args = await yargs(process.argv.slice(2))
   .check((a) => (Number.isInteger(a['measure-passes']) && a['measure-passes'] >= 1) || '--measure-passes must be a whole number ≥ 1')
   .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1) || '--jobs must be a whole number ≥ 1')
   .check(checkCandidateOptions)
-  .check((a) => parseBudgets(a.budgets, '--budgets').length > 0 && (a['flops-budgets'] === undefined || parseBudgets(a['flops-budgets'], '--flops-budgets').length > 0))
   .parseAsync();
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
-const budgets = parseBudgets(args.budgets, '--budgets');
-const flopsBudgets = args['flops-budgets'] === undefined ? budgets : parseBudgets(args['flops-budgets'], '--flops-budgets');
+const budgets = args.budgets;
+const flopsBudgets = args['flops-budgets'] ?? budgets;
 
 /** One architecture: how it was made, its structure, its retrained accuracy. */
 type Architecture = KeptArchitecture;
