@@ -55,7 +55,7 @@ import { crossDeviceRows } from './shrink-cross.js';
 import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
-import { latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
 import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -344,13 +344,16 @@ for (const modelName of models) {
       if (verdict.perPass.length < 2) return judged;
       return `${pct(medianOfMs ?? Number.NaN)} from the median latencies; per pass ${verdict.perPass.map((m) => pct(m ?? Number.NaN)).join(', ')}: median ${judged}`;
     };
-    const latencyArchs = own.filter((a) => a.method === 'latency');
+    const latencyShrunk = distinctNetworks(own.filter((a) => a.method === 'latency'));
+    const flopsShrunk = distinctNetworks(flops);
+    const latencyArchs = latencyShrunk.kept;
+    const flopsArchs = flopsShrunk.kept;
     if (others.length > 0) {
       const crossAt = (pass: number | undefined) =>
         crossDeviceRows(
           profile.name,
           latencyArchs.map((a) => ({ ...a, ms: msIn(pass)(a) })),
-          others.map((family) => family.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
+          others.map((family) => distinctNetworks(family).kept.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
         );
       const cross = crossAt(undefined);
       const verdict = passVerdict(passes.length, (k) => crossAt(k).margin);
@@ -361,7 +364,7 @@ for (const modelName of models) {
     const comparisonsAt = (pass: number | undefined) =>
       latencyAgainstFlops(
         latencyArchs.map((a) => ({ accuracy: a.accuracy, ms: msIn(pass)(a) })),
-        flops.map((f) => ({ accuracy: f.accuracy, ms: msIn(pass)(f) })),
+        flopsArchs.map((f) => ({ accuracy: f.accuracy, ms: msIn(pass)(f) })),
       );
     const comparisons = comparisonsAt(undefined);
     for (const b of budgets) {
@@ -374,7 +377,7 @@ for (const modelName of models) {
       );
     }
     for (const c of comparisons) {
-      const a = c.method === 'latency' ? latencyArchs[c.index]! : flops[c.index]!;
+      const a = c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!;
       const [name, otherName] = c.method === 'flops' ? ['FLOP', 'latency'] : ['latency', 'FLOP'];
       if (c.margin !== undefined) {
         comparable++;
@@ -383,6 +386,11 @@ for (const modelName of models) {
       matched.push(
         `| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${c.otherMs === undefined ? `outside the ${otherName} archs' accuracies` : `${c.otherMs.toFixed(2)} (${otherName} target)`} | ${c.margin === undefined ? '–' : pct(c.margin)} |`,
       );
+    }
+    for (const [name, shrunk] of [['latency', latencyShrunk], ['FLOP', flopsShrunk]] as const) {
+      for (const [a, first] of shrunk.sameAs) {
+        matched.push(`| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | the same network as the ${name} target at ${(first.budget * 100).toFixed(0)}%: counted once | – |`);
+      }
     }
     const count = comparisons.filter((c) => c.margin !== undefined).length;
     const verdict = passVerdict(passes.length, (k) => medianMargin(comparisonsAt(k)));
@@ -417,7 +425,7 @@ ${matched.join('\n')}
 ${crossRows.length === 0 ? '' : `
 (c) Each device's latency-targeted architectures against the other devices' at matched accuracy, on that device (each of its own
 against the other device's latency-targeted architectures interpolated at its accuracy, and each of the other device's against its own
-at theirs; a device's verdict is the median of those margins${passCount > 1 ? ', judged in each timing pass and the median taken over the passes' : ''}): own architectures faster by ≥ 10% on ${crossVerdicts.filter((v) => v.margin >= 0.1).length} of ${crossVerdicts.length} devices (${crossVerdicts.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')}).
+at theirs, a network that two budgets gave counted once; a device's verdict is the median of those margins${passCount > 1 ? ', judged in each timing pass and the median taken over the passes' : ''}): own architectures faster by ≥ 10% on ${crossVerdicts.filter((v) => v.margin >= 0.1).length} of ${crossVerdicts.length} devices (${crossVerdicts.map((v) => `${v.device} ${pct(v.margin)}`).join(', ')}).
 
 | device (timed on) | architecture | accuracy | its ms | the other's ms at that accuracy | own faster by |
 | --- | --- | --- | --- | --- | --- |

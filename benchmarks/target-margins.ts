@@ -9,6 +9,8 @@
 import { median } from 'simple-statistics';
 import { latencyAtAccuracy } from './accuracy-match.js';
 import type { AccuracyPoint } from './accuracy-match.js';
+import { sameStructure } from '../src/graph/alive.js';
+import type { Structure } from '../src/graph/alive.js';
 
 /** One network of (b) against the other method's curve: that curve's latency at its accuracy and the margin, where the curve brackets it. */
 export interface TargetComparison {
@@ -44,4 +46,20 @@ export function passVerdict(passes: number, marginOf: (pass: number) => number |
   const perPass = Array.from({ length: passes }, (_, k) => marginOf(k));
   const found = perPass.filter((m): m is number => m !== undefined);
   return { perPass, margin: found.length === 0 ? undefined : median(found) };
+}
+
+/**
+ * A method's networks counted once each: where two of its budgets gave the same architecture (a width
+ * floor can hold a small budget up to a larger one's network), the first is kept and each later one is
+ * mapped to it, so that one network is neither a point of its curve twice nor two of the margins.
+ */
+export function distinctNetworks<A extends { readonly structure: Structure }>(networks: readonly A[]): { kept: A[]; sameAs: Map<A, A> } {
+  const kept: A[] = [];
+  const sameAs = new Map<A, A>();
+  for (const a of networks) {
+    const first = kept.find((k) => sameStructure(k.structure, a.structure));
+    if (first === undefined) kept.push(a);
+    else sameAs.set(a, first);
+  }
+  return { kept, sameAs };
 }

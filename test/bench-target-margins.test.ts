@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyAgainstFlops, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
 
 const p = (accuracy: number, ms: number) => ({ accuracy, ms });
 
@@ -33,5 +33,17 @@ describe("bench:shrink's latency target against the FLOP target (b)", () => {
     expect(v.perPass).toEqual(margins);
     expect(v.margin).toBeCloseTo(0.094, 12);
     expect(passVerdict(2, () => undefined).margin).toBeUndefined();
+  });
+});
+
+describe("bench:shrink's networks counted once per method", () => {
+  it('keeps the first of the budgets that gave the same architecture and maps the later ones to it', () => {
+    const at5 = { budget: 0.05, structure: { stem: 4, block1: 12 } };
+    const at10 = { budget: 0.1, structure: { block1: 12, stem: 4 } };
+    const at25 = { budget: 0.25, structure: { stem: 4, block1: 13 } };
+    const at50 = { budget: 0.5, structure: { stem: 4 } };
+    const { kept, sameAs } = distinctNetworks([at5, at10, at25, at50]);
+    expect(kept).toEqual([at5, at25, at50]);
+    expect([...sameAs]).toEqual([[at10, at5]]);
   });
 });
