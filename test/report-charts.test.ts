@@ -59,6 +59,17 @@ describe('widths chart', () => {
     ]);
   });
 
+  test('a long title is drawn in lines, so that it does not widen the picture past its columns', async () => {
+    const columns = [{ label: 'for A', structure: { stem: 8, body: 20, head: 10 } }, { label: 'for B', structure: { stem: 12, body: 4, head: 10 } }];
+    const title = 'mobilenet-mini: alive channels per layer, by the device each architecture was shrunk for';
+    const spec = widthsChart({ title, seed, columns }).spec;
+    const widthOf = (svg: string): number => Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)?.[1]);
+    const wrapped = await renderSvg(spec);
+    const oneLine = await renderSvg({ ...spec, title });
+    expect(widthOf(wrapped)).toBeLessThan(widthOf(oneLine));
+    expect(widthOf(wrapped)).toBe(widthOf(await renderSvg({ ...spec, title: 'widths' })));
+  });
+
   test('each coloured bar is as long as its channels, on one scale with the seed\'s grey bars', async () => {
     const columns = [{ label: 'for A', structure: { stem: 8, body: 20, head: 10 } }, { label: 'for B', structure: { stem: 12, body: 4, head: 10 } }];
     const svg = await renderSvg(widthsChart({ title: 'widths', seed, columns }).spec);

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Structure } from '../../graph/alive.js';
-import { wrappedLabelExpr } from './labels.js';
+import { wrapLines, wrappedLabelExpr } from './labels.js';
 import type { Chart } from './types.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './types.js';
 
@@ -39,7 +39,7 @@ export function widthsChart(options: { name?: string; title: string; seed: Struc
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: CHART_CONFIG,
-    title: options.title,
+    title: { text: wrapLines(options.title, 40) },
     data: { values: bars },
     facet: { column: { field: 'column', type: 'nominal', title: null, sort: labels, header: { labelAngle: 0, labelExpr: wrappedLabelExpr(labels, 24) } } },
     spec: {
