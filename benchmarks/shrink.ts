@@ -31,7 +31,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { median } from 'simple-statistics';
+import { mean, median } from 'simple-statistics';
 import yargs from 'yargs';
 import { initBackend } from '../src/backends/index.js';
 import { measureRows, resolvedMeasureSettings } from '../src/compare/measure.js';
@@ -55,7 +55,7 @@ import { crossDeviceRows } from './shrink-cross.js';
 import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
-import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict } from './target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict } from './target-margins.js';
 import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -301,6 +301,7 @@ for (const modelName of models) {
   const trainedSeed = path.join(work, 'seed', 'model', 'model.json');
   const seedAccuracies = [seedArchitecture.accuracy];
   for (let k = 2; k <= args['accuracy-seeds']; k++) seedAccuracies.push((await seedFor(seed, path.join(work, `seed-${k}`), k)).accuracy);
+  const seedAccuracy = mean(seedAccuracies);
   log(`${modelName}: FLOP-targeted architectures`);
   const flops: Architecture[] = [];
   for (const b of flopsBudgets) flops.push(await shrunkFor(modelName, trainedSeed, flopsTarget(), b, path.join(work, `flops-${b}`), 'flops', null));
@@ -396,6 +397,14 @@ for (const modelName of models) {
     const verdict = passVerdict(passes.length, (k) => medianMargin(comparisonsAt(k)));
     if (verdict.margin !== undefined) deviceVerdicts.push({ device: profile.name, margin: verdict.margin, follows: fit.follows });
     matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(verdict, medianMargin(comparisons))} |`);
+    const bySeed = marginsNearSeed(
+      comparisons.map((c) => ({ accuracy: (c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!).accuracy, margin: c.margin })),
+      seedAccuracy,
+    );
+    const groupWords = (g: { median?: number; count: number }): string => (g.median === undefined ? 'none' : `${pct(g.median)} (${g.count})`);
+    matched.push(
+      `| ${profile.name} | the same comparisons by the network's accuracy, from the median latencies | | | median margin (count) | within ${NEAR_SEED_POINTS} points of the seed's ${pct(seedAccuracy)}: ${groupWords(bySeed.near)}; further below: ${groupWords(bySeed.far)} |`,
+    );
     matched.push(
       `| ${profile.name} | latency against FLOPs over its ${all.length} architectures: ${fit.interceptMs.toFixed(3)} ms + ${fit.msPerMflop.toFixed(4)} ms/MFLOP, residuals median ${pct(fit.median)}, max ${pct(fit.max)}: ${fit.follows ? 'follows FLOPs (a FLOP target is a latency target here, up to a constant)' : 'does not follow FLOPs'}; against that line (median, negative: faster than their FLOPs say) ${offsets.map((o) => `${METHOD_NAMES[o.method] ?? o.method} ${signedPct(o.median)} (${o.count})`).join(', ')} | | | | |`,
     );

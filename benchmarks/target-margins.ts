@@ -63,3 +63,33 @@ export function distinctNetworks<A extends { readonly structure: Structure }>(ne
   }
   return { kept, sameAs };
 }
+
+/** Where (b) splits its margins: networks within this many points of the seed's accuracy count as near the seed. */
+export const NEAR_SEED_POINTS = 2;
+
+/** The median and number of some margins (no median when there are none). */
+export interface MarginGroup {
+  readonly median?: number;
+  readonly count: number;
+}
+
+/**
+ * (b)'s margins split by the accuracy of the network each belongs to: within `points` of the seed's
+ * accuracy (or above it), where a shrunk network keeps every layer and the latency target can only move
+ * channels between layers, and further below, where it can drop whole layers' fixed costs. Descriptive:
+ * the verdict stays the median over all margins.
+ */
+export function marginsNearSeed(
+  comparisons: readonly { readonly accuracy: number; readonly margin?: number }[],
+  seedAccuracy: number,
+  points = NEAR_SEED_POINTS,
+): { near: MarginGroup; far: MarginGroup } {
+  const group = (near: boolean): MarginGroup => {
+    const margins = comparisons
+      .filter((c) => c.accuracy >= seedAccuracy - points / 100 === near)
+      .map((c) => c.margin)
+      .filter((m): m is number => m !== undefined);
+    return margins.length === 0 ? { count: 0 } : { median: median(margins), count: margins.length };
+  };
+  return { near: group(true), far: group(false) };
+}

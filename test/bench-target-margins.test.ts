@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
 
 const p = (accuracy: number, ms: number) => ({ accuracy, ms });
 
@@ -45,5 +45,24 @@ describe("bench:shrink's networks counted once per method", () => {
     const { kept, sameAs } = distinctNetworks([at5, at10, at25, at50]);
     expect(kept).toEqual([at5, at25, at50]);
     expect([...sameAs]).toEqual([[at10, at5]]);
+  });
+});
+
+describe("bench:shrink's margins near the seed's accuracy and further below", () => {
+  it('splits the margins at the given points under the seed, counts only those found, and takes each side\'s median', () => {
+    const comparisons = [
+      { accuracy: 0.75, margin: 0.3 },
+      { accuracy: 0.77, margin: 0.2 },
+      { accuracy: 0.78, margin: 0.25 },
+      { accuracy: 0.79 },
+      { accuracy: 0.8, margin: 0.04 },
+      { accuracy: 0.815, margin: -0.02 },
+      { accuracy: 0.84, margin: 0.01 },
+    ];
+    const split = marginsNearSeed(comparisons, 0.82, 2);
+    expect(split.far).toEqual({ median: 0.25, count: 3 });
+    expect(split.near.count).toBe(3);
+    expect(split.near.median).toBeCloseTo(0.01, 12);
+    expect(marginsNearSeed(comparisons, 0.9, 2)).toEqual({ near: { count: 0 }, far: { median: expect.any(Number), count: 6 } });
   });
 });
