@@ -56,6 +56,7 @@ import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
 import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict } from './target-margins.js';
+import type { MarginGroup, TargetComparison } from './target-margins.js';
 import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -368,6 +369,7 @@ for (const modelName of models) {
         flopsArchs.map((f) => ({ accuracy: f.accuracy, ms: msIn(pass)(f) })),
       );
     const comparisons = comparisonsAt(undefined);
+    const networkOf = (c: TargetComparison): Architecture => (c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!);
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
       const u = own.find((a) => a.method === 'uniform' && a.budget === b)!;
@@ -378,7 +380,7 @@ for (const modelName of models) {
       );
     }
     for (const c of comparisons) {
-      const a = c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!;
+      const a = networkOf(c);
       const [name, otherName] = c.method === 'flops' ? ['FLOP', 'latency'] : ['latency', 'FLOP'];
       if (c.margin !== undefined) {
         comparable++;
@@ -398,10 +400,10 @@ for (const modelName of models) {
     if (verdict.margin !== undefined) deviceVerdicts.push({ device: profile.name, margin: verdict.margin, follows: fit.follows });
     matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(verdict, medianMargin(comparisons))} |`);
     const bySeed = marginsNearSeed(
-      comparisons.map((c) => ({ accuracy: (c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!).accuracy, margin: c.margin })),
+      comparisons.map((c) => ({ accuracy: networkOf(c).accuracy, margin: c.margin })),
       seedAccuracy,
     );
-    const groupWords = (g: { median?: number; count: number }): string => (g.median === undefined ? 'none' : `${pct(g.median)} (${g.count})`);
+    const groupWords = (g: MarginGroup): string => (g.median === undefined ? 'none' : `${pct(g.median)} (${g.count})`);
     matched.push(
       `| ${profile.name} | the same comparisons by the network's accuracy, from the median latencies | | | median margin (count) | within ${NEAR_SEED_POINTS} points of the seed's ${pct(seedAccuracy)}: ${groupWords(bySeed.near)}; further below: ${groupWords(bySeed.far)} |`,
     );
