@@ -326,6 +326,8 @@ for (const modelName of models) {
   }
   const crossRows: string[] = [];
   const crossVerdicts: { device: string; margin: number }[] = [];
+  const flopsShrunk = distinctNetworks(flops);
+  const latencyShrunkOf = new Map(profiles.map((p) => [p.name, distinctNetworks((ownOf.get(p.name) ?? []).filter((a) => a.method === 'latency'))]));
   for (const profile of profiles) {
     const own = ownOf.get(profile.name) ?? [];
     const others = profiles.filter((p) => p !== profile).map((p) => (ownOf.get(p.name) ?? []).filter((a) => a.method === 'latency'));
@@ -346,8 +348,7 @@ for (const modelName of models) {
       if (verdict.perPass.length < 2) return judged;
       return `${pct(medianOfMs ?? Number.NaN)} from the median latencies; per pass ${verdict.perPass.map((m) => pct(m ?? Number.NaN)).join(', ')}: median ${judged}`;
     };
-    const latencyShrunk = distinctNetworks(own.filter((a) => a.method === 'latency'));
-    const flopsShrunk = distinctNetworks(flops);
+    const latencyShrunk = latencyShrunkOf.get(profile.name)!;
     const latencyArchs = latencyShrunk.kept;
     const flopsArchs = flopsShrunk.kept;
     if (others.length > 0) {
@@ -355,7 +356,7 @@ for (const modelName of models) {
         crossDeviceRows(
           profile.name,
           latencyArchs.map((a) => ({ ...a, ms: msIn(pass)(a) })),
-          others.map((family) => distinctNetworks(family).kept.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
+          profiles.filter((p) => p !== profile).map((p) => latencyShrunkOf.get(p.name)!.kept.map((a) => ({ ...a, ms: msIn(pass)(a) }))),
         );
       const cross = crossAt(undefined);
       const verdict = passVerdict(passes.length, (k) => crossAt(k).margin);
