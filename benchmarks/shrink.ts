@@ -55,8 +55,8 @@ import { crossDeviceRows } from './shrink-cross.js';
 import { parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
-import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict } from './target-margins.js';
-import type { MarginGroup, TargetComparison } from './target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict, resampledVerdict } from './target-margins.js';
+import type { MarginGroup, RetrainedTimings, TargetComparison } from './target-margins.js';
 import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -101,6 +101,9 @@ const flopsBudgets = args['flops-budgets'] ?? budgets;
 
 /** One architecture: how it was made, its structure, its retrained accuracy. */
 type Architecture = KeptArchitecture;
+
+/** How many times (b)'s verdict is taken again with each network's retrainings drawn again. */
+const RESAMPLES = 1000;
 
 /**
  * The architecture kept in `file`, else made (retrained with seed 1) and kept, with the retrainings
@@ -404,6 +407,13 @@ for (const modelName of models) {
       comparisons.map((c) => ({ accuracy: networkOf(c).accuracy, margin: c.margin })),
       seedAccuracy,
     );
+    const timings = (a: Architecture): RetrainedTimings => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: passes.map((p) => p.ms[timed.indexOf(a)] ?? Number.NaN) });
+    const resampled = resampledVerdict(latencyArchs.map(timings), flopsArchs.map(timings), passes.length, { resamples: RESAMPLES });
+    if (resampled !== undefined) {
+      matched.push(
+        `| ${profile.name} | the verdict with each network's retrainings drawn again (${RESAMPLES} seeded resamples, ${resampled.count} with a verdict) | | | median margin | 90% of them between ${pct(resampled.low)} and ${pct(resampled.high)}; ≥ 10% in ${pct(resampled.atLeast)} of them |`,
+      );
+    }
     const groupWords = (g: MarginGroup): string => (g.median === undefined ? 'none' : `${pct(g.median)} (${g.count})`);
     matched.push(
       `| ${profile.name} | the same comparisons by the network's accuracy, from the median latencies | | | median margin (count) | within ${NEAR_SEED_POINTS} points of the seed's ${pct(seedAccuracy)}: ${groupWords(bySeed.near)}; further below: ${groupWords(bySeed.far)} |`,

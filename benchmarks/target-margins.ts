@@ -5,11 +5,13 @@
  * target's network runs at the same accuracy. A device's verdict is the median of its margins. Timed in
  * several passes, the machine's speed moves between passes more than the networks taking turns within a
  * pass see, so each pass is judged on its own latencies and the verdict is the median over passes.
+ * How far retraining noise moves that verdict is read by drawing each network's retrainings again.
  */
-import { median } from 'simple-statistics';
+import { median, quantile } from 'simple-statistics';
 import { latencyAtAccuracy } from './accuracy-match.js';
 import type { AccuracyPoint } from './accuracy-match.js';
 import { sameStructure } from '../src/graph/alive.js';
+import { mulberry32 } from '../src/util/random.js';
 import type { Structure } from '../src/graph/alive.js';
 
 /** One network of (b) against the other method's curve: that curve's latency at its accuracy and the margin, where the curve brackets it. */
@@ -92,4 +94,59 @@ export function marginsNearSeed(
     return margins.length === 0 ? { count: 0 } : { median: median(margins), count: margins.length };
   };
   return { near: group(true), far: group(false) };
+}
+
+/** A network of (b) as retrained and timed: every retraining's test accuracy, and its latency in every timing pass. */
+export interface RetrainedTimings {
+  readonly accuracies: readonly number[];
+  readonly msPasses: readonly number[];
+}
+
+/** How far (b)'s verdict moves when each network's retrainings are drawn again (see `resampledVerdict`). */
+export interface ResampledVerdict {
+  /** Resamples that gave a verdict (some may bracket nothing). */
+  readonly count: number;
+  /** The 5th and 95th percentiles of their verdicts. */
+  readonly low: number;
+  readonly high: number;
+  /** The share of them at or above `threshold`. */
+  readonly atLeast: number;
+  readonly threshold: number;
+}
+
+/**
+ * (b)'s verdict under retraining noise: a bootstrap that draws each network's retrainings again with
+ * replacement (as many as it has), takes their mean as its accuracy, and judges the device as (b) does
+ * (each pass's median margin, then the median over passes) on the same latencies. Seeded, so a table
+ * re-rendered from the same results reads the same. Undefined when no resample brackets anything.
+ */
+export function resampledVerdict(
+  latency: readonly RetrainedTimings[],
+  flops: readonly RetrainedTimings[],
+  passes: number,
+  { resamples = 1000, seed = 1, threshold = 0.1 }: { resamples?: number; seed?: number; threshold?: number } = {},
+): ResampledVerdict | undefined {
+  const random = mulberry32(seed);
+  const drawMean = (accuracies: readonly number[]): number => {
+    let sum = 0;
+    for (let k = 0; k < accuracies.length; k++) sum += accuracies[Math.floor(random() * accuracies.length)]!;
+    return sum / accuracies.length;
+  };
+  const verdicts: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const latencyAccuracies = latency.map((n) => drawMean(n.accuracies));
+    const flopsAccuracies = flops.map((n) => drawMean(n.accuracies));
+    const at = (accuracies: readonly number[], networks: readonly RetrainedTimings[], pass: number): AccuracyPoint[] =>
+      networks.map((n, i) => ({ accuracy: accuracies[i]!, ms: n.msPasses[pass] ?? Number.NaN }));
+    const { margin } = passVerdict(passes, (k) => medianMargin(latencyAgainstFlops(at(latencyAccuracies, latency, k), at(flopsAccuracies, flops, k))));
+    if (margin !== undefined) verdicts.push(margin);
+  }
+  if (verdicts.length === 0) return undefined;
+  return {
+    count: verdicts.length,
+    low: quantile(verdicts, 0.05),
+    high: quantile(verdicts, 0.95),
+    atLeast: verdicts.filter((v) => v >= threshold).length / verdicts.length,
+    threshold,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, passVerdict } from '../benchmarks/target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, passVerdict, resampledVerdict } from '../benchmarks/target-margins.js';
 
 const p = (accuracy: number, ms: number) => ({ accuracy, ms });
 
@@ -67,5 +67,46 @@ describe("bench:shrink's margins near the seed's accuracy and further below", ()
     expect(allFar.near).toEqual({ count: 0 });
     expect(allFar.far.count).toBe(6);
     expect(allFar.far.median).toBeCloseTo((0.04 + 0.2) / 2, 12);
+  });
+});
+
+describe("bench:shrink's verdict with each network's retrainings drawn again", () => {
+  const n = (accuracies: number[], msPasses: number[]) => ({ accuracies, msPasses });
+
+  it('reads the verdict itself in every resample when the retrainings agree', () => {
+    const latency = [n([0.7, 0.7], [1, 1.1]), n([0.8, 0.8], [1.5, 1.4]), n([0.9, 0.9], [3, 3.2])];
+    const flops = [n([0.75, 0.75], [2, 2.2]), n([0.85, 0.85], [3, 2.9])];
+    const at = (k: number) =>
+      medianMargin(
+        latencyAgainstFlops(
+          latency.map((x) => p(x.accuracies[0]!, x.msPasses[k]!)),
+          flops.map((x) => p(x.accuracies[0]!, x.msPasses[k]!)),
+        ),
+      );
+    const verdict = passVerdict(2, at).margin!;
+    const r = resampledVerdict(latency, flops, 2, { resamples: 50 })!;
+    expect(r.count).toBe(50);
+    expect(r.low).toBeCloseTo(verdict, 12);
+    expect(r.high).toBeCloseTo(verdict, 12);
+    expect(r.atLeast).toBe(verdict >= 0.1 ? 1 : 0);
+  });
+
+  it("spreads the verdict as far as a network's retrainings move it along the other curve, the same for the same seed", () => {
+    // The FLOP network's retrainings, 0.84 and 0.86, place it on the latency curve (1 ms at 0.8, 2 ms at 0.9) at 1.4, 1.5 or
+    // 1.6 ms (a quarter, a half, a quarter of the draws): margins 1.8/1.4 − 1, 1.8/1.5 − 1, 1.8/1.6 − 1; the latency
+    // networks have no bracket of their own.
+    const latency = [n([0.8, 0.8], [1]), n([0.9, 0.9], [2])];
+    const flops = [n([0.84, 0.86], [1.8])];
+    const r = resampledVerdict(latency, flops, 1, { resamples: 1000, seed: 7, threshold: 0.15 })!;
+    expect(r.count).toBe(1000);
+    expect(r.low).toBeCloseTo(1.8 / 1.6 - 1, 12);
+    expect(r.high).toBeCloseTo(1.8 / 1.4 - 1, 12);
+    expect(r.atLeast).toBeGreaterThan(0.68);
+    expect(r.atLeast).toBeLessThan(0.82);
+    expect(resampledVerdict(latency, flops, 1, { resamples: 1000, seed: 7, threshold: 0.15 })).toEqual(r);
+  });
+
+  it('has no verdict where no resample brackets anything', () => {
+    expect(resampledVerdict([n([0.5, 0.6], [1])], [n([0.9, 0.95], [1])], 1, { resamples: 20 })).toBeUndefined();
   });
 });
