@@ -14,3 +14,8 @@ export function parseBudgets(text: string, option: string): number[] {
   }
   return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
+
+/** A budget as a percentage for a table: whole where it is whole ("25%"), else to a tenth ("57.5%"). */
+export function budgetPct(share: number): string {
+  return `${Number((share * 100).toFixed(1))}%`;
+}

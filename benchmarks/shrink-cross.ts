@@ -8,6 +8,7 @@
 import { median } from 'simple-statistics';
 import { latencyAtAccuracy, matchedAccuracyMargin } from './accuracy-match.js';
 import type { AccuracyPoint } from './accuracy-match.js';
+import { budgetPct } from './budgets.js';
 import { percent as pct } from './markdown.js';
 
 /** A latency-targeted architecture: the device it was shrunk for, its budget, its mean accuracy and latency on the device timed. */
@@ -16,7 +17,7 @@ export interface DeviceArchitecturePoint extends AccuracyPoint {
   readonly budget: number;
 }
 
-const label = (a: DeviceArchitecturePoint): string => `for ${a.device ?? 'no device'} at ${(a.budget * 100).toFixed(0)}%`;
+const label = (a: DeviceArchitecturePoint): string => `for ${a.device ?? 'no device'} at ${budgetPct(a.budget)}`;
 
 /**
  * The Markdown rows of (c) for the device `device` was timed on, and the median of their margins

@@ -52,7 +52,7 @@ import { zooEntry } from '../src/zoo/index.js';
 import { DEVICE_BENCH_OPTIONS, profileFilesFor } from './device-options.js';
 import { exitOnInputError } from './input-error.js';
 import { crossDeviceRows } from './shrink-cross.js';
-import { parseBudgets } from './budgets.js';
+import { budgetPct, parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
 import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict, resampledVerdict } from './target-margins.js';
@@ -380,7 +380,7 @@ for (const modelName of models) {
       compared++;
       if (m.accuracy >= u.accuracy) asAccurate++;
       rows.push(
-        `| ${profile.name} | ${(b * 100).toFixed(0)}% | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
+        `| ${profile.name} | ${budgetPct(b)} | ${pct(ms(m) / row.seedMs)} | ${ms(m).toFixed(2)} | ${pct(m.accuracy)} | ${pct(ms(u) / row.seedMs)} | ${ms(u).toFixed(2)} | ${pct(u.accuracy)} | ${pairedDifference(m, u)} | ${m.accuracy >= u.accuracy ? 'yes' : 'no'} |`,
       );
     }
     for (const c of comparisons) {
@@ -391,12 +391,12 @@ for (const modelName of models) {
         if (c.margin >= 0.1) fasterBy10++;
       }
       matched.push(
-        `| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${c.otherMs === undefined ? `outside the ${otherName} archs' accuracies` : `${c.otherMs.toFixed(2)} (${otherName} target)`} | ${c.margin === undefined ? '–' : pct(c.margin)} |`,
+        `| ${profile.name} | ${name} target at ${budgetPct(a.budget)} | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | ${c.otherMs === undefined ? `outside the ${otherName} archs' accuracies` : `${c.otherMs.toFixed(2)} (${otherName} target)`} | ${c.margin === undefined ? '–' : pct(c.margin)} |`,
       );
     }
     for (const [name, shrunk] of [['latency', latencyShrunk], ['FLOP', flopsShrunk]] as const) {
       for (const [a, first] of shrunk.sameAs) {
-        matched.push(`| ${profile.name} | ${name} target at ${(a.budget * 100).toFixed(0)}% | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | the same network as the ${name} target at ${(first.budget * 100).toFixed(0)}%: counted once | – |`);
+        matched.push(`| ${profile.name} | ${name} target at ${budgetPct(a.budget)} | ${pct(a.accuracy)} | ${ms(a).toFixed(2)} | the same network as the ${name} target at ${budgetPct(first.budget)}: counted once | – |`);
       }
     }
     const count = comparisons.filter((c) => c.margin !== undefined).length;
@@ -407,7 +407,7 @@ for (const modelName of models) {
       comparisons.map((c) => ({ accuracy: networkOf(c).accuracy, margin: c.margin })),
       seedAccuracy,
     );
-    const timings = (a: Architecture): RetrainedTimings => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: passes.map((p) => p.ms[timed.indexOf(a)] ?? Number.NaN) });
+    const timings = (a: Architecture): RetrainedTimings => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: passes.map((_, k) => msIn(k)(a)) });
     const resampled = resampledVerdict(latencyArchs.map(timings), flopsArchs.map(timings), passes.length, { resamples: RESAMPLES });
     if (resampled !== undefined) {
       matched.push(
@@ -424,7 +424,7 @@ for (const modelName of models) {
     raw.push({ model: modelName, device: profile.name, seedMs: row.seedMs, architectures: timed.map((a, i) => ({ ...a, ms: ms(a), msPasses: passes.map((p) => p.ms[i]), mflops: mflops(a) })), seedMsPasses: passes.map((p) => p.seedMs), flopsFit: { ...fit, offsets } });
     await initBackend('wasm');
   }
-  const flopRows = flops.map((f) => `${(f.budget * 100).toFixed(0)}%: ${pct(f.accuracy)}`).join(', ');
+  const flopRows = flops.map((f) => `${budgetPct(f.budget)}: ${pct(f.accuracy)}`).join(', ');
   sections.push(`#### ${modelName}
 
 The seed, trained the same way (every shrink run starts from it): ${pct(seedArchitecture.accuracy)} test accuracy.${accuracySpread(seedAccuracies)}
@@ -439,7 +439,7 @@ ${pct(FOLLOWS_FLOPS.max)} from the best line ms = a + b·MFLOPs): ${notFlopsVerd
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${flopsBudgets.map((b) => `${Number((b * 100).toFixed(1))}%`).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
+(b) Latency target against FLOP target at matched accuracy (FLOP-targeted architectures at ${flopsBudgets.map(budgetPct).join(', ')} of the seed's FLOPs, accuracy ${flopRows}):
 
 | device | architecture | accuracy | its ms | the other method's ms at that accuracy | latency target faster by |
 | --- | --- | --- | --- | --- | --- |

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBudgets } from '../benchmarks/budgets.js';
+import { budgetPct, parseBudgets } from '../benchmarks/budgets.js';
 
 describe("bench:shrink's budgets", () => {
   it('reads shares of the seed, ascending and each once', () => {
@@ -12,5 +12,11 @@ describe("bench:shrink's budgets", () => {
     expect(() => parseBudgets('0,0.5', '--flops-budgets')).toThrow(/--flops-budgets .* got "0"/);
     expect(() => parseBudgets('0.25,,0.5', '--budgets')).toThrow(/got "" in/);
     expect(() => parseBudgets('half', '--budgets')).toThrow(/got "half"/);
+  });
+});
+
+describe("bench:shrink's budgets in tables", () => {
+  it('prints a whole percentage whole and any other to a tenth, so that 57.5% is not read as 57%', () => {
+    expect([0.25, 0.575, 0.05, 0.07, 1].map(budgetPct)).toEqual(['25%', '57.5%', '5%', '7%', '100%']);
   });
 });
