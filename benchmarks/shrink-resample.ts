@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:shrink-resample`: bench:shrink's (b) judged again from its results files, timing and
+ * training nothing. Each stored (model, device) keeps every network's retrained accuracies and its
+ * latency in every timing pass, so how far retraining noise moves a device's verdict (each network's
+ * retrainings drawn again, as (b)'s row "drawn again") can be read for runs made before that row was, or
+ * whose work folders are gone.
+ *
+ * Usage: node dist/benchmarks/shrink-resample.js --results a.json,b.json [--resamples 1000]
+ */
+import { promises as fs } from 'node:fs';
+import yargs from 'yargs';
+import type { Structure } from '../src/graph/alive.js';
+import { percent as pct } from './markdown.js';
+import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict, resampledVerdict } from './target-margins.js';
+
+const args = await yargs(process.argv.slice(2))
+  .option('results', { type: 'string', demandOption: true, describe: 'results files of bench:shrink runs (benchmarks/results/shrink*.json)' })
+  .option('resamples', { type: 'number', default: 1000 })
+  .check((a) => (Number.isInteger(a.resamples) && a.resamples >= 1) || '--resamples must be a whole number ≥ 1')
+  .strict()
+  .parseAsync();
+
+/** One network of a stored bench:shrink run. */
+interface StoredArchitecture {
+  readonly method: 'latency' | 'uniform' | 'flops' | 'seed';
+  readonly device: string | null;
+  readonly structure: Structure;
+  readonly accuracy: number;
+  readonly accuracies?: readonly number[];
+  readonly msPasses: readonly number[];
+}
+
+/** One (model, device) of a stored bench:shrink run. */
+interface StoredDevice {
+  readonly model: string;
+  readonly device: string;
+  readonly seedMsPasses: readonly number[];
+  readonly architectures: readonly StoredArchitecture[];
+}
+
+const lines = ['| results | model | device | (b) per pass | (b) | resampled: 90% between | at or above 10% |', '| --- | --- | --- | --- | --- | --- | --- |'];
+for (const file of args.results.split(',')) {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    process.stderr.write(`bench:shrink-resample: --results: cannot read \`${file}\`\n`);
+    process.exit(1);
+  }
+  let runs: StoredDevice[];
+  try {
+    runs = JSON.parse(text) as StoredDevice[];
+    if (!Array.isArray(runs) || runs.some((r) => !Array.isArray(r.architectures) || !Array.isArray(r.seedMsPasses))) throw new Error('no architectures');
+  } catch {
+    process.stderr.write(`bench:shrink-resample: --results: \`${file}\` is not a bench:shrink results file (a list of { model, device, seedMsPasses, architectures })\n`);
+    process.exit(1);
+  }
+  for (const run of runs) {
+    const latency = distinctNetworks(run.architectures.filter((a) => a.method === 'latency' && a.device === run.device)).kept;
+    const flops = distinctNetworks(run.architectures.filter((a) => a.method === 'flops')).kept;
+    const passes = run.seedMsPasses.length;
+    const at = (networks: readonly StoredArchitecture[], k: number) => networks.map((a) => ({ accuracy: a.accuracy, ms: a.msPasses[k] ?? Number.NaN }));
+    const verdict = passVerdict(passes, (k) => medianMargin(latencyAgainstFlops(at(latency, k), at(flops, k))));
+    const timings = (a: StoredArchitecture) => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: a.msPasses });
+    const resampled = resampledVerdict(latency.map(timings), flops.map(timings), passes, { resamples: args.resamples });
+    lines.push(
+      `| ${file} | ${run.model} | ${run.device} | ${verdict.perPass.map((m) => (m === undefined ? '–' : pct(m))).join(', ')} | ${verdict.margin === undefined ? '–' : pct(verdict.margin)} | ${resampled === undefined ? '–' : `${pct(resampled.low)} and ${pct(resampled.high)}`} | ${resampled === undefined ? '–' : `${pct(resampled.atLeast)} of ${resampled.count}`} |`,
+    );
+  }
+}
+process.stdout.write(`${lines.join('\n')}\n`);
