@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import yargs from 'yargs';
 import type { Structure } from '../src/graph/alive.js';
 import { percent as pct } from './markdown.js';
-import { distinctNetworks, latencyAgainstFlops, medianMargin, passVerdict, resampledVerdict } from './target-margins.js';
+import { distinctNetworks, resampledVerdict, timedVerdict } from './target-margins.js';
 
 const args = await yargs(process.argv.slice(2))
   .option('results', { type: 'string', demandOption: true, describe: 'results files of bench:shrink runs (benchmarks/results/shrink*.json)' })
@@ -57,8 +57,7 @@ for (const file of args.results.split(',')) {
     const latency = distinctNetworks(run.architectures.filter((a) => a.method === 'latency' && a.device === run.device)).kept;
     const flops = distinctNetworks(run.architectures.filter((a) => a.method === 'flops')).kept;
     const passes = run.seedMsPasses.length;
-    const at = (networks: readonly StoredArchitecture[], k: number) => networks.map((a) => ({ accuracy: a.accuracy, ms: a.msPasses[k] ?? Number.NaN }));
-    const verdict = passVerdict(passes, (k) => medianMargin(latencyAgainstFlops(at(latency, k), at(flops, k))));
+    const verdict = timedVerdict(latency, flops, passes);
     const timings = (a: StoredArchitecture) => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: a.msPasses });
     const resampled = resampledVerdict(latency.map(timings), flops.map(timings), passes, { resamples: args.resamples });
     lines.push(

@@ -96,6 +96,18 @@ export function marginsNearSeed(
   return { near: group(true), far: group(false) };
 }
 
+/** A network of (b) with its accuracy and its latency in every timing pass. */
+export interface TimedPoint {
+  readonly accuracy: number;
+  readonly msPasses: readonly number[];
+}
+
+/** (b)'s verdict on networks timed in `passes` passes: each pass's median margin on that pass's latencies, then the median over the passes. */
+export function timedVerdict(latency: readonly TimedPoint[], flops: readonly TimedPoint[], passes: number): { perPass: (number | undefined)[]; margin: number | undefined } {
+  const at = (networks: readonly TimedPoint[], pass: number): AccuracyPoint[] => networks.map((n) => ({ accuracy: n.accuracy, ms: n.msPasses[pass] ?? Number.NaN }));
+  return passVerdict(passes, (k) => medianMargin(latencyAgainstFlops(at(latency, k), at(flops, k))));
+}
+
 /** A network of (b) as retrained and timed: every retraining's test accuracy, and its latency in every timing pass. */
 export interface RetrainedTimings {
   readonly accuracies: readonly number[];
@@ -134,11 +146,8 @@ export function resampledVerdict(
   };
   const verdicts: number[] = [];
   for (let r = 0; r < resamples; r++) {
-    const latencyAccuracies = latency.map((n) => drawMean(n.accuracies));
-    const flopsAccuracies = flops.map((n) => drawMean(n.accuracies));
-    const at = (accuracies: readonly number[], networks: readonly RetrainedTimings[], pass: number): AccuracyPoint[] =>
-      networks.map((n, i) => ({ accuracy: accuracies[i]!, ms: n.msPasses[pass] ?? Number.NaN }));
-    const { margin } = passVerdict(passes, (k) => medianMargin(latencyAgainstFlops(at(latencyAccuracies, latency, k), at(flopsAccuracies, flops, k))));
+    const drawn = (n: RetrainedTimings): TimedPoint => ({ accuracy: drawMean(n.accuracies), msPasses: n.msPasses });
+    const { margin } = timedVerdict(latency.map(drawn), flops.map(drawn), passes);
     if (margin !== undefined) verdicts.push(margin);
   }
   if (verdicts.length === 0) return undefined;
