@@ -17,7 +17,10 @@ const RecordedDeviceSchema = z.object({
   architectures: z.array(
     z.object({
       method: z.string(),
+      device: z.string().nullable().optional(),
       budget: z.number(),
+      accuracy: z.number().optional(),
+      accuracies: z.array(z.number()).optional(),
       structure: z.record(z.string(), z.number()),
       msPasses: z.array(z.number()),
     }),
@@ -35,9 +38,20 @@ export interface LatencyPass {
 
 /** The entries of a bench:shrink results file; throws an Error naming the file and what is wrong with it. */
 export async function readRecordedLatencies(file: string): Promise<RecordedDevice[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read bench:shrink results (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return parseRecordedLatencies(text, file);
+}
+
+/** The entries of a bench:shrink results file's `text` (read from `file`); throws an Error naming the file and what is wrong with it. */
+export function parseRecordedLatencies(text: string, file: string): RecordedDevice[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new Error(`${file}: cannot read bench:shrink results (${e instanceof Error ? e.message : String(e)})`);
   }

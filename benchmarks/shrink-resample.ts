@@ -9,9 +9,11 @@
  */
 import { promises as fs } from 'node:fs';
 import yargs from 'yargs';
-import type { Structure } from '../src/graph/alive.js';
 import { percent as pct } from './markdown.js';
+import { parseRecordedLatencies } from './shrink-latencies.js';
+import type { RecordedDevice } from './shrink-latencies.js';
 import { distinctNetworks, resampledVerdict, timedVerdict } from './target-margins.js';
+import type { RetrainedTimings, TimedPoint } from './target-margins.js';
 
 const args = await yargs(process.argv.slice(2))
   .option('results', { type: 'string', demandOption: true, describe: 'results files of bench:shrink runs (benchmarks/results/shrink*.json)' })
@@ -20,23 +22,12 @@ const args = await yargs(process.argv.slice(2))
   .strict()
   .parseAsync();
 
-/** One network of a stored bench:shrink run. */
-interface StoredArchitecture {
-  readonly method: 'latency' | 'uniform' | 'flops' | 'seed';
-  readonly device: string | null;
-  readonly structure: Structure;
-  readonly accuracy: number;
-  readonly accuracies?: readonly number[];
-  readonly msPasses: readonly number[];
-}
-
-/** One (model, device) of a stored bench:shrink run. */
-interface StoredDevice {
-  readonly model: string;
-  readonly device: string;
-  readonly seedMsPasses: readonly number[];
-  readonly architectures: readonly StoredArchitecture[];
-}
+/** A stored network with its mean accuracy, every retraining's and its latency in every pass. */
+const timed = (a: RecordedDevice['architectures'][number]): TimedPoint & RetrainedTimings => ({
+  accuracy: a.accuracy ?? Number.NaN,
+  accuracies: a.accuracies ?? [a.accuracy ?? Number.NaN],
+  msPasses: a.msPasses,
+});
 
 const lines = ['| results | model | device | (b) per pass | (b) | resampled: 90% between | at or above 10% |', '| --- | --- | --- | --- | --- | --- | --- |'];
 for (const file of args.results.split(',')) {
@@ -45,21 +36,19 @@ for (const file of args.results.split(',')) {
     process.stderr.write(`bench:shrink-resample: --results: cannot read \`${file}\`\n`);
     process.exit(1);
   }
-  let runs: StoredDevice[];
+  let runs: RecordedDevice[];
   try {
-    runs = JSON.parse(text) as StoredDevice[];
-    if (!Array.isArray(runs) || runs.some((r) => !Array.isArray(r.architectures) || !Array.isArray(r.seedMsPasses))) throw new Error('no architectures');
+    runs = parseRecordedLatencies(text, file);
   } catch {
     process.stderr.write(`bench:shrink-resample: --results: \`${file}\` is not a bench:shrink results file (a list of { model, device, seedMsPasses, architectures })\n`);
     process.exit(1);
   }
   for (const run of runs) {
-    const latency = distinctNetworks(run.architectures.filter((a) => a.method === 'latency' && a.device === run.device)).kept;
-    const flops = distinctNetworks(run.architectures.filter((a) => a.method === 'flops')).kept;
+    const latency = distinctNetworks(run.architectures.filter((a) => a.method === 'latency' && a.device === run.device)).kept.map(timed);
+    const flops = distinctNetworks(run.architectures.filter((a) => a.method === 'flops')).kept.map(timed);
     const passes = run.seedMsPasses.length;
     const verdict = timedVerdict(latency, flops, passes);
-    const timings = (a: StoredArchitecture) => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: a.msPasses });
-    const resampled = resampledVerdict(latency.map(timings), flops.map(timings), passes, { resamples: args.resamples });
+    const resampled = resampledVerdict(latency, flops, passes, { resamples: args.resamples });
     lines.push(
       `| ${file} | ${run.model} | ${run.device} | ${verdict.perPass.map((m) => (m === undefined ? '–' : pct(m))).join(', ')} | ${verdict.margin === undefined ? '–' : pct(verdict.margin)} | ${resampled === undefined ? '–' : `${pct(resampled.low)} and ${pct(resampled.high)}`} | ${resampled === undefined ? '–' : `${pct(resampled.atLeast)} of ${resampled.count}`} |`,
     );

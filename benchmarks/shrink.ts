@@ -55,8 +55,8 @@ import { crossDeviceRows } from './shrink-cross.js';
 import { budgetPct, parseBudgets } from './budgets.js';
 import { VALIDATION_FROM, candidateOptions, candidateValidation, checkCandidateOptions } from './candidate-options.js';
 import { FOLLOWS_FLOPS, flopsFit, lineOffsets } from './flops-line.js';
-import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict, resampledVerdict } from './target-margins.js';
-import type { MarginGroup, RetrainedTimings, TargetComparison } from './target-margins.js';
+import { distinctNetworks, latencyAgainstFlops, marginsNearSeed, medianMargin, NEAR_SEED_POINTS, passVerdict, resampledVerdict, timedVerdict } from './target-margins.js';
+import type { MarginGroup, RetrainedTimings, TargetComparison, TimedPoint } from './target-margins.js';
 import { floorSentence, writeSection } from './markdown.js';
 import { readRecordedLatencies, recordedPasses } from './shrink-latencies.js';
 import type { LatencyPass, RecordedDevice } from './shrink-latencies.js';
@@ -367,12 +367,14 @@ for (const modelName of models) {
       if (passes.length > 1) crossRows.push(`| ${profile.name} | the median margin in each timing pass | | | | ${verdictWords(verdict, cross.margin)} |`);
       if (verdict.margin !== undefined) crossVerdicts.push({ device: profile.name, margin: verdict.margin });
     }
-    const comparisonsAt = (pass: number | undefined) =>
-      latencyAgainstFlops(
-        latencyArchs.map((a) => ({ accuracy: a.accuracy, ms: msIn(pass)(a) })),
-        flopsArchs.map((f) => ({ accuracy: f.accuracy, ms: msIn(pass)(f) })),
-      );
-    const comparisons = comparisonsAt(undefined);
+    const comparisons = latencyAgainstFlops(
+      latencyArchs.map((a) => ({ accuracy: a.accuracy, ms: ms(a) })),
+      flopsArchs.map((f) => ({ accuracy: f.accuracy, ms: ms(f) })),
+    );
+    /** A network with every retraining's accuracy and its latency in every pass, as (b)'s verdict and its resampling read it. */
+    const timings = (a: Architecture): TimedPoint & RetrainedTimings => ({ accuracy: a.accuracy, accuracies: a.accuracies ?? [a.accuracy], msPasses: passes.map((_, k) => msIn(k)(a)) });
+    const latencyTimed = latencyArchs.map(timings);
+    const flopsTimed = flopsArchs.map(timings);
     const networkOf = (c: TargetComparison): Architecture => (c.method === 'latency' ? latencyArchs[c.index]! : flopsArchs[c.index]!);
     for (const b of budgets) {
       const m = own.find((a) => a.method === 'latency' && a.budget === b)!;
@@ -400,15 +402,14 @@ for (const modelName of models) {
       }
     }
     const count = comparisons.filter((c) => c.margin !== undefined).length;
-    const verdict = passVerdict(passes.length, (k) => medianMargin(comparisonsAt(k)));
+    const verdict = timedVerdict(latencyTimed, flopsTimed, passes.length);
     if (verdict.margin !== undefined) deviceVerdicts.push({ device: profile.name, margin: verdict.margin, follows: fit.follows });
     matched.push(`| ${profile.name} | all ${count} matched comparisons | | | median margin | ${verdictWords(verdict, medianMargin(comparisons))} |`);
     const bySeed = marginsNearSeed(
       comparisons.map((c) => ({ accuracy: networkOf(c).accuracy, margin: c.margin })),
       seedAccuracy,
     );
-    const timings = (a: Architecture): RetrainedTimings => ({ accuracies: a.accuracies ?? [a.accuracy], msPasses: passes.map((_, k) => msIn(k)(a)) });
-    const resampled = resampledVerdict(latencyArchs.map(timings), flopsArchs.map(timings), passes.length, { resamples: RESAMPLES });
+    const resampled = resampledVerdict(latencyTimed, flopsTimed, passes.length, { resamples: RESAMPLES });
     if (resampled !== undefined) {
       matched.push(
         `| ${profile.name} | the verdict with each network's retrainings drawn again (${RESAMPLES} seeded resamples, ${resampled.count} with a verdict) | | | median margin | 90% of them between ${pct(resampled.low)} and ${pct(resampled.high)}; ≥ 10% in ${pct(resampled.atLeast)} of them |`,

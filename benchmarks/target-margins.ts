@@ -144,9 +144,9 @@ export function resampledVerdict(
     for (let k = 0; k < accuracies.length; k++) sum += accuracies[Math.floor(random() * accuracies.length)]!;
     return sum / accuracies.length;
   };
+  const drawn = (n: RetrainedTimings): TimedPoint => ({ accuracy: drawMean(n.accuracies), msPasses: n.msPasses });
   const verdicts: number[] = [];
   for (let r = 0; r < resamples; r++) {
-    const drawn = (n: RetrainedTimings): TimedPoint => ({ accuracy: drawMean(n.accuracies), msPasses: n.msPasses });
     const { margin } = timedVerdict(latency.map(drawn), flops.map(drawn), passes);
     if (margin !== undefined) verdicts.push(margin);
   }
